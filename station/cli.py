@@ -1,0 +1,426 @@
+"""The `station` command: the window when called bare, the domain's commands otherwise.
+
+Help texts are bilingual (Chinese first); results and errors follow --lang (default zh).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from datetime import date, datetime
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+import click
+
+from station import __version__
+from station.errors import DomainError
+from station.messages import render
+from station.paths import default_data_dir
+
+DB_NAME = "station.sqlite3"
+COMMAND_GROUP = "vaccination_station.commands"
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class Ctx:
+    def __init__(self, data: Path, lang: str) -> None:
+        self.data = data
+        self.lang = lang
+        self._store = None
+
+    @property
+    def db_path(self) -> Path:
+        return self.data / DB_NAME
+
+    def store(self, *, create: bool = True):
+        from station.store import Store
+
+        if self._store is None:
+            self._store = Store.open(self.db_path, create=create)
+        return self._store
+
+    def t(self, code: str, **facts: Any) -> str:
+        return render(code, self.lang, **facts)
+
+
+def domain_errors(fn: Callable) -> Callable:
+    """Print a refused step as one translated line (no traceback) and exit 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except DomainError as exc:
+            ctx = click.get_current_context().find_object(Ctx)
+            click.echo(exc.message(ctx.lang if ctx else "zh"), err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+def _day(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r}: YYYY-MM-DD") from None
+
+
+def _gui_command() -> click.Command | None:
+    for ep in entry_points(group=COMMAND_GROUP):
+        if ep.name == "gui":
+            return ep.load()
+    return None
+
+
+@click.group(invoke_without_command=True, context_settings=CONTEXT)
+@click.option(
+    "--data",
+    "data",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="数据目录（默认：系统用户数据目录） / Data folder (default: the user data dir)",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    default=None,
+    help="界面语言，默认中文 / Language of messages, Chinese by default",
+)
+@click.version_option(__version__, "-V", "--version")
+@click.pass_context
+def cli(ctx: click.Context, data: Path | None, lang: str | None) -> None:
+    """临时接种点工作站：签到、预检、接种、留观。
+
+    Vaccination Station: sign-in, pre-screen, inject, observe. Called bare it opens the window.
+    """
+    lang = lang or os.environ.get("STATION_LANG", "zh")
+    ctx.obj = Ctx(data or default_data_dir(), "en" if lang.startswith("en") else "zh")
+    ctx.call_on_close(lambda: ctx.obj._store and ctx.obj._store.close())
+    if ctx.invoked_subcommand is None:
+        gui = _gui_command()
+        if gui is None:
+            click.echo(ctx.get_help())
+            return
+        ctx.invoke(gui)
+
+
+def _load_plugins() -> None:
+    for ep in entry_points(group=COMMAND_GROUP):
+        if ep.name != "gui" and ep.name not in cli.commands:
+            try:
+                cli.add_command(ep.load(), ep.name)
+            except ImportError:  # a part not installed on this machine (e.g. Qt on a server)
+                continue
+
+
+pass_ctx = click.make_pass_decorator(Ctx)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option(
+    "--station-id",
+    help="本机站点编号（同步时区分各台电脑） / This laptop's station id (tells laptops apart in sync)",
+)
+@pass_ctx
+@domain_errors
+def init(c: Ctx, station_id: str | None) -> None:
+    """建立本机数据库。 / Create this laptop's database."""
+    from station.store import Store
+
+    store = Store.open(c.db_path, origin=station_id)
+    c._store = store
+    click.echo(f"{c.db_path}  station={store.origin}")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--day", help="演示日期 YYYY-MM-DD（默认今天） / Demo day (default today)")
+@click.option(
+    "--until",
+    help="模拟到此时刻为止 HH:MM，留下各环节排队的人 / Stop the day at HH:MM, leaving people at every step",
+)
+@click.option(
+    "--bookings",
+    "total",
+    type=click.IntRange(1, 20000),
+    default=1005,
+    show_default=True,
+    help="预约人数 / Number of bookings",
+)
+@click.option("--seed", type=int, default=20210422, show_default=True, help="随机种子 / Random seed")
+@pass_ctx
+@domain_errors
+def demo(c: Ctx, day: str | None, until: str | None, total: int, seed: int) -> None:
+    """载入一个演示接种日（约1005人预约）。 / Load a realistic demo day (about 1,005 bookings)."""
+    from station import demo as demomod
+
+    store = c.store()
+    the_day = _day(day) or store.now().date()
+    stop = None
+    if until:
+        try:
+            stop = datetime.strptime(until, "%H:%M").time()
+        except ValueError:
+            raise click.BadParameter(f"{until!r}: HH:MM") from None
+    if demomod.already_loaded(store, the_day):
+        click.echo(c.t("demo_already_loaded", day=the_day.isoformat()))
+        return
+    summary = demomod.load(store, the_day, bookings_total=total, until=stop, seed=seed)
+    click.echo(
+        c.t(
+            "demo_loaded",
+            day=the_day.isoformat(),
+            bookings=summary.bookings,
+            events=summary.events,
+            seconds=f"{summary.seconds:.1f}",
+            pin=demomod.DEMO_PIN,
+        )
+    )
+
+
+@cli.command("import-bookings", context_settings=CONTEXT)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--skip-bad",
+    is_flag=True,
+    help="导入正确的行，错误行写入文件 / Import the good rows, write the bad ones to a file",
+)
+@click.option(
+    "--rejects",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="错误行文件（默认 FILE.rejects.csv） / Where bad rows go (default FILE.rejects.csv)",
+)
+@click.option(
+    "--staff",
+    "staff_id",
+    help="操作人工号（默认为命令行用户） / Staff id recorded (default: the terminal user)",
+)
+@pass_ctx
+@domain_errors
+def import_bookings(c: Ctx, file: Path, skip_bad: bool, rejects: Path | None, staff_id: str | None) -> None:
+    """导入预约名单（CSV 或 XLSX）：先检查整个文件，有错则不导入。
+
+    Import bookings (CSV or XLSX): the whole file is checked first; with any bad row nothing is imported.
+    """
+    from station import bookings, importer
+    from station import staff as staffmod
+
+    check = importer.read_bookings(file)
+    for err in check.errors:
+        click.echo(
+            f"{c.t('import_line', line=err.line)}: {err.message_zh if c.lang == 'zh' else err.message_en}",
+            err=True,
+        )
+    if check.errors and not skip_bad:
+        click.echo(c.t("import_refused", count=len(check.errors)), err=True)
+        sys.exit(1)
+    store = c.store()
+    summary = bookings.import_rows(store, check, staff_id=staff_id or staffmod.cli_actor(), skip_bad=skip_bad)
+    if check.errors:
+        rejects = rejects or file.with_name(file.name + ".rejects.csv")
+        importer.write_rejects(check.errors, rejects)
+        click.echo(c.t("import_rejects_written", count=len(check.errors), path=str(rejects)))
+    click.echo(
+        c.t(
+            "import_done",
+            imported=summary.imported,
+            already=summary.already_booked,
+            rejected=summary.rejected,
+        )
+    )
+
+
+@cli.command("check-id", context_settings=CONTEXT)
+@click.argument("ids", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="每行输出一个 JSON / One JSON object per line")
+@pass_ctx
+def check_id(c: Ctx, ids: tuple[str, ...], as_json: bool) -> None:
+    """校验身份证号（GB 11643）；全部有效时退出码为 0。 / Check resident ID numbers; exit 0 when all are valid."""
+    from station.identity import check_resident_id
+
+    all_ok = True
+    for text in ids:
+        parsed, code = check_resident_id(text)
+        all_ok &= parsed is not None
+        if as_json:
+            click.echo(
+                json.dumps(
+                    {
+                        "id": text,
+                        "valid": parsed is not None,
+                        "reason": code,
+                        "birth_date": parsed.birth_date.isoformat() if parsed else None,
+                        "sex": parsed.sex if parsed else None,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        elif parsed:
+            click.echo(f"{text}\t{c.t('id_valid', birth_date=parsed.birth_date.isoformat(), sex=parsed.sex)}")
+        else:
+            click.echo(f"{text}\t{c.t(code or 'id_invalid', id=text)}")
+    sys.exit(0 if all_ok else 1)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option(
+    "--day", help="日期 YYYY-MM-DD（默认：有记录的最近一天） / Day (default: the latest day with records)"
+)
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON / Print JSON")
+@pass_ctx
+@domain_errors
+def status(c: Ctx, day: str | None, as_json: bool) -> None:
+    """当天实时统计。 / The day's live counts."""
+    from station.status import day_status
+
+    counts = day_status(c.store(), _day(day))
+    if as_json:
+        click.echo(json.dumps(counts, ensure_ascii=False))
+        return
+    click.echo(
+        c.t(
+            "status_text",
+            **{k: v for k, v in counts.items() if k != "waiting"},
+            w_prescreen=counts["waiting"]["prescreen"],
+            w_inject=counts["waiting"]["inject"],
+            w_observe=counts["waiting"]["observe"],
+        )
+    )
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option(
+    "--check",
+    is_flag=True,
+    required=True,
+    help="重放记录并与现有表比对，不修改数据 / Replay the log and compare with the tables; changes nothing",
+)
+@pass_ctx
+@domain_errors
+def rebuild(c: Ctx, check: bool) -> None:
+    """由事件日志重建全部表并核对。 / Rebuild every table from the event log and compare."""
+    from station import rebuild as rebuildmod
+
+    report = rebuildmod.check(c.store(create=False))
+    click.echo(
+        c.t(
+            "rebuild_summary",
+            events=report.events,
+            seconds=f"{report.seconds:.2f}",
+            rate=f"{report.events_per_second:,.0f}",
+        )
+    )
+    if report.ok:
+        click.echo(c.t("rebuild_ok"))
+        return
+    for diff in report.diffs:
+        click.echo(c.t("rebuild_diff", table=diff.table, missing=diff.missing, extra=diff.extra))
+        for row in diff.examples:
+            click.echo("    " + json.dumps(row, ensure_ascii=False, default=str))
+    sys.exit(1)
+
+
+@cli.group(context_settings=CONTEXT)
+def staff() -> None:
+    """工作人员：添加、停用、列表。 / Staff: add, disable, list."""
+
+
+def _pin(value: str | None) -> str:
+    return value or click.prompt("PIN", hide_input=True, confirmation_prompt=True)
+
+
+@staff.command("add", context_settings=CONTEXT)
+@click.argument("staff_id")
+@click.option("--name", required=True, help="姓名 / Name")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice(["signin", "prescreen", "vaccinator", "observer", "admin"]),
+    help="岗位，可多次给出 / Role, may be given more than once",
+)
+@click.option("--pin", help="密码（4-12位数字；不给则提示输入） / PIN, 4-12 digits (prompted when absent)")
+@pass_ctx
+@domain_errors
+def staff_add(c: Ctx, staff_id: str, name: str, roles: tuple[str, ...], pin: str | None) -> None:
+    """添加工作人员。 / Add a staff member."""
+    from station import staff as staffmod
+
+    member = staffmod.add(c.store(), staff_id, name, list(roles), _pin(pin), by=staffmod.cli_actor())
+    click.echo(f"{member.staff_id}\t{member.name}\t{','.join(member.roles)}")
+
+
+@staff.command("list", context_settings=CONTEXT)
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON / Print JSON")
+@pass_ctx
+@domain_errors
+def staff_list(c: Ctx, as_json: bool) -> None:
+    """列出工作人员。 / List staff."""
+    from station import staff as staffmod
+
+    for m in staffmod.list_staff(c.store()):
+        if as_json:
+            click.echo(
+                json.dumps(
+                    {"staff_id": m.staff_id, "name": m.name, "roles": list(m.roles), "active": m.active},
+                    ensure_ascii=False,
+                )
+            )
+        else:
+            click.echo(
+                f"{m.staff_id}\t{m.name}\t{','.join(m.roles)}\t{c.t('active' if m.active else 'disabled')}"
+            )
+
+
+def _set_active(c: Ctx, staff_id: str, active: bool) -> None:
+    from station import staff as staffmod
+
+    member = staffmod.change(c.store(), staff_id, by=staffmod.cli_actor(), active=active)
+    click.echo(f"{member.staff_id}\t{c.t('active' if member.active else 'disabled')}")
+
+
+@staff.command("disable", context_settings=CONTEXT)
+@click.argument("staff_id")
+@pass_ctx
+@domain_errors
+def staff_disable(c: Ctx, staff_id: str) -> None:
+    """停用工作人员（记录保留）。 / Disable a staff member (their records stay)."""
+    _set_active(c, staff_id, False)
+
+
+@staff.command("enable", context_settings=CONTEXT)
+@click.argument("staff_id")
+@pass_ctx
+@domain_errors
+def staff_enable(c: Ctx, staff_id: str) -> None:
+    """重新启用工作人员。 / Enable a staff member again."""
+    _set_active(c, staff_id, True)
+
+
+@staff.command("set-pin", context_settings=CONTEXT)
+@click.argument("staff_id")
+@click.option("--pin", help="新密码（不给则提示输入） / New PIN (prompted when absent)")
+@pass_ctx
+@domain_errors
+def staff_set_pin(c: Ctx, staff_id: str, pin: str | None) -> None:
+    """重设密码。 / Set a new PIN."""
+    from station import staff as staffmod
+
+    staffmod.change(c.store(), staff_id, by=staffmod.cli_actor(), pin=_pin(pin))
+    click.echo(staff_id)
+
+
+def main(argv: list[str] | None = None) -> None:
+    _load_plugins()
+    cli.main(args=argv, prog_name="station")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,229 @@
+"""The station's SQLite file: opened through sqlite-utils, WAL, synchronous=FULL, foreign keys on.
+
+Schema changes are numbered migrations (sqlite-utils ``Migrations``), applied on open and
+recorded in ``_sqlite_migrations``. A migration is never edited once released: add the next one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from station.errors import DomainError
+
+APP_ID = 0x56535431  # "VST1": marks a station database in the SQLite header
+MIGRATION_SET = "station"
+
+migrations = Migrations(MIGRATION_SET)
+
+SCHEMA_0001 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE events (
+    pos INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    origin TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    hlc TEXT NOT NULL,
+    type TEXT NOT NULL,
+    visit_id TEXT,
+    staff_id TEXT,
+    payload TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    UNIQUE (origin, seq)
+);
+CREATE INDEX events_visit ON events(visit_id);
+CREATE INDEX events_hlc ON events(hlc);
+CREATE TABLE people (
+    person_id TEXT PRIMARY KEY,
+    id_type TEXT NOT NULL,
+    id_number TEXT NOT NULL,
+    name TEXT NOT NULL,
+    phone TEXT,
+    unit TEXT,
+    birth_date TEXT,
+    sex TEXT,
+    UNIQUE (id_type, id_number)
+);
+CREATE TABLE visits (
+    visit_id TEXT PRIMARY KEY,
+    person_id TEXT NOT NULL REFERENCES people(person_id),
+    day TEXT NOT NULL,
+    slot TEXT,
+    booking_no TEXT,
+    product TEXT,
+    source TEXT NOT NULL,
+    state TEXT NOT NULL,
+    queue_no INTEGER,
+    booked_at TEXT,
+    signed_in_at TEXT,
+    screened_at TEXT,
+    turned_away_at TEXT,
+    cancelled_at TEXT,
+    injected_at TEXT,
+    observing_at TEXT,
+    released_at TEXT,
+    reason TEXT,
+    conflict INTEGER NOT NULL DEFAULT 0,
+    last_hlc TEXT
+);
+CREATE INDEX visits_day_state ON visits(day, state);
+CREATE INDEX visits_day_queue ON visits(day, queue_no);
+CREATE INDEX visits_person ON visits(person_id);
+CREATE TABLE screenings (
+    event_id TEXT PRIMARY KEY,
+    visit_id TEXT NOT NULL REFERENCES visits(visit_id),
+    outcome TEXT NOT NULL,
+    temperature REAL,
+    answers TEXT NOT NULL,
+    reasons TEXT NOT NULL,
+    notes TEXT NOT NULL,
+    staff_id TEXT,
+    at TEXT NOT NULL
+);
+CREATE INDEX screenings_visit ON screenings(visit_id);
+CREATE TABLE doses (
+    event_id TEXT PRIMARY KEY,
+    visit_id TEXT REFERENCES visits(visit_id),
+    person_id TEXT NOT NULL REFERENCES people(person_id),
+    product TEXT NOT NULL,
+    lot_no TEXT,
+    dose_number INTEGER NOT NULL,
+    desk TEXT,
+    vaccinator TEXT,
+    body_site TEXT,
+    source TEXT NOT NULL,
+    day TEXT NOT NULL,
+    at TEXT
+);
+CREATE INDEX doses_person ON doses(person_id);
+CREATE INDEX doses_day ON doses(day);
+CREATE TABLE observations (
+    visit_id TEXT PRIMARY KEY REFERENCES visits(visit_id),
+    seat INTEGER,
+    minutes INTEGER NOT NULL,
+    started_at TEXT NOT NULL,
+    until TEXT NOT NULL,
+    released_at TEXT,
+    released_by TEXT,
+    override_reason TEXT
+);
+CREATE TABLE aefi (
+    aefi_id TEXT PRIMARY KEY,
+    visit_id TEXT NOT NULL REFERENCES visits(visit_id),
+    category TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    serious INTEGER NOT NULL,
+    onset_at TEXT,
+    handling TEXT NOT NULL,
+    notes TEXT NOT NULL,
+    staff_id TEXT,
+    at TEXT NOT NULL
+);
+CREATE TABLE lots (
+    lot_no TEXT PRIMARY KEY,
+    product TEXT NOT NULL,
+    expiry TEXT NOT NULL,
+    doses_per_vial INTEGER NOT NULL,
+    vials_received INTEGER NOT NULL DEFAULT 0,
+    vials_opened INTEGER NOT NULL DEFAULT 0,
+    doses_received INTEGER NOT NULL DEFAULT 0,
+    doses_wasted INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE staff (
+    staff_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    roles TEXT NOT NULL,
+    pin_hash TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1,
+    added_at TEXT NOT NULL
+);
+CREATE TABLE conflicts (
+    event_id TEXT PRIMARY KEY,
+    visit_id TEXT,
+    code TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    resolved_by TEXT,
+    resolution TEXT
+);
+CREATE TABLE days (day TEXT PRIMARY KEY, closed_at TEXT, closed_by TEXT);
+"""
+
+
+@migrations(name="0001_initial")
+def _m0001(db: Database) -> None:
+    _run_script(db, SCHEMA_0001)
+
+
+def _run_script(db: Database, script: str) -> None:
+    # executescript() would COMMIT the migration's transaction first: run statement by statement.
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+# Tables rebuilt from the event log (everything but the log, meta and the migration record).
+PROJECTED_TABLES = (
+    "people",
+    "visits",
+    "screenings",
+    "doses",
+    "observations",
+    "aefi",
+    "lots",
+    "staff",
+    "conflicts",
+    "days",
+)
+
+
+class StationFileError(DomainError):
+    pass
+
+
+def connect(path: Path | str, *, create: bool = True) -> Database:
+    """Open (or create) a station database and bring its schema up to date."""
+    path = Path(path) if str(path) != ":memory:" else path
+    if isinstance(path, Path):
+        if not path.exists():
+            if not create:
+                raise StationFileError("db_missing", path=str(path))
+            path.parent.mkdir(parents=True, exist_ok=True)
+        elif path.is_dir():
+            raise StationFileError("db_not_station", path=str(path))
+    try:
+        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10)
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    except sqlite3.DatabaseError as exc:
+        raise StationFileError("db_not_station", path=str(path), detail=str(exc)) from None
+    if tables and app_id != APP_ID:
+        conn.close()
+        raise StationFileError("db_not_station", path=str(path), detail="application_id")
+    if str(path) != ":memory:":
+        conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    db = Database(conn, recursive_triggers=False, execute_plugins=False)
+    known = {m.name for m in migrations._migrations}
+    if "_sqlite_migrations" in tables:
+        applied = {
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]
+            )
+        }
+        newer = sorted(applied - known)
+        if newer:
+            conn.close()
+            raise StationFileError("db_too_new", path=str(path), migration=newer[-1])
+    if not tables:
+        conn.execute(f"PRAGMA application_id={APP_ID}")
+    migrations.apply(db)
+    return db
+
+
+def schema_version(db: Database) -> list[str]:
+    return [m.name for m in migrations.applied(db)]

@@ -1,0 +1,311 @@
+"""A realistic demo day, modelled on a street office's pilot day.
+
+1 sign-in desk, 2 pre-screen desks, 6 injection desks, 100 observation seats; about 1,005
+bookings in half-hour slots from 07:30 to 18:30 with fewer at lunch; about 5% turned away at
+pre-screen with the reasons seen in practice. Every record goes through the same domain
+commands the desks use, so the demo day is a real event log.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from station import bookings, inject, observe, prescreen, signin, stock
+from station import staff as staffmod
+from station.identity import make_resident_id
+from station.rules import PastDose, load_rules
+from station.store import Store
+
+DEMO_PIN = "1234"
+DEMO_STAFF = [
+    ("admin", "站长 王建国", ["admin"]),
+    ("qd01", "签到 李娜", ["signin"]),
+    ("yj01", "预检 张医生", ["prescreen"]),
+    ("yj02", "预检 刘医生", ["prescreen"]),
+    *[
+        (f"jz0{i}", f"接种 {n}", ["vaccinator"])
+        for i, n in enumerate(["陈静", "杨芳", "赵敏", "黄丽", "周燕", "吴霞"], 1)
+    ],
+    ("lg01", "留观 孙医生", ["observer"]),
+    ("lg02", "留观 马护士", ["observer", "vaccinator"]),
+]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国红梅玉兰志强海燕文斌晓东丹丹佳怡子涵浩然欣怡宇轩雨萱梓涵一诺"
+REGIONS = ["110101", "110102", "110105", "110106", "110108", "130102", "370102", "410105", "230203", "231084"]
+UNITS = [
+    "街道办事处",
+    "朝阳区第一小学",
+    "华联超市",
+    "明星网吧",
+    "金色年华歌厅",
+    "社区卫生服务中心",
+    "顺丰速运站点",
+    "物业公司",
+    None,
+    None,
+]
+# Half-hour slots with the lunch dip the pilot asked for (12:30-14:00 fewer numbers).
+SLOTS = [(time(h, m), time(h + (m + 30) // 60, (m + 30) % 60)) for h in range(7, 19) for m in (0, 30)][1:-1]
+TURNED_AWAY_SHARE = 54 / 1005
+# (reason picked by the doctor or answer given, share of those turned away)
+TURN_AWAY = [
+    ("fever", 14),
+    ("acute_illness", 11),
+    ("recent_other_vaccine", 8),
+    ("too_early_for_dose", 7),
+    ("chronic_uncontrolled", 6),
+    ("pregnancy", 3),
+    ("allergy_vaccine_component", 2),
+    ("declined_by_person", 2),
+    ("no_id_document", 1),
+]
+
+
+@dataclass
+class DemoSummary:
+    day: date
+    bookings: int
+    events: int
+    seconds: float
+
+
+def _slot_weight(start: time) -> float:
+    if time(12, 30) <= start < time(14, 0):
+        return 0.35
+    if start < time(9, 0) or start >= time(17, 30):
+        return 0.7
+    return 1.0
+
+
+def _name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+
+
+def _phone(rng: random.Random) -> str:
+    return (
+        rng.choice(["13", "15", "18", "17", "19"])
+        + str(rng.randint(0, 9))
+        + f"{rng.randint(0, 99999999):08d}"
+    )
+
+
+def already_loaded(store: Store, day: date) -> bool:
+    return bool(
+        store.scalar("SELECT 1 FROM visits WHERE day = ? AND source = 'import' LIMIT 1", [day.isoformat()])
+    )
+
+
+def load(
+    store: Store, day: date, *, bookings_total: int = 1005, until: time | None = None, seed: int = 20210422
+) -> DemoSummary:
+    """Fill ``store`` with a demo day. ``until`` stops the day part-way, leaving people at every step."""
+    import time as _time
+
+    started = _time.perf_counter()
+    rng = random.Random(seed)
+    rules = load_rules()
+    events_before = store.scalar("SELECT count(*) FROM events")
+    real_now = store.now
+    tz = real_now().tzinfo
+
+    def at(t: datetime) -> None:
+        store.now = lambda: t
+
+    open_at = datetime.combine(day, time(7, 20), tz)
+    try:
+        with store.transaction():
+            at(open_at - timedelta(hours=1))
+            for staff_id, name, roles in DEMO_STAFF:
+                if staffmod.get(store, staff_id) is None:
+                    staffmod.add(store, staff_id, name, roles, DEMO_PIN, by=staffmod.cli_actor())
+            lots = [
+                ("202104A017", "sinopharm_bbibp", 700),
+                ("202104A021", "sinopharm_bbibp", 500),
+                ("202103C008", "sinovac_coronavac", 120),
+            ]
+            for lot_no, product, vials in lots:
+                if stock.lot(store, lot_no) is None:
+                    stock.receive(
+                        store,
+                        staff_id="admin",
+                        lot_no=lot_no,
+                        product=product,
+                        expiry=day + timedelta(days=150),
+                        vials=vials,
+                        rules=rules,
+                    )
+            at(open_at - timedelta(days=1))
+            people = _book(store, rng, day, bookings_total)
+            _run_day(store, rng, day, people, until, at, rules)
+    finally:
+        store.now = real_now
+    events = store.scalar("SELECT count(*) FROM events") - events_before
+    return DemoSummary(day, len(people), events, _time.perf_counter() - started)
+
+
+@dataclass
+class _Person:
+    visit_id: str
+    arrival: datetime
+    history: list[PastDose]
+    turn_away: str | None
+    no_show: bool
+
+
+def _book(store: Store, rng: random.Random, day: date, total: int) -> list[_Person]:
+    weights = [_slot_weight(s) for s, _ in SLOTS]
+    per_slot = [round(total * w / sum(weights)) for w in weights]
+    per_slot[len(per_slot) // 3] += total - sum(per_slot)
+    people: list[_Person] = []
+    shares = [s for _, s in TURN_AWAY]
+    for (start, end), count in zip(SLOTS, per_slot, strict=True):
+        for _ in range(count):
+            age = rng.choice([rng.randint(18, 59)] * 6 + [rng.randint(60, 80)])
+            birth = date(day.year - age, rng.randint(1, 12), rng.randint(1, 28))
+            if birth > day - timedelta(days=365 * age):
+                birth = birth.replace(year=birth.year - 1)
+            number = make_resident_id(rng.choice(REGIONS), birth, rng.randint(1, 999))
+            person = bookings.person_record(
+                name=_name(rng), id_number=number, phone=_phone(rng), unit=rng.choice(UNITS), today=day
+            )
+            if bookings.visit_on(store, person["person_id"], day):
+                continue
+            visit_id = bookings.add_booking(
+                store,
+                person,
+                day,
+                f"{start:%H:%M}-{end:%H:%M}",
+                staff_id="admin",
+                booking_no=f"YY{day:%m%d}{len(people) + 1:04d}",
+            )
+            history: list[PastDose] = []
+            if rng.random() < 0.35:  # coming for the second dose, first given 3-8 weeks ago elsewhere
+                history.append(PastDose("sinopharm_bbibp", 1, day - timedelta(days=rng.randint(21, 56))))
+            arrival = datetime.combine(day, start, store.now().tzinfo) + timedelta(
+                minutes=rng.uniform(-10, 28)
+            )
+            people.append(_Person(visit_id, arrival, history, None, no_show=False))
+    # The pilot: 1,005 booked, 1,004 signed in, 54 turned away at pre-screen.
+    no_show, *turned = rng.sample(people, 1 + round(len(people) * TURNED_AWAY_SHARE))
+    no_show.no_show = True
+    for person in turned:
+        person.turn_away = rng.choices([r for r, _ in TURN_AWAY], shares)[0]
+        if person.turn_away == "too_early_for_dose":
+            person.history = [PastDose("sinopharm_bbibp", 1, day - timedelta(days=rng.randint(7, 18)))]
+    return people
+
+
+def _run_day(
+    store: Store,
+    rng: random.Random,
+    day: date,
+    people: list[_Person],
+    until: time | None,
+    at: Callable[[datetime], None],
+    rules: object,
+) -> None:
+    """A small discrete-event simulation: each desk serves the queue in queue-number order."""
+    stop = datetime.combine(day, until, store.now().tzinfo) if until else None
+    actions: list[tuple[datetime, int, str, Callable[[], None]]] = []
+    counter = iter(range(10**9))
+    opening = datetime.combine(day, time(7, 20), store.now().tzinfo)
+
+    def plan(when: datetime, label: str, fn: Callable[[], None]) -> None:
+        heapq.heappush(actions, (when, next(counter), label, fn))
+
+    signin_free = opening
+    prescreen_free = [opening] * 2
+    inject_free = [opening] * 6
+    arrived = sorted((p for p in people if not p.no_show), key=lambda p: p.arrival)
+    for person in arrived:
+        t_sign = max(person.arrival, signin_free) + timedelta(seconds=rng.uniform(15, 30))
+        signin_free = t_sign
+        desk = min(range(2), key=prescreen_free.__getitem__)
+        t_screen = max(t_sign + timedelta(minutes=1), prescreen_free[desk]) + timedelta(
+            seconds=rng.uniform(30, 70)
+        )
+        prescreen_free[desk] = t_screen
+        plan(
+            t_sign,
+            "signin",
+            lambda p=person: signin.sign_in(store, p.visit_id, staff_id="qd01", desk="1", method="qr"),
+        )
+        plan(t_screen, "screen", lambda p=person, d=desk: _screen(store, rng, p, f"yj0{d + 1}"))
+        if person.turn_away:
+            continue
+        jdesk = min(range(6), key=inject_free.__getitem__)
+        t_inject = max(t_screen + timedelta(minutes=1), inject_free[jdesk]) + timedelta(
+            seconds=rng.uniform(90, 150)
+        )
+        inject_free[jdesk] = t_inject
+        t_observe = t_inject + timedelta(minutes=1)
+        t_release = t_observe + timedelta(minutes=30 + rng.uniform(0, 6))
+        plan(t_inject, "inject", lambda p=person, d=jdesk: _inject(store, p, d + 1))
+        plan(
+            t_observe,
+            "observe",
+            lambda p=person: observe.start_observation(store, p.visit_id, staff_id="lg01"),
+        )
+        if rng.random() < 0.004:
+            plan(
+                t_observe + timedelta(minutes=12),
+                "aefi",
+                lambda p=person: observe.report_aefi(
+                    store,
+                    p.visit_id,
+                    staff_id="lg01",
+                    category=rng.choice(["vasovagal_syncope", "allergic_rash", "local_pain"]),
+                    severity="mild",
+                    handling="treated_on_site",
+                    notes="平卧休息后好转",
+                ),
+            )
+            t_release += timedelta(minutes=30)
+        plan(t_release, "release", lambda p=person: observe.release(store, p.visit_id, staff_id="lg02"))
+    while actions:
+        when, _, _, fn = heapq.heappop(actions)
+        if stop and when > stop:
+            break
+        at(when)
+        fn()
+
+
+def _screen(store: Store, rng: random.Random, person: _Person, staff_id: str) -> None:
+    rules = load_rules()
+    answers = {q.id: False for q in rules.questions if q.kind == "yesno"}
+    temperature = round(rng.uniform(36.0, 37.1), 1)
+    reason = person.turn_away
+    picked = None
+    if reason == "fever":
+        temperature = round(rng.uniform(37.3, 38.4), 1)
+    elif reason in answers:
+        answers[reason] = True
+    elif reason in ("declined_by_person", "no_id_document"):
+        picked = reason
+    prescreen.screen(
+        store,
+        person.visit_id,
+        staff_id=staff_id,
+        answers=answers,
+        temperature=temperature,
+        declared_doses=person.history,
+        turn_away_reason=picked,
+    )
+
+
+def _inject(store: Store, person: _Person, desk: int) -> None:
+    planned = inject.plan(store, person.visit_id)
+    lot = planned["lot"] or stock.suggest_lot(store, "sinovac_coronavac", store.now().date())
+    product = lot["product"] if lot else planned["product"]
+    inject.inject(
+        store,
+        person.visit_id,
+        staff_id=f"jz0{desk}",
+        lot_no=lot["lot_no"] if lot else "-",
+        desk=str(desk),
+        product=product,
+    )

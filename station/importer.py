@@ -1,0 +1,507 @@
+"""Bookings import: read a booking system's CSV or XLSX export and check every row.
+
+The whole file is checked before anything is imported; the caller decides what to do
+with bad rows (see docs/import.md). Each bad line gives one RowError listing all its
+problems. Line numbers are what staff see in Excel or an editor: line 1 is the first row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from station.errors import DomainError
+from station.identity import DOC_TYPES, check_resident_id, parse_document, parse_mobile, parse_resident_id
+
+REQUIRED = ("name", "id_number", "phone", "date", "slot")
+
+# Header aliases, keyed by the normalised header text (see _header_key).
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "name": ("name", "姓名"),
+    "id_number": ("id_number", "id_no", "身份证号", "身份证号码", "证件号码", "证件号"),
+    "id_type": ("id_type", "证件类型"),
+    "phone": ("phone", "mobile", "手机号", "手机号码", "联系电话", "手机"),
+    "unit": ("unit", "单位", "工作单位"),
+    "date": ("date", "日期", "预约日期"),
+    "slot": ("slot", "时段", "预约时段"),
+    "booking_no": ("booking_no", "预约号", "预约编号"),
+    "product": ("product", "疫苗", "疫苗名称"),
+}
+
+# Values of the 证件类型 column.
+ID_TYPE_ALIASES: dict[str, str] = {
+    "身份证": "resident_id",
+    "居民身份证": "resident_id",
+    "护照": "passport",
+    "港澳通行证": "hk_macao_permit",
+    "港澳居民来往内地通行证": "hk_macao_permit",
+    "台胞证": "taiwan_permit",
+    "台湾居民来往大陆通行证": "taiwan_permit",
+    "外国人永久居留身份证": "foreign_permanent_id",
+    "其他": "other",
+    **{t: t for t in DOC_TYPES},
+}
+
+HEADER_SCAN_ROWS = 10  # a title row or two above the header is common in exports
+MAX_EXACT_DIGITS = 15  # Excel keeps 15 significant digits; longer numbers lost some
+
+_DATE_SEP_RE = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+)
+_DATE_COMPACT_RE = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_SLOT_RE = re.compile(r"(\d{1,2}):(\d{2})\s*(?:-|~|至|到|\u2013|\u2014|\u301c)\s*(\d{1,2}):(\d{2})")
+_SCI_RE = re.compile(r"[+-]?\d+(?:\.\d+)?[eE][+-]?\d+")
+_EXCEL_TEXT_RE = re.compile(r'="(.*)"', re.DOTALL)
+
+
+@dataclass(frozen=True)
+class BookingRow:
+    """One good booking line, normalised."""
+
+    line: int
+    name: str
+    id_type: str
+    id_number: str
+    phone: str
+    unit: str
+    day: date
+    slot: str
+    booking_no: str | None
+    product: str | None
+    birth_date: date | None
+    sex: str | None
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A bad line: ``code`` is its first problem, the messages list every problem, ``codes`` all codes."""
+
+    line: int
+    code: str
+    message_zh: str
+    message_en: str
+    raw: dict[str, str]
+    codes: tuple[str, ...] = ()
+
+
+@dataclass
+class ImportCheck:
+    """The result of checking a whole file."""
+
+    rows: list[BookingRow]
+    errors: list[RowError]
+    source: str
+    encoding: str | None
+    header_line: int = 1
+    columns: dict[str, str] = field(default_factory=dict)  # field -> header as written in the file
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+# --- reading the file -----------------------------------------------------------------------
+
+
+def _unreadable(path: Path, detail: str) -> DomainError:
+    return DomainError("import_unreadable", file=path.name, detail=detail)
+
+
+def _decode(data: bytes, path: Path) -> tuple[str, str]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Excel's "Unicode text" export: UTF-16 with BOM, tab separated.
+        candidates = ["utf-16"]
+    else:
+        candidates = ["utf-8-sig", "gb18030"]
+    for enc in candidates:
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if enc == "utf-8-sig" and not data.startswith(b"\xef\xbb\xbf"):
+            enc = "utf-8"
+        if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", text):
+            raise _unreadable(path, "binary content")
+        return text, enc
+    raise _unreadable(path, "cannot decode as UTF-8 or GB18030")
+
+
+def _read_csv(path: Path, data: bytes) -> tuple[list[list[Any]], str]:
+    text, enc = _decode(data, path)
+    # Pick the delimiter that makes the most known headers in the first lines; ties go to the
+    # comma. Sturdier than csv.Sniffer, which guesses wrong on Chinese text with few columns.
+    head = "\n".join(text.splitlines()[: HEADER_SCAN_ROWS * 2])
+    best_delim, best_score = ",", 0
+    for delim in (",", "\t", ";"):
+        try:
+            sample = list(csv.reader(io.StringIO(head, newline=""), delimiter=delim))
+        except csv.Error:
+            continue
+        score = max((_known_headers(r) for r in sample[:HEADER_SCAN_ROWS]), default=0)
+        if score > best_score:
+            best_delim, best_score = delim, score
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=best_delim)), enc
+    except csv.Error as exc:
+        raise _unreadable(path, f"CSV: {exc}") from None
+
+
+def _read_xlsx(path: Path) -> list[list[Any]]:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a broken file
+        raise _unreadable(path, f"XLSX: {type(exc).__name__}: {exc}") from None
+    try:
+        ws = wb.active if wb.active is not None else wb.worksheets[0]
+        # Some exporters write a wrong <dimension>; read every row that is really there.
+        ws.reset_dimensions()
+        return [list(r) for r in ws.iter_rows(min_row=1, values_only=True)]
+    except Exception as exc:
+        raise _unreadable(path, f"XLSX: {type(exc).__name__}: {exc}") from None
+    finally:
+        wb.close()
+
+
+def _read_table(path: Path) -> tuple[list[list[Any]], str | None]:
+    """All rows of the file (cells as read), and the text encoding (None for XLSX)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _unreadable(path, str(exc)) from None
+    if data.startswith(b"PK\x03\x04"):
+        return _read_xlsx(path), None
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise _unreadable(path, "old .xls or other OLE file; save as .xlsx or CSV")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        raise _unreadable(path, "not a valid .xlsx file")
+    return _read_csv(path, data)
+
+
+# --- cells ----------------------------------------------------------------------------------
+
+
+def _header_key(text: Any) -> str:
+    s = unicodedata.normalize("NFKC", str(text or "")).strip().lower().lstrip("\ufeff")
+    return re.sub(r"[\s_\-*]", "", s)
+
+
+_ALIAS_INDEX = {_header_key(a): f for f, aliases in COLUMN_ALIASES.items() for a in aliases}
+
+
+def _known_headers(row: list[Any]) -> int:
+    return len({_ALIAS_INDEX[k] for k in map(_header_key, row) if k in _ALIAS_INDEX})
+
+
+def _is_blank(row: list[Any]) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in row)
+
+
+def _text(value: Any) -> str:
+    """A cell as stripped text; Excel's ="..." text guard is removed."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    s = str(value).strip()
+    m = _EXCEL_TEXT_RE.fullmatch(s)
+    return m.group(1).strip() if m else s
+
+
+def _digits_from_number(value: Any) -> str | None:
+    """Digit string of a numeric cell or scientific-notation text, or None if it is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        try:
+            d = Decimal(value)
+        except (InvalidOperation, ValueError):
+            return None
+    elif isinstance(value, str) and _SCI_RE.fullmatch(value.strip()):
+        d = Decimal(value.strip())
+    else:
+        return None
+    if d != d.to_integral_value() or d < 0:
+        return ""
+    return str(int(d))
+
+
+def _id_cell(value: Any) -> str:
+    """The ID cell as text; raise import_id_as_number if Excel turned it into a lossy number."""
+    digits = _digits_from_number(value)
+    if digits is None:
+        return _text(value)
+    shown = _text(value)
+    if not digits or isinstance(value, str):
+        # Non-integral, or scientific-notation text (an ID saved from Excel as 1.10105E+17).
+        raise DomainError("import_id_as_number", value=shown)
+    if len(digits) > MAX_EXACT_DIGITS:
+        # A float never holds 18 digits exactly. An int may be exact (written by a program),
+        # but Excel writes a long number as its 15 significant digits followed by zeros.
+        lossy = isinstance(value, float) or (
+            len(digits.rstrip("0")) <= MAX_EXACT_DIGITS and check_resident_id(digits)[0] is None
+        )
+        if lossy:
+            raise DomainError("import_id_as_number", value=f"{Decimal(digits):.5E}")
+    return digits
+
+
+def _phone_cell(value: Any) -> str:
+    digits = _digits_from_number(value)
+    if digits:
+        return digits
+    return _text(value)
+
+
+def parse_day(value: Any) -> date:
+    """A booking date from a cell: date/datetime, Excel serial, or text in the accepted formats."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 10000101 <= value <= 99991231 and float(value).is_integer():
+            value = str(int(value))
+        elif 36526 <= value < 73051:  # an Excel date serial (2000-2099) that lost its date format
+            from openpyxl.utils.datetime import from_excel
+
+            return from_excel(value).date()
+    text = unicodedata.normalize("NFKC", _text(value))
+    m = _DATE_SEP_RE.fullmatch(text) or _DATE_COMPACT_RE.fullmatch(text)
+    if m:
+        try:
+            return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            pass
+    raise DomainError("import_bad_date", value=text)
+
+
+def parse_slot(value: Any) -> str:
+    """A time slot as ``HH:MM-HH:MM``; accepts ``~``, ``至``, full-width colon and dashes."""
+    text = unicodedata.normalize("NFKC", _text(value)).replace("：", ":")
+    m = _SLOT_RE.fullmatch(text.strip())
+    if m:
+        h1, m1, h2, m2 = (int(g) for g in m.groups())
+        if h1 < 24 and h2 < 24 and m1 < 60 and m2 < 60 and (h1, m1) < (h2, m2):
+            return f"{h1:02d}:{m1:02d}-{h2:02d}:{m2:02d}"
+    raise DomainError("import_bad_slot", value=text)
+
+
+def parse_id_type(value: Any) -> str:
+    """The 证件类型 column: Chinese or code values; empty means resident ID."""
+    text = unicodedata.normalize("NFKC", _text(value)).strip()
+    if not text:
+        return "resident_id"
+    found = ID_TYPE_ALIASES.get(text) or ID_TYPE_ALIASES.get(text.lower())
+    if found is None:
+        raise DomainError("doc_unknown_type", doc_type=text)
+    return found
+
+
+# --- checking -------------------------------------------------------------------------------
+
+
+def _find_header(table: list[list[Any]], path: Path) -> tuple[int, dict[str, int], list[str]]:
+    """(index of the header row, field -> column index, header texts)."""
+    candidates = [i for i, r in enumerate(table) if not _is_blank(r)][:HEADER_SCAN_ROWS]
+    if not candidates:
+        raise DomainError("import_empty", file=path.name)
+    best = max(candidates, key=lambda i: (_known_headers(table[i]), -i))
+    if _known_headers(table[best]) == 0:
+        raise DomainError("import_no_header", file=path.name)
+    headers = [_text(h).lstrip("\ufeff") for h in table[best]]
+    columns: dict[str, int] = {}
+    for idx, h in enumerate(headers):
+        f = _ALIAS_INDEX.get(_header_key(h))
+        if f is not None and f not in columns:  # the first of two alias columns wins
+            columns[f] = idx
+    missing = [f for f in REQUIRED if f not in columns]
+    if missing:
+        raise DomainError(
+            "import_missing_column",
+            file=path.name,
+            column=missing[0],
+            names=_column_names(missing[0]),
+            missing=",".join(missing),
+        )
+    return best, columns, headers
+
+
+def _column_names(f: str) -> str:
+    """Accepted header names of a field, for messages: ``手机号 / phone``."""
+    zh = next(a for a in COLUMN_ALIASES[f] if not a.isascii())
+    return f"{zh} / {COLUMN_ALIASES[f][0]}"
+
+
+def _row_error(line: int, problems: list[DomainError], raw: dict[str, str]) -> RowError:
+    return RowError(
+        line=line,
+        code=problems[0].code,
+        message_zh="；".join(p.message("zh") for p in problems),
+        message_en="; ".join(p.message("en") for p in problems),
+        raw=raw,
+        codes=tuple(p.code for p in problems),
+    )
+
+
+def read_bookings(path: Path, today: date | None = None) -> ImportCheck:
+    """Read and check every row of a bookings file; file-level problems raise DomainError."""
+    path = Path(path)
+    table, encoding = _read_table(path)
+    header_idx, columns, headers = _find_header(table, path)
+    raw_names = [h or f"column_{i + 1}" for i, h in enumerate(headers)]
+
+    rows: list[BookingRow] = []
+    errors: list[RowError] = []
+    first_seen: dict[tuple[str, str, date], int] = {}
+    data_lines = 0
+    for idx in range(header_idx + 1, len(table)):
+        cells = table[idx]
+        if _is_blank(cells):
+            continue
+        data_lines += 1
+        line = idx + 1
+        raw = {name: _text(cells[i]) if i < len(cells) else "" for i, name in enumerate(raw_names)}
+
+        def cell(f: str, cells: list[Any] = cells) -> Any:
+            i = columns.get(f)
+            return cells[i] if i is not None and i < len(cells) else None
+
+        problems: list[DomainError] = []
+        for f in REQUIRED:
+            if not _text(cell(f)):
+                problems.append(DomainError("import_missing_field", field=f, column=headers[columns[f]]))
+        missing = {p.facts["field"] for p in problems}
+
+        name = re.sub(r"\s+", " ", _text(cell("name")))
+        id_type = id_number = phone = slot = ""
+        day: date | None = None
+        birth: date | None = None
+        sex: str | None = None
+        try:
+            id_type = parse_id_type(cell("id_type"))
+        except DomainError as exc:
+            problems.append(exc)
+        if "id_number" not in missing and id_type:
+            try:
+                raw_id = _id_cell(cell("id_number"))
+                if id_type == "resident_id":
+                    rid = parse_resident_id(raw_id, today)
+                    id_number, birth, sex = rid.number, rid.birth_date, rid.sex
+                else:
+                    _, id_number = parse_document(id_type, raw_id, today)
+            except DomainError as exc:
+                problems.append(exc)
+        if "phone" not in missing:
+            try:
+                phone = parse_mobile(_phone_cell(cell("phone")))
+            except DomainError as exc:
+                problems.append(exc)
+        if "date" not in missing:
+            try:
+                day = parse_day(cell("date"))
+            except DomainError as exc:
+                problems.append(exc)
+        if "slot" not in missing:
+            try:
+                slot = parse_slot(cell("slot"))
+            except DomainError as exc:
+                problems.append(exc)
+
+        if id_number and day is not None:
+            key = (id_type, id_number, day)
+            if key in first_seen:
+                problems.append(
+                    DomainError("import_duplicate", first_line=first_seen[key], day=day.isoformat())
+                )
+            else:
+                first_seen[key] = line
+
+        if problems:
+            errors.append(_row_error(line, problems, raw))
+            continue
+        assert day is not None
+        rows.append(
+            BookingRow(
+                line=line,
+                name=name,
+                id_type=id_type,
+                id_number=id_number,
+                phone=phone,
+                unit=re.sub(r"\s+", " ", _text(cell("unit"))),
+                day=day,
+                slot=slot,
+                booking_no=_text(cell("booking_no")) or None,
+                product=_text(cell("product")) or None,
+                birth_date=birth,
+                sex=sex,
+            )
+        )
+
+    if data_lines == 0:
+        raise DomainError("import_empty", file=path.name)
+    return ImportCheck(
+        rows=rows,
+        errors=errors,
+        source=str(path),
+        encoding=encoding,
+        header_line=header_idx + 1,
+        columns={f: headers[i] for f, i in columns.items()},
+    )
+
+
+# --- rejects --------------------------------------------------------------------------------
+
+
+def _excel_safe(value: str) -> str:
+    # A long digit string (an ID) opened in Excel becomes 1.10105E+17 and loses digits when
+    # saved back; ="..." keeps it text through the round trip, and read_bookings unwraps it.
+    if len(value) > 11 and value.isdigit():
+        return f'="{value}"'
+    return value
+
+
+def write_rejects(errors: list[RowError], path: Path) -> None:
+    """Write the bad lines as a CSV (UTF-8 with BOM, for Excel): line, code, reasons, raw cells."""
+    raw_columns: list[str] = []
+    for e in errors:
+        for k in e.raw:
+            if k not in raw_columns:
+                raw_columns.append(k)
+    with Path(path).open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["line", "code", "reason", "reason_en", *raw_columns])
+        for e in sorted(errors, key=lambda e: e.line):
+            w.writerow(
+                [
+                    e.line,
+                    e.code,
+                    e.message_zh,
+                    e.message_en,
+                    *(_excel_safe(e.raw.get(k, "")) for k in raw_columns),
+                ]
+            )
+
+
+__all__ = [
+    "BookingRow",
+    "ImportCheck",
+    "RowError",
+    "parse_day",
+    "parse_id_type",
+    "parse_slot",
+    "read_bookings",
+    "write_rejects",
+]

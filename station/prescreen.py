@@ -1,0 +1,107 @@
+"""Step 2, pre-screen: temperature, contraindication questions and dose history; pass or turn away."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from station import bookings, flow, history
+from station import staff as staffmod
+from station.errors import DomainError
+from station.identity import age_on
+from station.rules import PastDose, Rules, ScreeningResult, load_rules
+from station.store import Store
+
+_RANK = {"pass": 0, "defer": 1, "refuse": 2}
+
+
+def dose_check(
+    rules: Rules, person: dict[str, Any], past: list[PastDose], product: str, day: date
+) -> tuple[str, str | None]:
+    """What the dose history and age say for ``product`` on ``day``: (outcome, reason code or None)."""
+    prod = rules.product(product)
+    if person.get("birth_date"):
+        age = age_on(date.fromisoformat(person["birth_date"]), day)
+        if age < prod.age_min or (prod.age_max is not None and age > prod.age_max):
+            return "refuse", "age_not_eligible"
+    due = rules.next_dose(past, product)
+    if due.complete:
+        return "refuse", "series_complete"
+    if due.earliest and due.earliest > day:
+        return "defer", "too_early_for_dose"
+    return "pass", None
+
+
+def screen(
+    store: Store,
+    visit_id: str,
+    *,
+    staff_id: str,
+    answers: dict[str, bool],
+    temperature: float | None,
+    declared_doses: Iterable[PastDose] = (),
+    product: str | None = None,
+    turn_away_reason: str | None = None,
+    rules: Rules | None = None,
+) -> ScreeningResult:
+    """Record the pre-screen. The outcome is the worst of the questionnaire, the dose check and the
+    reason the doctor picked (if any), so a pass cannot be recorded over a contraindication."""
+    rules = rules or load_rules()
+    with store.transaction():
+        staffmod.require(store, staff_id, "screen")
+        visit = bookings.visit(store, visit_id)
+        flow.check_step("Screened", visit["state"], visit_id)
+        person = store.one("SELECT * FROM people WHERE person_id = ?", [visit["person_id"]])
+        assert person is not None
+        declared = list(declared_doses)
+        past = history.past_doses(store, visit["person_id"]) + declared
+        product = product or visit["product"] or rules.site.get("default_product")
+        result = rules.assess(answers, temperature)
+        outcome, reasons = result.outcome, list(result.reasons)
+        dose_outcome, dose_reason = dose_check(rules, person, past, product, date.fromisoformat(visit["day"]))
+        if dose_reason:
+            reasons.append(dose_reason)
+            outcome = max(outcome, dose_outcome, key=_RANK.__getitem__)
+        if turn_away_reason:
+            reason = rules.reasons.get(turn_away_reason)
+            if reason is None:
+                raise DomainError("reason_unknown", reason=turn_away_reason)
+            reasons.append(turn_away_reason)
+            outcome = max(
+                outcome, reason.outcome if reason.outcome != "pass" else "defer", key=_RANK.__getitem__
+            )
+        store.append(
+            "Screened",
+            {
+                "outcome": outcome,
+                "reasons": reasons,
+                "notes": list(result.notes),
+                "temperature": temperature,
+                "answers": answers,
+                "product": product,
+                "declared_doses": [
+                    {"product": d.product, "dose_number": d.dose_number, "day": d.day.isoformat()}
+                    for d in declared
+                ],
+                "at": store.now().isoformat(),
+            },
+            visit_id=visit_id,
+            staff_id=staff_id,
+        )
+    return ScreeningResult(outcome, tuple(reasons), result.notes)
+
+
+def cancel_booking(store: Store, visit_id: str, *, staff_id: str, reason: str) -> dict[str, Any]:
+    """Cancel a booking (pre-screen staff only, as the pilot site asked)."""
+    with store.transaction():
+        staffmod.require(store, staff_id, "cancel_booking")
+        visit = bookings.visit(store, visit_id)
+        flow.check_step("BookingCancelled", visit["state"], visit_id)
+        store.append(
+            "BookingCancelled",
+            {"reason": reason, "at": store.now().isoformat()},
+            visit_id=visit_id,
+            staff_id=staff_id,
+        )
+        return bookings.visit(store, visit_id)

@@ -1,0 +1,337 @@
+"""Applies events to the tables. Deterministic: the same events in HLC order give the same tables.
+
+The commands validate before they append, so a local event always applies cleanly. Events from
+other laptops may contradict what is here (two injections of one visit while cut off): they are
+applied as far as they can be, never dropped, and the visit is flagged ``conflict`` for the admin.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from station import flow
+from station.store import EVENT_COLUMNS, Event
+
+Handler = Callable[[sqlite3.Connection, Event], None]
+HANDLERS: dict[str, Handler] = {}
+
+
+def handles(*types: str) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        for t in types:
+            HANDLERS[t] = fn
+        return fn
+
+    return register
+
+
+def apply(conn: sqlite3.Connection, event: Event) -> None:
+    handler = HANDLERS.get(event.type)
+    if handler is None:
+        _conflict(conn, event, "unknown_event_type", {"type": event.type})
+        return
+    handler(conn, event)
+
+
+def reproject_visit(conn: sqlite3.Connection, visit_id: str) -> None:
+    """Rebuild one visit's rows from its events in HLC order (a late event arrived from sync)."""
+    for table in ("screenings", "doses", "observations", "aefi", "conflicts"):
+        conn.execute(f"DELETE FROM {table} WHERE visit_id = ?", [visit_id])
+    conn.execute("DELETE FROM visits WHERE visit_id = ?", [visit_id])
+    rows = conn.execute(
+        f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE visit_id = ? ORDER BY hlc", [visit_id]
+    ).fetchall()
+    for row in rows:
+        apply(conn, Event.from_row(row))
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _conflict(conn: sqlite3.Connection, event: Event, code: str, detail: dict[str, Any]) -> None:
+    conn.execute(
+        "INSERT OR IGNORE INTO conflicts (event_id, visit_id, code, detail) VALUES (?, ?, ?, ?)",
+        [event.id, event.visit_id, code, _json(detail)],
+    )
+    if event.visit_id:
+        conn.execute("UPDATE visits SET conflict = 1 WHERE visit_id = ?", [event.visit_id])
+
+
+def _visit_state(conn: sqlite3.Connection, visit_id: str | None) -> str | None:
+    row = conn.execute("SELECT state FROM visits WHERE visit_id = ?", [visit_id]).fetchone()
+    return row[0] if row else None
+
+
+def _step(conn: sqlite3.Connection, event: Event, stamp_column: str | None, **extra: Any) -> bool:
+    """Move the visit along the flow; on an illegal step record a conflict. True when it moved."""
+    state = _visit_state(conn, event.visit_id)
+    if state is None:
+        _conflict(conn, event, "visit_unknown", {"type": event.type})
+        return False
+    code = flow.refusal(event.type, state)
+    if code:
+        _conflict(conn, event, code, {"type": event.type, "state": state, "origin": event.origin})
+        return False
+    sets = {"state": flow.next_state(event.type, state, event.payload), "last_hlc": event.hlc, **extra}
+    if stamp_column:
+        sets[stamp_column] = event.payload["at"]
+    assignments = ", ".join(f"{k} = ?" for k in sets)
+    conn.execute(f"UPDATE visits SET {assignments} WHERE visit_id = ?", [*sets.values(), event.visit_id])
+    return True
+
+
+@handles("BookingAdded")
+def _booking_added(conn: sqlite3.Connection, event: Event) -> None:
+    p = event.payload
+    person = p["person"]
+    conn.execute(
+        """INSERT INTO people (person_id, id_type, id_number, name, phone, unit, birth_date, sex)
+           VALUES (:person_id, :id_type, :id_number, :name, :phone, :unit, :birth_date, :sex)
+           ON CONFLICT (person_id) DO UPDATE SET name = excluded.name,
+               phone = coalesce(excluded.phone, people.phone), unit = coalesce(excluded.unit, people.unit)""",
+        {
+            k: person.get(k)
+            for k in ("person_id", "id_type", "id_number", "name", "phone", "unit", "birth_date", "sex")
+        },
+    )
+    if _visit_state(conn, event.visit_id) is not None:
+        _conflict(conn, event, "duplicate_visit_id", {})
+        return
+    twin = conn.execute(
+        "SELECT visit_id FROM visits WHERE person_id = ? AND day = ? AND state != 'cancelled'",
+        [person["person_id"], p["day"]],
+    ).fetchone()
+    conn.execute(
+        """INSERT INTO visits (visit_id, person_id, day, slot, booking_no, product, source, state, booked_at, last_hlc)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?)""",
+        [
+            event.visit_id,
+            person["person_id"],
+            p["day"],
+            p.get("slot"),
+            p.get("booking_no"),
+            p.get("product"),
+            p["source"],
+            p["at"],
+            event.hlc,
+        ],
+    )
+    if twin:
+        _conflict(conn, event, "duplicate_booking", {"other_visit": twin[0], "day": p["day"]})
+
+
+@handles("SignedIn")
+def _signed_in(conn: sqlite3.Connection, event: Event) -> None:
+    _step(conn, event, "signed_in_at", queue_no=event.payload["queue_no"])
+
+
+@handles("Screened")
+def _screened(conn: sqlite3.Connection, event: Event) -> None:
+    p = event.payload
+    if _visit_state(conn, event.visit_id) is None:
+        _conflict(conn, event, "visit_unknown", {"type": event.type})
+        return
+    conn.execute(
+        """INSERT INTO screenings (event_id, visit_id, outcome, temperature, answers, reasons, notes, staff_id, at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [
+            event.id,
+            event.visit_id,
+            p["outcome"],
+            p.get("temperature"),
+            _json(p.get("answers", {})),
+            _json(p.get("reasons", [])),
+            _json(p.get("notes", [])),
+            event.staff_id,
+            p["at"],
+        ],
+    )
+    person_id = conn.execute("SELECT person_id FROM visits WHERE visit_id = ?", [event.visit_id]).fetchone()[
+        0
+    ]
+    for i, dose in enumerate(p.get("declared_doses", [])):
+        conn.execute(
+            """INSERT OR IGNORE INTO doses (event_id, visit_id, person_id, product, dose_number, source, day)
+               VALUES (?, ?, ?, ?, ?, 'declared', ?)""",
+            [f"{event.id}:{i}", event.visit_id, person_id, dose["product"], dose["dose_number"], dose["day"]],
+        )
+    passed = p["outcome"] == "pass"
+    extra = {} if passed else {"turned_away_at": p["at"], "reason": (p.get("reasons") or [None])[0]}
+    _step(conn, event, "screened_at", **extra)
+
+
+@handles("BookingCancelled")
+def _cancelled(conn: sqlite3.Connection, event: Event) -> None:
+    _step(conn, event, "cancelled_at", reason=event.payload.get("reason"))
+
+
+@handles("Injected")
+def _injected(conn: sqlite3.Connection, event: Event) -> None:
+    p = event.payload
+    row = conn.execute("SELECT person_id FROM visits WHERE visit_id = ?", [event.visit_id]).fetchone()
+    if row is None:
+        _conflict(conn, event, "visit_unknown", {"type": event.type})
+        return
+    # A dose that was given is recorded even when it contradicts the visit's state: it happened.
+    conn.execute(
+        """INSERT INTO doses (event_id, visit_id, person_id, product, lot_no, dose_number, desk, vaccinator,
+                              body_site, source, day, at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'here', ?, ?)""",
+        [
+            event.id,
+            event.visit_id,
+            row[0],
+            p["product"],
+            p["lot_no"],
+            p["dose_number"],
+            p.get("desk"),
+            event.staff_id,
+            p.get("body_site"),
+            p["at"][:10],
+            p["at"],
+        ],
+    )
+    _step(conn, event, "injected_at")
+
+
+def _plus_minutes(at: str, minutes: int) -> str:
+    return (datetime.fromisoformat(at) + timedelta(minutes=minutes)).isoformat()
+
+
+@handles("ObservationStarted")
+def _observation_started(conn: sqlite3.Connection, event: Event) -> None:
+    p = event.payload
+    if _step(conn, event, "observing_at"):
+        conn.execute(
+            "INSERT INTO observations (visit_id, seat, minutes, started_at, until) VALUES (?, ?, ?, ?, ?)",
+            [event.visit_id, p.get("seat"), p["minutes"], p["at"], _plus_minutes(p["at"], p["minutes"])],
+        )
+
+
+@handles("AdverseEventReported")
+def _aefi(conn: sqlite3.Connection, event: Event) -> None:
+    p = event.payload
+    state = _visit_state(conn, event.visit_id)
+    if state is None:
+        _conflict(conn, event, "visit_unknown", {"type": event.type})
+        return
+    conn.execute(
+        """INSERT INTO aefi (aefi_id, visit_id, category, severity, serious, onset_at, handling, notes, staff_id, at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [
+            p["aefi_id"],
+            event.visit_id,
+            p["category"],
+            p["severity"],
+            int(bool(p.get("serious"))),
+            p.get("onset_at"),
+            p["handling"],
+            p.get("notes", ""),
+            event.staff_id,
+            p["at"],
+        ],
+    )
+    code = flow.refusal(event.type, state)
+    if code:
+        _conflict(conn, event, code, {"type": event.type, "state": state})
+    extend = int(p.get("extend_minutes") or 0)
+    if extend and state == flow.OBSERVING:
+        until = _plus_minutes(p["at"], extend)
+        conn.execute(
+            "UPDATE observations SET until = max(until, ?) WHERE visit_id = ?", [until, event.visit_id]
+        )
+
+
+@handles("Released")
+def _released(conn: sqlite3.Connection, event: Event) -> None:
+    p = event.payload
+    if _step(conn, event, "released_at"):
+        conn.execute(
+            "UPDATE observations SET released_at = ?, released_by = ?, override_reason = ? WHERE visit_id = ?",
+            [p["at"], event.staff_id, p.get("override_reason"), event.visit_id],
+        )
+
+
+@handles("StockReceived")
+def _stock_received(conn: sqlite3.Connection, event: Event) -> None:
+    p = event.payload
+    doses = p["vials"] * p["doses_per_vial"]
+    conn.execute(
+        """INSERT INTO lots (lot_no, product, expiry, doses_per_vial, vials_received, doses_received)
+           VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (lot_no) DO UPDATE SET vials_received = vials_received + excluded.vials_received,
+               doses_received = doses_received + excluded.doses_received""",
+        [p["lot_no"], p["product"], p["expiry"], p["doses_per_vial"], p["vials"], doses],
+    )
+
+
+@handles("VialOpened")
+def _vial_opened(conn: sqlite3.Connection, event: Event) -> None:
+    conn.execute(
+        "UPDATE lots SET vials_opened = vials_opened + 1 WHERE lot_no = ?", [event.payload["lot_no"]]
+    )
+
+
+@handles("DoseWasted")
+def _dose_wasted(conn: sqlite3.Connection, event: Event) -> None:
+    p = event.payload
+    conn.execute(
+        "UPDATE lots SET doses_wasted = doses_wasted + ? WHERE lot_no = ?", [p["doses"], p["lot_no"]]
+    )
+
+
+@handles("StaffAdded")
+def _staff_added(conn: sqlite3.Connection, event: Event) -> None:
+    p = event.payload
+    held = conn.execute("SELECT 1 FROM staff WHERE staff_id = ?", [p["staff_id"]]).fetchone()
+    if held:
+        _conflict(conn, event, "duplicate_staff", {"staff_id": p["staff_id"]})
+        return
+    conn.execute(
+        "INSERT INTO staff (staff_id, name, roles, pin_hash, active, added_at) VALUES (?, ?, ?, ?, 1, ?)",
+        [p["staff_id"], p["name"], ",".join(p["roles"]), p["pin_hash"], p["at"]],
+    )
+
+
+@handles("StaffChanged")
+def _staff_changed(conn: sqlite3.Connection, event: Event) -> None:
+    p = event.payload
+    sets: dict[str, Any] = {}
+    if "active" in p:
+        sets["active"] = int(bool(p["active"]))
+    if "roles" in p:
+        sets["roles"] = ",".join(p["roles"])
+    if "pin_hash" in p:
+        sets["pin_hash"] = p["pin_hash"]
+    if sets:
+        assignments = ", ".join(f"{k} = ?" for k in sets)
+        conn.execute(f"UPDATE staff SET {assignments} WHERE staff_id = ?", [*sets.values(), p["staff_id"]])
+
+
+@handles("DayClosed")
+def _day_closed(conn: sqlite3.Connection, event: Event) -> None:
+    p = event.payload
+    conn.execute(
+        "INSERT OR REPLACE INTO days (day, closed_at, closed_by) VALUES (?, ?, ?)",
+        [p["day"], p["at"], event.staff_id],
+    )
+
+
+@handles("ConflictResolved")
+def _conflict_resolved(conn: sqlite3.Connection, event: Event) -> None:
+    p = event.payload
+    conn.execute(
+        "UPDATE conflicts SET resolved_by = ?, resolution = ? WHERE event_id = ?",
+        [event.staff_id, p["resolution"], p["conflict_event_id"]],
+    )
+    if event.visit_id:
+        open_left = conn.execute(
+            "SELECT 1 FROM conflicts WHERE visit_id = ? AND resolution IS NULL", [event.visit_id]
+        ).fetchone()
+        if not open_left:
+            conn.execute("UPDATE visits SET conflict = 0 WHERE visit_id = ?", [event.visit_id])

@@ -1,0 +1,57 @@
+"""The day's live counts: what the header shows and `station status` prints."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from station import stock
+from station.store import Store
+
+_REACHED = {
+    "signed_in": "signed_in_at",
+    "screened": "screened_at",
+    "turned_away": "turned_away_at",
+    "cancelled": "cancelled_at",
+    "injected": "injected_at",
+    "released": "released_at",
+}
+
+
+def latest_day(store: Store) -> date:
+    day = store.scalar("SELECT max(day) FROM visits")
+    return date.fromisoformat(day) if day else store.now().date()
+
+
+def day_status(store: Store, day: date | None = None) -> dict[str, Any]:
+    day = day or latest_day(store)
+    reached = ", ".join(f"count({col}) AS {key}" for key, col in _REACHED.items())
+    counts = (
+        store.one(
+            f"""SELECT count(*) AS bookings, {reached},
+                   sum(state = 'booked') AS bookings_left,
+                   sum(state = 'signed_in') AS w_prescreen,
+                   sum(state = 'screened') AS w_inject,
+                   sum(state = 'injected') AS w_observe,
+                   sum(state = 'observing') AS observing,
+                   sum(conflict) AS conflicts
+            FROM visits WHERE day = ?""",
+            [day.isoformat()],
+        )
+        or {}
+    )
+    counts = {k: v or 0 for k, v in counts.items()}
+    return {
+        "day": day.isoformat(),
+        "bookings": counts["bookings"],
+        **{key: counts[key] for key in _REACHED},
+        "waiting": {
+            "prescreen": counts["w_prescreen"],
+            "inject": counts["w_inject"],
+            "observe": counts["w_observe"],
+        },
+        "observing": counts["observing"],
+        "bookings_left": counts["bookings_left"],
+        "doses_left": stock.doses_left(store, day),
+        "conflicts": counts["conflicts"],
+    }

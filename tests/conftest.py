@@ -1,0 +1,76 @@
+"""Shared fixtures: a real station database in tmp_path with a clock the test controls."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from station import bookings, stock
+from station import staff as staffmod
+from station.identity import make_resident_id
+from station.store import Store
+
+CST = timezone(timedelta(hours=8))
+DAY = date(2026, 11, 26)
+PIN = "2468"
+STAFF = {
+    "admin1": ["admin"],
+    "sign1": ["signin"],
+    "pre1": ["prescreen"],
+    "vac1": ["vaccinator"],
+    "obs1": ["observer"],
+}
+
+
+class Clock:
+    def __init__(self, start: datetime) -> None:
+        self.t = start
+
+    def __call__(self) -> datetime:
+        return self.t
+
+    def advance(self, **kw: float) -> datetime:
+        self.t += timedelta(**kw)
+        return self.t
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2026, 11, 26, 8, 0, tzinfo=CST))
+
+
+@pytest.fixture
+def store(tmp_path, clock) -> Store:
+    s = Store.open(tmp_path / "station.sqlite3", origin="test-a", now=clock)
+    for staff_id, roles in STAFF.items():
+        staffmod.add(s, staff_id, f"Staff {staff_id}", roles, PIN, by="admin1")
+    stock.receive(
+        s,
+        staff_id="admin1",
+        lot_no="LOT-A",
+        product="sinopharm_bbibp",
+        expiry=DAY + timedelta(days=90),
+        vials=50,
+    )
+    yield s
+    s.close()
+
+
+_seq = iter(range(1, 10**6))
+
+
+def new_person(name: str = "张三", birth: date = date(1990, 5, 17), **kw) -> dict:
+    number = make_resident_id("110105", birth, next(_seq) % 999 + 1)
+    return bookings.person_record(name=name, id_number=number, phone="13812345678", today=DAY, **kw)
+
+
+@pytest.fixture
+def person_factory():
+    return new_person
+
+
+@pytest.fixture
+def booked(store) -> str:
+    """A visit booked for the test day."""
+    return bookings.add_booking(store, new_person(), DAY, "08:00-08:30", staff_id="admin1")
