@@ -72,6 +72,7 @@ CREATE TABLE visits (
 CREATE INDEX visits_day_state ON visits(day, state);
 CREATE INDEX visits_day_queue ON visits(day, queue_no);
 CREATE INDEX visits_person ON visits(person_id);
+CREATE INDEX visits_state ON visits(state);
 CREATE TABLE screenings (
     event_id TEXT PRIMARY KEY,
     visit_id TEXT NOT NULL REFERENCES visits(visit_id),
@@ -100,6 +101,8 @@ CREATE TABLE doses (
 );
 CREATE INDEX doses_person ON doses(person_id);
 CREATE INDEX doses_day ON doses(day);
+CREATE INDEX doses_lot ON doses(lot_no);
+CREATE INDEX doses_visit ON doses(visit_id);
 CREATE TABLE observations (
     visit_id TEXT PRIMARY KEY REFERENCES visits(visit_id),
     seat INTEGER,
@@ -148,6 +151,8 @@ CREATE TABLE conflicts (
     resolved_by TEXT,
     resolution TEXT
 );
+CREATE INDEX aefi_visit ON aefi(visit_id);
+CREATE INDEX conflicts_visit ON conflicts(visit_id);
 CREATE TABLE days (day TEXT PRIMARY KEY, closed_at TEXT, closed_by TEXT);
 """
 

@@ -122,10 +122,11 @@ def load(
             for staff_id, name, roles in DEMO_STAFF:
                 if staffmod.get(store, staff_id) is None:
                     staffmod.add(store, staff_id, name, roles, DEMO_PIN, by=staffmod.cli_actor())
+            # The day's delivery from the district's cold chain: lot numbers are per delivery day.
             lots = [
-                ("202104A017", "sinopharm_bbibp", 700),
-                ("202104A021", "sinopharm_bbibp", 500),
-                ("202103C008", "sinovac_coronavac", 120),
+                (f"{day:%Y%m%d}A017", "sinopharm_bbibp", 700),
+                (f"{day:%Y%m%d}A021", "sinopharm_bbibp", 500),
+                (f"{day:%Y%m%d}C008", "sinovac_coronavac", 120),
             ]
             for lot_no, product, vials in lots:
                 if stock.lot(store, lot_no) is None:

@@ -11,6 +11,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+# The counter has five digits so that stamps sort as text (SQL compares them with ORDER BY hlc).
+# When it would overflow, the stamp moves on by one millisecond instead.
+MAX_COUNTER = 99_999
+
 
 @dataclass(frozen=True, order=True)
 class Stamp:
@@ -42,6 +46,8 @@ class HybridClock:
             physical = int(self._wall() * 1000)
             if physical > self._last_wall:
                 self._last_wall, self._last_counter = physical, 0
+            elif self._last_counter >= MAX_COUNTER:
+                self._last_wall, self._last_counter = self._last_wall + 1, 0
             else:
                 self._last_counter += 1
             return Stamp(self._last_wall, self._last_counter, self.origin)

@@ -49,6 +49,74 @@ def reproject_visit(conn: sqlite3.Connection, visit_id: str) -> None:
         apply(conn, Event.from_row(row))
 
 
+# Events that touch rows outside any visit, by the payload field naming those rows.
+_KEYED: dict[str, tuple[str, tuple[str, ...], str, str]] = {
+    # kind: (payload field, event types, table, key column)
+    "staff": ("staff_id", ("StaffAdded", "StaffChanged"), "staff", "staff_id"),
+    "lot": ("lot_no", ("StockReceived", "VialOpened", "DoseWasted"), "lots", "lot_no"),
+    "day": ("day", ("DayClosed",), "days", "day"),
+}
+_KIND_OF = {t: kind for kind, (_, types, _, _) in _KEYED.items() for t in types}
+
+
+def rows_key(event: Event) -> tuple[str, str] | None:
+    """Which rows an event's outcome depends on: ("visit", id), ("staff", id), ("lot", no), ("day", day)."""
+    if event.visit_id:
+        return ("visit", event.visit_id)
+    kind = _KIND_OF.get(event.type)
+    if kind is None:
+        return None
+    value = event.payload.get(_KEYED[kind][0])
+    return (kind, value) if value is not None else None
+
+
+def _keyed_where(kind: str) -> tuple[str, list[Any]]:
+    field, types, _, _ = _KEYED[kind]
+    marks = ", ".join("?" * len(types))
+    return f"visit_id IS NULL AND type IN ({marks}) AND json_extract(payload, '$.{field}') = ?", list(types)
+
+
+def later_applied(conn: sqlite3.Connection, event: Event, key: tuple[str, str]) -> bool:
+    """Whether the log already holds a later (by HLC) event for the same rows: ``event`` is late."""
+    kind, value = key
+    if kind == "visit":
+        sql, params = "visit_id = ?", []
+    else:
+        sql, params = _keyed_where(kind)
+    found = conn.execute(
+        f"SELECT 1 FROM events WHERE hlc > ? AND id != ? AND {sql} LIMIT 1", [event.hlc, event.id, *params, value]
+    ).fetchone()
+    return found is not None
+
+
+def reproject(conn: sqlite3.Connection, key: tuple[str, str]) -> None:
+    """Rebuild the rows named by ``key`` (see rows_key) from their events in HLC order."""
+    kind, value = key
+    if kind == "visit":
+        reproject_visit(conn, value)
+        return
+    _, _, table, column = _KEYED[kind]
+    where, params = _keyed_where(kind)
+    rows = conn.execute(
+        f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE {where} ORDER BY hlc", [*params, value]
+    ).fetchall()
+    events = [Event.from_row(r) for r in rows]
+    ids = [e.id for e in events]
+    marks = ", ".join("?" * len(ids))
+    conn.execute(f"DELETE FROM conflicts WHERE event_id IN ({marks})", ids)
+    conn.execute(f"DELETE FROM {table} WHERE {column} = ?", [value])
+    for event in events:
+        apply(conn, event)
+    # Resolutions of the conflicts just recreated.
+    resolved = conn.execute(
+        f"""SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE type = 'ConflictResolved'
+            AND json_extract(payload, '$.conflict_event_id') IN ({marks}) ORDER BY hlc""",
+        ids,
+    ).fetchall()
+    for row in resolved:
+        apply(conn, Event.from_row(row))
+
+
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
@@ -92,8 +160,7 @@ def _booking_added(conn: sqlite3.Connection, event: Event) -> None:
     conn.execute(
         """INSERT INTO people (person_id, id_type, id_number, name, phone, unit, birth_date, sex)
            VALUES (:person_id, :id_type, :id_number, :name, :phone, :unit, :birth_date, :sex)
-           ON CONFLICT (person_id) DO UPDATE SET name = excluded.name,
-               phone = coalesce(excluded.phone, people.phone), unit = coalesce(excluded.unit, people.unit)""",
+           ON CONFLICT (person_id) DO NOTHING""",
         {
             k: person.get(k)
             for k in ("person_id", "id_type", "id_number", "name", "phone", "unit", "birth_date", "sex")
@@ -102,10 +169,14 @@ def _booking_added(conn: sqlite3.Connection, event: Event) -> None:
     if _visit_state(conn, event.visit_id) is not None:
         _conflict(conn, event, "duplicate_visit_id", {})
         return
-    twin = conn.execute(
-        "SELECT visit_id FROM visits WHERE person_id = ? AND day = ? AND state != 'cancelled'",
+    # The person's other live bookings that day, first booked first (by the booking's HLC).
+    twins = conn.execute(
+        """SELECT v.visit_id, e.id, e.hlc FROM visits v
+           JOIN events e ON e.visit_id = v.visit_id AND e.type = 'BookingAdded'
+           WHERE v.person_id = ? AND v.day = ? AND v.state != 'cancelled'
+           ORDER BY e.hlc""",
         [person["person_id"], p["day"]],
-    ).fetchone()
+    ).fetchall()
     conn.execute(
         """INSERT INTO visits (visit_id, person_id, day, slot, booking_no, product, source, state, booked_at, last_hlc)
            VALUES (?, ?, ?, ?, ?, ?, ?, 'booked', ?, ?)""",
@@ -121,8 +192,43 @@ def _booking_added(conn: sqlite3.Connection, event: Event) -> None:
             event.hlc,
         ],
     )
-    if twin:
-        _conflict(conn, event, "duplicate_booking", {"other_visit": twin[0], "day": p["day"]})
+    _refresh_person(conn, person["person_id"])
+    earlier = [t for t in twins if t[2] < event.hlc]
+    if earlier:
+        _conflict(conn, event, "duplicate_booking", {"other_visit": earlier[0][0], "day": p["day"]})
+    # A booking made later elsewhere arrived first: the conflict is still the later booking's, and it
+    # names the first booking, exactly as when the events are applied in HLC order.
+    first = earlier[0][0] if earlier else event.visit_id
+    for visit_id, event_id, _ in (t for t in twins if t[2] > event.hlc):
+        detail = _json({"other_visit": first, "day": p["day"]})
+        conn.execute(
+            """INSERT INTO conflicts (event_id, visit_id, code, detail) VALUES (?, ?, 'duplicate_booking', ?)
+               ON CONFLICT (event_id) DO UPDATE SET detail = excluded.detail""",
+            [event_id, visit_id, detail],
+        )
+        conn.execute(
+            """UPDATE visits SET conflict = 1 WHERE visit_id = ? AND EXISTS
+               (SELECT 1 FROM conflicts WHERE visit_id = ? AND resolution IS NULL)""",
+            [visit_id, visit_id],
+        )
+
+
+def _refresh_person(conn: sqlite3.Connection, person_id: str) -> None:
+    """Name, phone and unit as the person's bookings give them in HLC order (the latest wins)."""
+    name = phone = unit = None
+    for (payload,) in conn.execute(
+        """SELECT e.payload FROM visits v JOIN events e ON e.visit_id = v.visit_id AND e.type = 'BookingAdded'
+           WHERE v.person_id = ? ORDER BY e.hlc""",
+        [person_id],
+    ):
+        person = json.loads(payload)["person"]
+        name = person.get("name") or name
+        phone = person.get("phone") if person.get("phone") is not None else phone
+        unit = person.get("unit") if person.get("unit") is not None else unit
+    if name is not None:
+        conn.execute(
+            "UPDATE people SET name = ?, phone = ?, unit = ? WHERE person_id = ?", [name, phone, unit, person_id]
+        )
 
 
 @handles("SignedIn")

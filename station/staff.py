@@ -108,7 +108,8 @@ def _check_roles(roles: list[str] | tuple[str, ...]) -> list[str]:
 
 
 def _check_pin(pin: str) -> None:
-    if not (pin.isdigit() and 4 <= len(pin) <= 12):
+    # isascii: str.isdigit() also takes "²" and other scripts' digits, which no PIN pad types
+    if not (pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 12):
         raise DomainError("pin_too_weak")
 
 
@@ -116,7 +117,7 @@ def add(store: Store, staff_id: str, name: str, roles: list[str], pin: str, *, b
     with store.transaction():
         if store.scalar("SELECT count(*) FROM staff"):
             require(store, by, "manage_staff")
-        if not _STAFF_ID.match(staff_id):
+        if not _STAFF_ID.fullmatch(staff_id):  # match() lets "$" pass a trailing newline
             raise DomainError("staff_id_invalid", staff=staff_id)
         if not name.strip():
             raise DomainError("staff_name_missing")

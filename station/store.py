@@ -153,6 +153,11 @@ class Store:
             seq = self.conn.execute(
                 "SELECT coalesce(max(seq), 0) + 1 FROM events WHERE origin = ?", [self.origin]
             ).fetchone()[0]
+            # Another Store on the same file (the window and a terminal command) has its own clock:
+            # stay ahead of whatever is in the log, so log order, seq order and HLC order agree.
+            last = self.conn.execute("SELECT max(hlc) FROM events").fetchone()[0]
+            if last:
+                self.clock.observe(Stamp.parse(last))
             event = Event(
                 id=str(uuid.uuid4()),
                 origin=self.origin,
@@ -173,41 +178,48 @@ class Store:
         """Take events from another node (sync or an export file); idempotent by (origin, seq).
 
         Returns the number of new events. Events already held are skipped; an event whose
-        (origin, seq) is held under a different id is refused: the log is immutable.
+        (origin, seq) is held under a different id is refused: the log is immutable. The whole
+        batch is checked first (per origin, in seq order), then applied in HLC order; an event
+        older than one already applied to the same rows (a visit, a staff member, a lot, a day)
+        has those rows re-projected in HLC order, so every node ends with the same tables.
         """
-        from station.projector import apply, reproject_visit
+        from station.projector import apply, later_applied, reproject, rows_key
 
-        added = 0
+        fresh: list[Event] = []
         with self.transaction():
+            taken: dict[tuple[str, int], str] = {}
+            expected: dict[str, int] = {}
             for event in sorted(events, key=lambda e: (e.origin, e.seq)):
+                key = (event.origin, event.seq)
                 held = self.conn.execute(
                     "SELECT id FROM events WHERE origin = ? AND seq = ?", [event.origin, event.seq]
                 ).fetchone()
-                if held:
-                    if held[0] != event.id:
+                held_id = held[0] if held else taken.get(key)
+                if held_id is not None:
+                    if held_id != event.id:
                         raise DomainError("event_mismatch", origin=event.origin, seq=event.seq)
                     continue
-                expected = self.conn.execute(
-                    "SELECT coalesce(max(seq), 0) + 1 FROM events WHERE origin = ?", [event.origin]
-                ).fetchone()[0]
-                if event.seq != expected:
-                    raise DomainError("event_gap", origin=event.origin, seq=event.seq, expected=expected)
+                if event.origin not in expected:
+                    expected[event.origin] = self.conn.execute(
+                        "SELECT coalesce(max(seq), 0) + 1 FROM events WHERE origin = ?", [event.origin]
+                    ).fetchone()[0]
+                if event.seq != expected[event.origin]:
+                    raise DomainError(
+                        "event_gap", origin=event.origin, seq=event.seq, expected=expected[event.origin]
+                    )
+                expected[event.origin] += 1
+                taken[key] = event.id
+                fresh.append(event)
+            for event in sorted(fresh, key=lambda e: e.hlc):
                 self.clock.observe(Stamp.parse(event.hlc))
                 self._insert(event)
-                late = (
-                    event.visit_id
-                    and self.conn.execute(
-                        "SELECT 1 FROM events WHERE visit_id = ? AND hlc > ? LIMIT 1",
-                        [event.visit_id, event.hlc],
-                    ).fetchone()
-                )
-                if late:
-                    reproject_visit(self.conn, event.visit_id)
+                rows = rows_key(event)
+                if rows and later_applied(self.conn, event, rows):
+                    reproject(self.conn, rows)
                 else:
                     apply(self.conn, event)
                 self._pending.append(event)
-                added += 1
-        return added
+        return len(fresh)
 
     def _insert(self, event: Event) -> None:
         row = event.as_row()
