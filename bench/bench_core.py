@@ -51,7 +51,7 @@ def bench_append(store: Store, n: int) -> None:
     rng = random.Random(7)
     with store.transaction():
         visit_ids = []
-        for i in range(n):
+        for _ in range(n):
             birth = date(1960 + rng.randint(0, 40), rng.randint(1, 12), rng.randint(1, 28))
             person = bookings.person_record(
                 name="测试", id_number=make_resident_id("110105", birth, rng.randint(1, 999)), today=bench_day
@@ -78,22 +78,28 @@ def bench_append(store: Store, n: int) -> None:
             bare.append((time.perf_counter() - t) * 1000)
     finally:
         store.now = real_now
-    print(f"  append+apply (bare event), n={len(bare)}: p50 {pct(bare, .5):.2f} ms  p99 {pct(bare, .99):.2f} ms")
+    print(
+        f"  append+apply (bare event), n={len(bare)}: p50 {pct(bare, 0.5):.2f} ms  p99 {pct(bare, 0.99):.2f} ms"
+    )
     print(
         f"  sign-in command (checks + append + apply), n={len(command)}: "
-        f"p50 {pct(command, .5):.2f} ms  p99 {pct(command, .99):.2f} ms"
+        f"p50 {pct(command, 0.5):.2f} ms  p99 {pct(command, 0.99):.2f} ms"
     )
 
 
 def bench_lookup(store: Store, n: int) -> None:
-    numbers = [r[0] for r in store.conn.execute("SELECT id_number FROM people ORDER BY random() LIMIT ?", [n])]
+    numbers = [
+        r[0] for r in store.conn.execute("SELECT id_number FROM people ORDER BY random() LIMIT ?", [n])
+    ]
     times = []
     for number in numbers:
         t = time.perf_counter()
         found = bookings.find_person(store, number)
         times.append((time.perf_counter() - t) * 1000)
         assert found
-    print(f"  lookup by ID number, n={len(times)}: median {statistics.median(times):.3f} ms  p99 {pct(times, .99):.3f} ms")
+    print(
+        f"  lookup by ID number, n={len(times)}: median {statistics.median(times):.3f} ms  p99 {pct(times, 0.99):.3f} ms"
+    )
 
 
 def bench_rebuild(store: Store) -> None:
@@ -105,7 +111,9 @@ def bench_rebuild(store: Store) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--appends", type=int, default=2000)
     args = parser.parse_args()
@@ -113,8 +121,10 @@ def main() -> None:
     path = OUT / f"core-{args.events}.sqlite3"
     print(f"station core benchmark on {path.name}")
     store = build(path, args.events)
-    print(f"  events in database: {store.scalar('SELECT count(*) FROM events'):,}; "
-          f"people: {store.scalar('SELECT count(*) FROM people'):,}; file {path.stat().st_size / 1e6:.0f} MB")
+    print(
+        f"  events in database: {store.scalar('SELECT count(*) FROM events'):,}; "
+        f"people: {store.scalar('SELECT count(*) FROM people'):,}; file {path.stat().st_size / 1e6:.0f} MB"
+    )
     bench_lookup(store, 10_000)
     bench_append(store, args.appends)
     bench_rebuild(store)

@@ -9,7 +9,12 @@ PY=${PYTHON:-python3}
 EXTRAS=${1:-}
 
 # System packages the program or its tests need (Debian/Ubuntu names).
-SYSTEM_PACKAGES=(python3-venv)
+# Qt's runtime libraries (offscreen and on a real screen, xcb); poppler-utils reads PDFs back in tests.
+SYSTEM_PACKAGES=(
+  python3-venv
+  libgl1 libegl1 libglib2.0-0 libdbus-1-3 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0
+  libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-randr0 libxcb-render-util0 libxcb-image0
+)
 
 need_apt=()
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -82,6 +82,7 @@ def add_booking(
 ) -> str:
     """Append one booking (a visit in state ``booked``); refuses a second live booking for the same day."""
     with store.transaction():
+        staffmod.require(store, staff_id, "sign_in" if source == "walk_in" else "import_bookings")
         held = visit_on(store, person["person_id"], day)
         if held:
             raise DomainError("already_booked", day=day.isoformat(), visit=held["visit_id"])

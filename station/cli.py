@@ -184,7 +184,11 @@ def demo(c: Ctx, day: str | None, until: str | None, total: int, seed: int) -> N
     )
 
 
-@cli.command("import-bookings", context_settings=CONTEXT)
+@cli.command(
+    "import-bookings",
+    context_settings=CONTEXT,
+    short_help="导入预约名单（CSV 或 XLSX）。 / Import bookings (CSV or XLSX).",
+)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--skip-bad",
@@ -242,11 +246,15 @@ def import_bookings(c: Ctx, file: Path, skip_bad: bool, rejects: Path | None, st
 @pass_ctx
 def check_id(c: Ctx, ids: tuple[str, ...], as_json: bool) -> None:
     """校验身份证号（GB 11643）；全部有效时退出码为 0。 / Check resident ID numbers; exit 0 when all are valid."""
-    from station.identity import check_resident_id
+    from station.identity import parse_resident_id
 
     all_ok = True
     for text in ids:
-        parsed, code = check_resident_id(text)
+        try:
+            parsed, error = parse_resident_id(text), None
+        except DomainError as exc:
+            parsed, error = None, exc
+        code = error.code if error else None
         all_ok &= parsed is not None
         if as_json:
             click.echo(
@@ -264,7 +272,10 @@ def check_id(c: Ctx, ids: tuple[str, ...], as_json: bool) -> None:
         elif parsed:
             click.echo(f"{text}\t{c.t('id_valid', birth_date=parsed.birth_date.isoformat(), sex=parsed.sex)}")
         else:
-            click.echo(f"{text}\t{c.t(code or 'id_invalid', id=text)}")
+            # the error's own facts (length, birth date, region...) fill its message
+            click.echo(
+                f"{text}\t{c.t(code or 'id_invalid', **{'id': text, **(error.facts if error else {})})}"
+            )
     sys.exit(0 if all_ok else 1)
 
 

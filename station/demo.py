@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 
 from station import bookings, inject, observe, prescreen, signin, stock
 from station import staff as staffmod
+from station.errors import DomainError
 from station.identity import make_resident_id
 from station.rules import PastDose, load_rules
 from station.store import Store
@@ -93,9 +94,17 @@ def _phone(rng: random.Random) -> str:
     )
 
 
+def _booking_no(day: date, n: int) -> str:
+    return f"YY{day:%m%d}{n:04d}"
+
+
 def already_loaded(store: Store, day: date) -> bool:
+    """Whether the demo's own bookings for ``day`` are here (other bookings that day do not count)."""
     return bool(
-        store.scalar("SELECT 1 FROM visits WHERE day = ? AND source = 'import' LIMIT 1", [day.isoformat()])
+        store.scalar(
+            "SELECT 1 FROM visits WHERE day = ? AND source = 'import' AND booking_no = ? LIMIT 1",
+            [day.isoformat(), _booking_no(day, 1)],
+        )
     )
 
 
@@ -181,7 +190,7 @@ def _book(store: Store, rng: random.Random, day: date, total: int) -> list[_Pers
                 day,
                 f"{start:%H:%M}-{end:%H:%M}",
                 staff_id="admin",
-                booking_no=f"YY{day:%m%d}{len(people) + 1:04d}",
+                booking_no=_booking_no(day, len(people) + 1),
             )
             history: list[PastDose] = []
             if rng.random() < 0.35:  # coming for the second dose, first given 3-8 weeks ago elsewhere
@@ -272,7 +281,13 @@ def _run_day(
         if stop and when > stop:
             break
         at(when)
-        fn()
+        try:
+            fn()
+        except DomainError as exc:
+            # Someone the rules turned away at pre-screen (e.g. a returning person whose next dose
+            # is not due yet) is not called to the injection desk: their later steps do not happen.
+            if exc.code not in ("visit_turned_away", "not_injected"):
+                raise
 
 
 def _screen(store: Store, rng: random.Random, person: _Person, staff_id: str) -> None:

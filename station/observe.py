@@ -48,19 +48,23 @@ def observing(store: Store, day: str | None = None) -> list[dict[str, Any]]:
     return store.all(sql + " ORDER BY o.until, v.queue_no", params)
 
 
-def taken_seats(store: Store) -> set[int]:
+def taken_seats(store: Store, day: str | None = None) -> set[int]:
+    """Seats held by people under observation (on ``day``, default today: a visit left observing
+    on an earlier day, never released, does not hold a chair today)."""
+    day = day or store.now().date().isoformat()
     return {
         r[0]
         for r in store.conn.execute(
             """SELECT o.seat FROM observations o JOIN visits v USING (visit_id)
-               WHERE v.state = 'observing' AND o.seat IS NOT NULL"""
+               WHERE v.state = 'observing' AND o.seat IS NOT NULL AND v.day = ?""",
+            [day],
         )
     }
 
 
-def free_seat(store: Store, seats: int = DEFAULT_SEATS) -> int | None:
+def free_seat(store: Store, seats: int = DEFAULT_SEATS, day: str | None = None) -> int | None:
     """The lowest free seat; None when the room is full (observation still starts, standing)."""
-    taken = taken_seats(store)
+    taken = taken_seats(store, day)
     return next((s for s in range(1, seats + 1) if s not in taken), None)
 
 
@@ -80,13 +84,15 @@ def start_observation(
         visit = bookings.visit(store, visit_id)
         flow.check_step("ObservationStarted", visit["state"], visit_id)
         if seat is None:
-            seat = free_seat(store, seats)
+            seat = free_seat(store, seats, visit["day"])
         elif not 1 <= seat <= seats:
             raise DomainError("seat_out_of_range", seat=seat, seats=seats)
-        elif seat in taken_seats(store):
+        elif seat in taken_seats(store, visit["day"]):
             raise DomainError("seat_taken", seat=seat)
         if minutes is None:
             minutes = rules.observation_minutes_for(_screening_result(store, visit_id))
+        elif not 1 <= minutes <= 240:
+            raise DomainError("observation_minutes_invalid", minutes=minutes)
         store.append(
             "ObservationStarted",
             {"seat": seat, "minutes": int(minutes), "at": store.now().isoformat()},

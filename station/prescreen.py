@@ -68,9 +68,7 @@ def screen(
             if reason is None:
                 raise DomainError("reason_unknown", reason=turn_away_reason)
             reasons.append(turn_away_reason)
-            outcome = max(
-                outcome, reason.outcome if reason.outcome != "pass" else "defer", key=_RANK.__getitem__
-            )
+            outcome = max(outcome, reason.outcome, key=_RANK.__getitem__)
         store.append(
             "Screened",
             {

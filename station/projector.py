@@ -84,7 +84,8 @@ def later_applied(conn: sqlite3.Connection, event: Event, key: tuple[str, str]) 
     else:
         sql, params = _keyed_where(kind)
     found = conn.execute(
-        f"SELECT 1 FROM events WHERE hlc > ? AND id != ? AND {sql} LIMIT 1", [event.hlc, event.id, *params, value]
+        f"SELECT 1 FROM events WHERE hlc > ? AND id != ? AND {sql} LIMIT 1",
+        [event.hlc, event.id, *params, value],
     ).fetchone()
     return found is not None
 
@@ -109,7 +110,7 @@ def reproject(conn: sqlite3.Connection, key: tuple[str, str]) -> None:
         apply(conn, event)
     # Resolutions of the conflicts just recreated.
     resolved = conn.execute(
-        f"""SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE type = 'ConflictResolved'
+        f"""SELECT {", ".join(EVENT_COLUMNS)} FROM events WHERE type = 'ConflictResolved'
             AND json_extract(payload, '$.conflict_event_id') IN ({marks}) ORDER BY hlc""",
         ids,
     ).fetchall()
@@ -227,7 +228,8 @@ def _refresh_person(conn: sqlite3.Connection, person_id: str) -> None:
         unit = person.get("unit") if person.get("unit") is not None else unit
     if name is not None:
         conn.execute(
-            "UPDATE people SET name = ?, phone = ?, unit = ? WHERE person_id = ?", [name, phone, unit, person_id]
+            "UPDATE people SET name = ?, phone = ?, unit = ? WHERE person_id = ?",
+            [name, phone, unit, person_id],
         )
 
 

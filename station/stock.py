@@ -100,6 +100,7 @@ def receive(
 def waste(store: Store, *, staff_id: str, lot_no: str, doses: int, reason: str) -> dict[str, Any]:
     with store.transaction():
         staffmod.require(store, staff_id, "waste_dose")
+        lot_no = lot_no.strip().upper()  # as receive() and inject() take it
         row = lot(store, lot_no)
         if row is None:
             raise DomainError("lot_unknown", lot=lot_no)

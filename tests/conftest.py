@@ -74,3 +74,13 @@ def person_factory():
 def booked(store) -> str:
     """A visit booked for the test day."""
     return bookings.add_booking(store, new_person(), DAY, "08:00-08:30", staff_id="admin1")
+
+
+@pytest.fixture
+def fast_pins(monkeypatch):
+    """Cheap scrypt for PIN hashes (the five staff of ``store`` cost ~0.2 s per test otherwise).
+
+    Request it before ``store`` (``pytestmark = pytest.mark.usefixtures("fast_pins")``). Hashes stay
+    salted and carry their own parameters, so verify_pin_hash works unchanged.
+    """
+    monkeypatch.setattr(staffmod, "_SCRYPT", {"n": 2**4, "r": 8, "p": 1})

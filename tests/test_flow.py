@@ -20,7 +20,6 @@ from tests.conftest import DAY, new_person
 from tests.domainkit import (
     PATHS,
     STEPS,
-    do_screen,
     do_sign_in,
     drive,
     last_event,
@@ -28,6 +27,8 @@ from tests.domainkit import (
     snapshot,
     state,
 )
+
+pytestmark = pytest.mark.usefixtures("fast_pins")  # cheap PIN hashing, see conftest
 
 # Where each allowed step leads, written out by hand (the design's arrows), so the test does not
 # only restate flow.next_state.
@@ -193,7 +194,9 @@ def test_walk_in_by_non_signin_staff_books_nothing(store):
 
 
 def test_queue_numbers_follow_sign_in_order(store):
-    visits = [bookings.add_booking(store, new_person(), DAY, "08:00-08:30", staff_id="admin1") for _ in range(3)]
+    visits = [
+        bookings.add_booking(store, new_person(), DAY, "08:00-08:30", staff_id="admin1") for _ in range(3)
+    ]
     order = [visits[2], visits[0], visits[1]]
     got = [signin.sign_in(store, v, staff_id="sign1")["queue_no"] for v in order]
     assert got == [1, 2, 3]
@@ -324,4 +327,3 @@ def test_find_passport_by_upper_cased_number(store):
     found = signin.find(store, " e12345678 ", DAY, id_type="passport")
     assert found is not None and found.visit["visit_id"] == visit_id
     assert signin.find(store, "E12345678", DAY) is None  # not a resident ID
-

@@ -18,6 +18,8 @@ from station.store import Store
 from tests.conftest import DAY, PIN, STAFF, new_person
 from tests.domainkit import DESK, LOT, answers, drive, refused, snapshot
 
+pytestmark = pytest.mark.usefixtures("fast_pins")  # cheap PIN hashing, see conftest
+
 ROLE_STAFF = {roles[0]: staff_id for staff_id, roles in STAFF.items()}
 assert set(ROLE_STAFF) == set(staffmod.ROLES)
 
@@ -65,8 +67,12 @@ def _import_check(store: Store, clock: Any) -> ImportCheck:
 
 
 COMMANDS: dict[str, Command] = {
-    "sign_in": Command(("sign_in",), _visit_in(flow.BOOKED), lambda s, v, who: signin.sign_in(s, v, staff_id=who)),
-    "walk_in": Command(("sign_in",), lambda s, c: new_person(), lambda s, p, who: signin.walk_in(s, p, staff_id=who)),
+    "sign_in": Command(
+        ("sign_in",), _visit_in(flow.BOOKED), lambda s, v, who: signin.sign_in(s, v, staff_id=who)
+    ),
+    "walk_in": Command(
+        ("sign_in",), lambda s, c: new_person(), lambda s, p, who: signin.walk_in(s, p, staff_id=who)
+    ),
     "screen": Command(
         ("screen",),
         _visit_in(flow.SIGNED_IN),
@@ -88,7 +94,9 @@ COMMANDS: dict[str, Command] = {
         lambda s, v, who: observe.start_observation(s, v, staff_id=who),
     ),
     "release": Command(
-        ("release",), _visit_in(flow.OBSERVING, advance=30), lambda s, v, who: observe.release(s, v, staff_id=who)
+        ("release",),
+        _visit_in(flow.OBSERVING, advance=30),
+        lambda s, v, who: observe.release(s, v, staff_id=who),
     ),
     "release_early": Command(
         ("release", "release_early"),
@@ -106,7 +114,12 @@ COMMANDS: dict[str, Command] = {
         ("receive_stock",),
         lambda s, c: None,
         lambda s, _, who: stock.receive(
-            s, staff_id=who, lot_no="LOT-N", product="sinopharm_bbibp", expiry=DAY + timedelta(days=30), vials=5
+            s,
+            staff_id=who,
+            lot_no="LOT-N",
+            product="sinopharm_bbibp",
+            expiry=DAY + timedelta(days=30),
+            vials=5,
         ),
     ),
     "waste_dose": Command(
@@ -118,10 +131,14 @@ COMMANDS: dict[str, Command] = {
         ("import_bookings",), _import_check, lambda s, chk, who: bookings.import_rows(s, chk, staff_id=who)
     ),
     "add_staff": Command(
-        ("manage_staff",), lambda s, c: None, lambda s, _, who: staffmod.add(s, "new1", "New", ["signin"], "1357", by=who)
+        ("manage_staff",),
+        lambda s, c: None,
+        lambda s, _, who: staffmod.add(s, "new1", "New", ["signin"], "1357", by=who),
     ),
     "change_staff": Command(
-        ("manage_staff",), lambda s, c: None, lambda s, _, who: staffmod.change(s, "sign1", by=who, roles=["observer"])
+        ("manage_staff",),
+        lambda s, c: None,
+        lambda s, _, who: staffmod.change(s, "sign1", by=who, roles=["observer"]),
     ),
 }
 ADMIN_COMMANDS = {"receive_stock", "waste_dose", "import_bookings", "add_staff", "change_staff"}
@@ -229,7 +246,9 @@ def test_cli_actor_name():
 
 
 def test_one_member_with_several_roles_does_each_step(store, clock):
-    staffmod.add(store, "solo", "Small site", ["signin", "prescreen", "vaccinator", "observer"], PIN, by="admin1")
+    staffmod.add(
+        store, "solo", "Small site", ["signin", "prescreen", "vaccinator", "observer"], PIN, by="admin1"
+    )
     visit_id = bookings.add_booking(store, new_person(), DAY, None, staff_id="admin1")
     signin.sign_in(store, visit_id, staff_id="solo")
     prescreen.screen(store, visit_id, staff_id="solo", answers=answers(), temperature=36.4)
@@ -252,7 +271,9 @@ def test_changed_roles_take_effect(store, booked):
 
 def test_a_whole_visit_records_each_actor(store, clock, booked):
     drive(store, clock, booked, flow.RELEASED)
-    observe.report_aefi(store, booked, staff_id="vac1", category="fatigue", severity="mild", handling="observed")
+    observe.report_aefi(
+        store, booked, staff_id="vac1", category="fatigue", severity="mild", handling="observed"
+    )
     rows = store.all("SELECT type, staff_id FROM events WHERE visit_id = ? ORDER BY pos", [booked])
     assert [(r["type"], r["staff_id"]) for r in rows] == [
         ("BookingAdded", "admin1"),
@@ -264,7 +285,9 @@ def test_a_whole_visit_records_each_actor(store, clock, booked):
         ("AdverseEventReported", "vac1"),
     ]
     assert store.one("SELECT vaccinator FROM doses WHERE visit_id = ?", [booked]) == {"vaccinator": "vac1"}
-    assert store.one("SELECT released_by FROM observations WHERE visit_id = ?", [booked]) == {"released_by": "obs1"}
+    assert store.one("SELECT released_by FROM observations WHERE visit_id = ?", [booked]) == {
+        "released_by": "obs1"
+    }
     assert store.one("SELECT staff_id FROM aefi WHERE visit_id = ?", [booked]) == {"staff_id": "vac1"}
     assert store.one("SELECT staff_id FROM screenings WHERE visit_id = ?", [booked]) == {"staff_id": "pre1"}
 
@@ -323,7 +346,9 @@ def test_changed_pin(store):
     assert staffmod.login(store, "vac1", "97531").staff_id == "vac1"
 
 
-@pytest.mark.parametrize("pin", ["123", "", "1234567890123", "abcd", "12 34", "12a4", "２４６８", "²²²²", "٢٤٦٨"])
+@pytest.mark.parametrize(
+    "pin", ["123", "", "1234567890123", "abcd", "12 34", "12a4", "２４６８", "²²²²", "٢٤٦٨"]
+)
 def test_weak_pin_is_refused(store, pin):
     before = snapshot(store)
     with refused("pin_too_weak"):

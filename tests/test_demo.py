@@ -1,0 +1,177 @@
+"""The demo day matches the pilot day it was modelled on, and loads safely into any database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date, time, timedelta
+from pathlib import Path
+
+import pytest
+
+from station import bookings, demo, rebuild, stock
+from station.status import day_status
+from station.store import Store
+
+from .conftest import DAY
+
+DEMO_DAY = "2026-11-26"
+
+
+def _station(data: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STATION_")}
+    return subprocess.run(
+        [sys.executable, "-m", "station.cli", "--data", str(data), "--lang", "en", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def full_day(tmp_path_factory) -> Path:
+    """The default demo day, loaded once through the real command."""
+    data = tmp_path_factory.mktemp("demo")
+    out = _station(data, "demo", "--day", DEMO_DAY)
+    assert out.returncode == 0, out.stderr
+    assert f"Demo day {DEMO_DAY} loaded: 1005 bookings" in out.stdout
+    return data
+
+
+@pytest.fixture
+def full_store(full_day):
+    s = Store.open(full_day / "station.sqlite3", create=False)
+    yield s
+    s.close()
+
+
+def test_the_pilot_numbers(full_store):
+    counts = day_status(full_store, date.fromisoformat(DEMO_DAY))
+    assert counts["bookings"] == 1005
+    assert counts["signed_in"] == 1004
+    assert counts["turned_away"] == 54
+    assert counts["screened"] == 1004
+    assert counts["injected"] == 950
+    assert counts["released"] == 950
+    assert counts["cancelled"] == 0
+    assert counts["bookings_left"] == 1  # the one who never came
+    assert counts["waiting"] == {"prescreen": 0, "inject": 0, "observe": 0}
+    assert counts["observing"] == 0
+    assert counts["conflicts"] == 0
+    assert full_store.scalar("SELECT count(*) FROM doses WHERE source = 'here'") == 950
+
+
+def test_turned_away_for_varied_reasons(full_store):
+    reasons = full_store.all(
+        "SELECT reason, count(*) AS n FROM visits WHERE state = 'turned_away' GROUP BY reason ORDER BY n DESC"
+    )
+    assert all(r["reason"] for r in reasons)
+    assert len(reasons) >= 5
+    assert reasons[0]["n"] < 54  # no single reason for everyone
+
+
+def test_six_injection_desks_share_the_work(full_store):
+    desks = full_store.all(
+        "SELECT desk, count(*) AS n FROM doses WHERE source = 'here' GROUP BY desk ORDER BY desk"
+    )
+    assert [d["desk"] for d in desks] == ["1", "2", "3", "4", "5", "6"]
+    assert min(d["n"] for d in desks) > 950 / 6 * 0.7
+    vaccinators = full_store.scalar("SELECT count(DISTINCT vaccinator) FROM doses WHERE source = 'here'")
+    assert vaccinators == 6
+
+
+def _per_slot(s: Store, start: time, end: time) -> float:
+    rows = s.all("SELECT slot, count(*) AS n FROM visits WHERE day = ? GROUP BY slot", [DEMO_DAY])
+    picked = [r["n"] for r in rows if start <= time.fromisoformat(r["slot"][:5]) < end]
+    assert picked
+    return sum(picked) / len(picked)
+
+
+def test_fewer_bookings_at_lunch(full_store):
+    lunch = _per_slot(full_store, time(12, 30), time(14, 0))
+    morning = _per_slot(full_store, time(9, 0), time(11, 0))
+    assert lunch < morning * 0.6
+
+
+def test_nobody_is_released_before_their_observation_ends(full_store):
+    early = full_store.scalar(
+        "SELECT count(*) FROM observations WHERE released_at < until AND override_reason IS NULL"
+    )
+    assert early == 0
+    assert full_store.scalar("SELECT min(minutes) FROM observations") >= 30
+
+
+def test_the_demo_day_rebuilds(full_store):
+    assert rebuild.check(full_store).ok
+
+
+def test_running_the_demo_again_adds_nothing(full_day):
+    s = Store.open(full_day / "station.sqlite3", create=False)
+    before = (s.scalar("SELECT count(*) FROM events"), s.scalar("SELECT count(*) FROM visits"))
+    s.close()
+    out = _station(full_day, "demo", "--day", DEMO_DAY)
+    assert out.returncode == 0, out.stderr
+    assert "already loaded" in out.stdout
+    s = Store.open(full_day / "station.sqlite3", create=False)
+    try:
+        assert (s.scalar("SELECT count(*) FROM events"), s.scalar("SELECT count(*) FROM visits")) == before
+        assert s.scalar("SELECT count(*) FROM staff") == len(demo.DEMO_STAFF)
+        assert s.scalar("SELECT count(*) FROM lots") == 3
+    finally:
+        s.close()
+
+
+def test_demo_until_leaves_people_at_every_step(tmp_path):
+    out = _station(tmp_path, "demo", "--day", DEMO_DAY, "--until", "10:00")
+    assert out.returncode == 0, out.stderr
+    s = Store.open(tmp_path / "station.sqlite3", create=False)
+    try:
+        counts = day_status(s, date.fromisoformat(DEMO_DAY))
+        assert counts["bookings"] == 1005
+        assert 0 < counts["injected"] < 950
+        assert counts["observing"] > 0
+        assert counts["bookings_left"] > 500
+        assert sum(counts["waiting"].values()) > 0
+        latest = s.scalar(
+            "SELECT max(substr(json_extract(payload, '$.at'), 12, 5)) FROM events WHERE type != 'BookingAdded'"
+        )
+        assert "09:30" < latest <= "10:00"
+    finally:
+        s.close()
+
+
+def test_demo_refuses_a_bad_until(tmp_path):
+    out = _station(tmp_path, "demo", "--day", DEMO_DAY, "--until", "25:99")
+    assert out.returncode == 2 and "HH:MM" in out.stderr
+
+
+def test_demo_into_a_database_with_other_records(store, clock, person_factory):
+    """A station that already has staff, stock and bookings (some for the same day) takes the demo."""
+    mine = bookings.add_booking(store, person_factory("本地人"), DAY, "08:00-08:30", staff_id="admin1")
+    other_day = bookings.add_booking(
+        store, person_factory(), DAY + timedelta(days=1), None, staff_id="admin1"
+    )
+    events_before = store.scalar("SELECT count(*) FROM events")
+    assert not demo.already_loaded(store, DAY)
+    summary = demo.load(store, DAY, bookings_total=60)
+    assert summary.bookings == 60
+    assert summary.events == store.scalar("SELECT count(*) FROM events") - events_before
+    counts = day_status(store, DAY)
+    assert counts["bookings"] == 61
+    assert bookings.visit(store, mine)["state"] == "booked"
+    assert bookings.visit(store, other_day)["state"] == "booked"
+    assert store.scalar("SELECT count(*) FROM staff") == 5 + len(demo.DEMO_STAFF)
+    assert stock.lot(store, "LOT-A") is not None
+    assert demo.already_loaded(store, DAY)
+    assert rebuild.check(store).ok
+    assert store.now() == clock()  # the demo put the desk's clock back
+
+
+def test_demo_is_loaded_once_per_day_even_with_other_imports(store, clock, person_factory):
+    bookings.add_booking(store, person_factory(), DAY, None, staff_id="admin1", source="import")
+    assert not demo.already_loaded(store, DAY)
+    demo.load(store, DAY, bookings_total=30)
+    assert demo.already_loaded(store, DAY)
+    assert not demo.already_loaded(store, DAY + timedelta(days=1))

@@ -1,0 +1,91 @@
+"""Start the desk window: fonts, translations, first-run set-up, login, the main window."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from station.paths import resource_dir
+from ui.qt import QApplication, QFont, QFontDatabase, QLibraryInfo, QLocale, QTranslator
+
+FONT_FILES = ("wqy-microhei.ttc",)
+_START = time.perf_counter()
+
+
+def load_fonts(app: QApplication) -> str | None:
+    """Load the bundled CJK font and make it the application font; returns its family."""
+    family = None
+    for name in FONT_FILES:
+        font_id = QFontDatabase.addApplicationFont(str(resource_dir() / "fonts" / name))
+        families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+        family = family or (families[0] if families else None)
+    if family:
+        font = QFont(family, 11)
+        app.setFont(font)
+    return family
+
+
+def install_translations(app: QApplication, lang: str) -> list[QTranslator]:
+    """The program's own .qm (Chinese, or English), plus Qt's for its standard buttons."""
+    installed = []
+    locale = "zh_CN" if lang.startswith("zh") else "en"
+    ours = QTranslator(app)
+    if ours.load(str(resource_dir() / "i18n" / f"station_{locale}.qm")):
+        app.installTranslator(ours)
+        installed.append(ours)
+    if locale == "zh_CN":
+        qt = QTranslator(app)
+        if qt.load(
+            QLocale(QLocale.Language.Chinese, QLocale.Country.China),
+            "qtbase",
+            "_",
+            QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
+        ):
+            app.installTranslator(qt)
+            installed.append(qt)
+    return installed
+
+
+def make_app(lang: str, argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app.setApplicationName("Vaccination Station")
+    load_fonts(app)
+    install_translations(app, lang)
+    return app
+
+
+def run(data: Path, lang: str, *, config: Path | None = None) -> int:
+    from station.settings import Settings
+    from station.store import Store
+    from ui.dialogs import FirstRunDialog, LoginDialog
+    from ui.hub import StationHub
+    from ui.mainwindow import MainWindow
+
+    app = make_app(lang)
+    settings = Settings.load(config)
+    store = Store.open(data / "station.sqlite3", origin=settings.station_id or None)
+    hub = StationHub(store, settings, lang=lang)
+    if not settings.configured:
+        need_admin = not store.scalar("SELECT count(*) FROM staff")
+        dialog = FirstRunDialog(settings, need_admin, store.origin)
+        while True:
+            if dialog.exec() != FirstRunDialog.DialogCode.Accepted:
+                return 1
+            if dialog.create_admin(hub):
+                break
+        settings.save(config)
+    if LoginDialog(hub).exec() != LoginDialog.DialogCode.Accepted:
+        return 1
+    window = MainWindow(hub)
+    window.show()
+    return app.exec()
+
+
+@click.command("gui")
+@click.pass_context
+def gui_command(ctx: click.Context) -> None:
+    """打开工作站窗口。 / Open the desk window."""
+    sys.exit(run(ctx.obj.data, ctx.obj.lang))

@@ -1,0 +1,75 @@
+"""The desk window: the header over one tab per desk role this laptop serves."""
+
+from __future__ import annotations
+
+import importlib
+
+from station.settings import DESK_ROLES
+from ui.dialogs import LoginDialog
+from ui.header import Header
+from ui.hub import StationHub
+from ui.pages.base import Page
+from ui.qt import QApplication, QEvent, QMainWindow, QObject, QTabWidget, QVBoxLayout, QWidget
+from ui.widgets import STYLE, button, shortcut
+
+PAGES = {
+    "signin": "ui.pages.signin:SignInPage",
+    "prescreen": "ui.pages.prescreen:PreScreenPage",
+    "inject": "ui.pages.inject:InjectPage",
+    "observe": "ui.pages.observe:ObservePage",
+    "admin": "ui.pages.admin:AdminPage",
+}
+
+
+def page_class(role: str) -> type[Page]:
+    module, name = PAGES[role].split(":")
+    return getattr(importlib.import_module(module), name)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, hub: StationHub, *, ask_login: bool = True) -> None:
+        super().__init__()
+        self.hub = hub
+        self.ask_login = ask_login
+        self.setWindowTitle(self.tr("Vaccination Station — {site}").format(site=hub.settings.site_name))
+        self.setStyleSheet(STYLE)
+        self.header = Header(hub)
+        self.tabs = QTabWidget()
+        self.pages: dict[str, Page] = {}
+        for role in DESK_ROLES:
+            if role in hub.settings.desk_roles:
+                page = page_class(role)(hub)
+                self.pages[role] = page
+                self.tabs.addTab(page, page.title())
+        self.lock_button = button(self.tr("Lock (F12)"), shortcut="F12")
+        self.lock_button.clicked.connect(hub.lock)
+        self.tabs.setCornerWidget(self.lock_button)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+        for i in range(min(9, self.tabs.count())):
+            shortcut(self, f"Ctrl+{i + 1}", lambda i=i: self.tabs.setCurrentIndex(i))
+        hub.idle_did_lock.connect(self.on_locked)
+        self._activity = _ActivityFilter(hub)
+        QApplication.instance().installEventFilter(self._activity)
+        self.resize(1366, 768)
+
+    def on_locked(self) -> None:
+        if self.ask_login:
+            LoginDialog(self.hub, self.tr("Locked after being idle: log in again")).exec()
+
+
+class _ActivityFilter(QObject):
+    """Any key or click restarts the idle-lock countdown."""
+
+    def __init__(self, hub: StationHub) -> None:
+        super().__init__()
+        self.hub = hub
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress):
+            self.hub.touch()
+        return False

@@ -1,0 +1,1 @@
+"""One page per desk role: signin, prescreen, inject, observe, admin."""
