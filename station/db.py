@@ -66,6 +66,9 @@ CREATE TABLE visits (
     observing_at TEXT,
     released_at TEXT,
     reason TEXT,
+    called_desk TEXT,
+    called_at TEXT,
+    missed INTEGER NOT NULL DEFAULT 0,
     conflict INTEGER NOT NULL DEFAULT 0,
     last_hlc TEXT
 );

@@ -30,6 +30,9 @@ ALLOWED_FROM: dict[str, frozenset[str]] = {
     "ObservationStarted": frozenset({INJECTED}),
     "AdverseEventReported": frozenset({INJECTED, OBSERVING, RELEASED}),
     "Released": frozenset({OBSERVING}),
+    # the injection desk calling a screened person, or finding them absent: no change of state
+    "Called": frozenset({SCREENED}),
+    "CallMissed": frozenset({SCREENED}),
 }
 
 # What each step says in each state it may not start from: one row per event type, a code per state.
@@ -94,8 +97,11 @@ REFUSALS: dict[str, dict[str, str]] = {
         _R: "already_released",
     },
 }
+# Calling someone to the injection desk is refused exactly as injecting them would be.
+REFUSALS["Called"] = REFUSALS["CallMissed"] = REFUSALS["Injected"]
 for _type, _codes in REFUSALS.items():  # the two tables must agree: every state is allowed or refused
-    assert set(_codes) | ALLOWED_FROM[_type] == set(STATES) and not set(_codes) & ALLOWED_FROM[_type], _type
+    if set(_codes) | ALLOWED_FROM[_type] != set(STATES) or set(_codes) & ALLOWED_FROM[_type]:
+        raise RuntimeError(f"flow tables disagree on {_type}")
 
 
 def refusal(event_type: str, state: str) -> str | None:

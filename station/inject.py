@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from station import bookings, flow, history, stock
@@ -14,11 +14,15 @@ from station.store import Store
 DEFAULT_BODY_SITE = "left_deltoid"
 
 
+CALL_HOLD_MINUTES = 10  # a person called by another desk is left to that desk for this long
+
+
 def queue(store: Store, day: date) -> list[dict[str, Any]]:
-    """Screened people waiting for the injection, in queue-number order (no skipping)."""
+    """Screened people waiting for the injection, in queue-number order; people called and found
+    absent go to the back, in the order they were missed."""
     return store.all(
         """SELECT v.*, p.name, p.id_number, p.id_type FROM visits v JOIN people p USING (person_id)
-           WHERE v.day = ? AND v.state = 'screened' ORDER BY v.queue_no""",
+           WHERE v.day = ? AND v.state = 'screened' ORDER BY v.missed, v.queue_no""",
         [day.isoformat()],
     )
 
@@ -26,6 +30,68 @@ def queue(store: Store, day: date) -> list[dict[str, Any]]:
 def next_up(store: Store, day: date) -> dict[str, Any] | None:
     waiting = queue(store, day)
     return waiting[0] if waiting else None
+
+
+def called_at_desk(store: Store, desk: str, day: date) -> dict[str, Any] | None:
+    """The person this desk has called and not yet injected or marked absent."""
+    return store.one(
+        """SELECT v.*, p.name, p.id_number, p.id_type FROM visits v JOIN people p USING (person_id)
+           WHERE v.day = ? AND v.state = 'screened' AND v.called_desk = ? ORDER BY v.called_at LIMIT 1""",
+        [day.isoformat(), str(desk)],
+    )
+
+
+def call_next(store: Store, *, staff_id: str, desk: str) -> dict[str, Any] | None:
+    """Call the next person in queue order to this desk. No skipping: while this desk has someone
+    called, it gets the same person back (inject them, or mark them absent). None when nobody waits."""
+    with store.transaction():
+        staffmod.require(store, staff_id, "inject")
+        now = store.now()
+        day = now.date()
+        current = called_at_desk(store, desk, day)
+        if current:
+            return current
+        hold = (now - timedelta(minutes=CALL_HOLD_MINUTES)).isoformat()
+        for visit in queue(store, day):
+            taken_elsewhere = (
+                visit["called_desk"] not in (None, str(desk)) and (visit["called_at"] or "") > hold
+            )
+            if not taken_elsewhere:
+                store.append(
+                    "Called",
+                    {"desk": str(desk), "at": now.isoformat()},
+                    visit_id=visit["visit_id"],
+                    staff_id=staff_id,
+                )
+                return called_at_desk(store, desk, day)
+        return None
+
+
+def recall(store: Store, visit_id: str, *, staff_id: str, desk: str) -> dict[str, Any]:
+    """Call the same person again (they did not hear)."""
+    with store.transaction():
+        staffmod.require(store, staff_id, "inject")
+        visit = bookings.visit(store, visit_id)
+        flow.check_step("Called", visit["state"], visit_id)
+        store.append(
+            "Called", {"desk": str(desk), "at": store.now().isoformat()}, visit_id=visit_id, staff_id=staff_id
+        )
+        return bookings.visit(store, visit_id)
+
+
+def mark_absent(store: Store, visit_id: str, *, staff_id: str, desk: str) -> dict[str, Any]:
+    """The called person is not there: they go to the back of the queue, and the desk calls the next."""
+    with store.transaction():
+        staffmod.require(store, staff_id, "inject")
+        visit = bookings.visit(store, visit_id)
+        flow.check_step("CallMissed", visit["state"], visit_id)
+        store.append(
+            "CallMissed",
+            {"desk": str(desk), "at": store.now().isoformat()},
+            visit_id=visit_id,
+            staff_id=staff_id,
+        )
+        return bookings.visit(store, visit_id)
 
 
 def plan(store: Store, visit_id: str, rules: Rules | None = None) -> dict[str, Any]:

@@ -443,3 +443,22 @@ def _conflict_resolved(conn: sqlite3.Connection, event: Event) -> None:
         ).fetchone()
         if not open_left:
             conn.execute("UPDATE visits SET conflict = 0 WHERE visit_id = ?", [event.visit_id])
+
+
+@handles("Called", "CallMissed")
+def _called(conn: sqlite3.Connection, event: Event) -> None:
+    # A call that crossed with the injection on another laptop is stale, not a contradiction:
+    # it stays in the log and changes nothing.
+    if _visit_state(conn, event.visit_id) != flow.SCREENED:
+        return
+    if event.type == "Called":
+        conn.execute(
+            "UPDATE visits SET called_desk = ?, called_at = ?, last_hlc = ? WHERE visit_id = ?",
+            [event.payload["desk"], event.payload["at"], event.hlc, event.visit_id],
+        )
+    else:
+        conn.execute(
+            "UPDATE visits SET called_desk = NULL, called_at = NULL, missed = missed + 1, last_hlc = ? "
+            "WHERE visit_id = ?",
+            [event.hlc, event.visit_id],
+        )

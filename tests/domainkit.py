@@ -110,6 +110,14 @@ def do_release(store: Store, visit_id: str, clock=None) -> Any:
     return observe.release(store, visit_id, staff_id="obs1")
 
 
+def do_call(store: Store, visit_id: str, clock=None) -> Any:
+    return inject.recall(store, visit_id, staff_id="vac1", desk="1")
+
+
+def do_absent(store: Store, visit_id: str, clock=None) -> Any:
+    return inject.mark_absent(store, visit_id, staff_id="vac1", desk="1")
+
+
 STEPS = {
     "SignedIn": do_sign_in,
     "Screened": do_screen,
@@ -118,6 +126,8 @@ STEPS = {
     "ObservationStarted": do_observe,
     "AdverseEventReported": do_aefi,
     "Released": do_release,
+    "Called": do_call,
+    "CallMissed": do_absent,
 }
 
 # How to bring a booked visit into each state: the commands in order.

@@ -242,3 +242,62 @@ def test_waste_takes_the_lot_number_as_inject_does(store):
         stock.waste(store, staff_id="vac1", lot_no="LOT-W", doses=3, reason="dropped")
     with refused("lot_unknown"):
         stock.waste(store, staff_id="vac1", lot_no="LOT-NONE", doses=1, reason="dropped")
+
+
+# --- calling people to the desk --------------------------------------------------------------
+
+
+def _queue_of(store, n: int) -> list[str]:
+    return [_screened_visit(store) for _ in range(n)]
+
+
+def test_call_next_follows_queue_order_and_never_skips(store, clock):
+    first, second, third = _queue_of(store, 3)
+    called = inject.call_next(store, staff_id="vac1", desk="1")
+    assert called["visit_id"] == first
+    # asking again before injecting gives the same person back: no skipping ahead
+    assert inject.call_next(store, staff_id="vac1", desk="1")["visit_id"] == first
+    # another desk gets the next person, not the one desk 1 is holding
+    assert inject.call_next(store, staff_id="vac1", desk="2")["visit_id"] == second
+    do_inject(store, first)
+    assert inject.call_next(store, staff_id="vac1", desk="1")["visit_id"] == third
+    assert inject.call_next(store, staff_id="vac1", desk="3") is None
+
+
+def test_absent_person_goes_to_the_back_and_is_called_again_later(store, clock):
+    first, second = _queue_of(store, 2)
+    inject.call_next(store, staff_id="vac1", desk="1")
+    inject.mark_absent(store, first, staff_id="vac1", desk="1")
+    assert [v["visit_id"] for v in inject.queue(store, DAY)] == [second, first]
+    assert inject.call_next(store, staff_id="vac1", desk="1")["visit_id"] == second
+    do_inject(store, second)
+    back = inject.call_next(store, staff_id="vac1", desk="1")
+    assert back["visit_id"] == first and back["missed"] == 1
+
+
+def test_a_call_held_by_another_desk_expires(store, clock):
+    first, second = _queue_of(store, 2)
+    inject.call_next(store, staff_id="vac1", desk="1")
+    assert inject.call_next(store, staff_id="vac1", desk="2")["visit_id"] == second
+    do_inject(store, second)
+    clock.advance(minutes=inject.CALL_HOLD_MINUTES + 1)
+    assert inject.call_next(store, staff_id="vac1", desk="2")["visit_id"] == first
+
+
+def test_calling_needs_a_vaccinator_and_a_screened_visit(store, clock, booked):
+    with refused("not_permitted"):
+        inject.call_next(store, staff_id="pre1", desk="1")
+    with refused("not_signed_in"):
+        inject.recall(store, booked, staff_id="vac1", desk="1")
+    with refused("not_signed_in"):
+        inject.mark_absent(store, booked, staff_id="vac1", desk="1")
+
+
+def test_calls_survive_a_rebuild(store, clock):
+    from station import rebuild
+
+    first, _ = _queue_of(store, 2)
+    inject.call_next(store, staff_id="vac1", desk="1")
+    inject.mark_absent(store, first, staff_id="vac1", desk="1")
+    inject.call_next(store, staff_id="vac1", desk="1")
+    assert rebuild.check(store).ok
