@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no screen on CI; the Qt tests run headless
+
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -84,3 +88,42 @@ def fast_pins(monkeypatch):
     salted and carry their own parameters, so verify_pin_hash works unchanged.
     """
     monkeypatch.setattr(staffmod, "_SCRYPT", {"n": 2**4, "r": 8, "p": 1})
+
+
+# --- the desk window (pytest-qt) -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def station_qapp(qapp):
+    """The QApplication with the bundled CJK font and the Chinese translations, as `station` starts it."""
+    from ui.app import install_translations, load_fonts
+
+    load_fonts(qapp)
+    install_translations(qapp, "zh")
+    return qapp
+
+
+@pytest.fixture
+def make_hub(station_qapp, store):
+    """A StationHub on the test station, logged in as ``staff_id``, serving ``roles``."""
+    from station.settings import Settings
+    from ui.hub import StationHub
+
+    hubs = []
+
+    def make(
+        staff_id: str = "sign1",
+        roles: tuple[str, ...] = ("signin",),
+        lang: str = "zh",
+        on: Store | None = None,
+    ):
+        settings = Settings(site_name="测试接种点", station_id="test-a", desk_roles=list(roles), desk="1")
+        hub = StationHub(on or store, settings, lang=lang, poll_ms=50)
+        hub.login(staff_id, PIN)
+        hubs.append(hub)
+        return hub
+
+    yield make
+    for hub in hubs:
+        hub.close()
+        hub.deleteLater()

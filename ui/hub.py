@@ -126,6 +126,13 @@ class StationHub(QObject):
             self._dirty = False
             self.records_did_change.emit()
 
+    def close(self) -> None:
+        """Stop watching the database (before the store is closed)."""
+        self._poll.stop()
+        self._idle.stop()
+        if self._on_event in self.store.listeners:
+            self.store.listeners.remove(self._on_event)
+
     def refresh(self) -> None:
         """Tell every page to re-read (used after settings change, and by tests)."""
         self.records_did_change.emit()

@@ -3,9 +3,78 @@
 from __future__ import annotations
 
 from PySide6 import __version__ as PYSIDE_VERSION
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    QSize,
+    Qt,
+    QThread,
+    QTimer,
+    QTranslator,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QFont,
+    QFontDatabase,
+    QGuiApplication,
+    QKeySequence,
+    QPalette,
+    QShortcut,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QSizePolicy,
+    QSpinBox,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 QT_MIN = (6, 5)
 if tuple(int(x) for x in PYSIDE_VERSION.split(".")[:2]) < QT_MIN:
     raise ImportError(f"PySide6 {PYSIDE_VERSION} is too old: {'.'.join(map(str, QT_MIN))} or newer is needed")
 
-__all__ = [name for name in dir() if name[0].isupper()]
+__all__ = [
+    "PYSIDE_VERSION", "QT_MIN",
+    "QCoreApplication", "QEvent", "QLibraryInfo", "QLocale", "QObject", "QSize", "Qt", "QThread", "QTimer",
+    "QTranslator", "Signal", "Slot",
+    "QAction", "QColor", "QFont", "QFontDatabase", "QGuiApplication", "QKeySequence", "QPalette", "QShortcut",
+    "QAbstractItemView", "QApplication", "QButtonGroup", "QCheckBox", "QComboBox", "QDialog", "QDialogButtonBox",
+    "QDoubleSpinBox", "QFormLayout", "QFrame", "QGridLayout", "QGroupBox", "QHBoxLayout", "QHeaderView",
+    "QInputDialog", "QLabel", "QLineEdit", "QListWidget", "QListWidgetItem", "QMainWindow", "QMessageBox",
+    "QPushButton", "QRadioButton", "QScrollArea", "QSizePolicy", "QSpinBox", "QStackedWidget", "QTableWidget",
+    "QTableWidgetItem", "QTabWidget", "QTextEdit", "QVBoxLayout", "QWidget",
+]  # fmt: skip
