@@ -104,7 +104,7 @@ CREATE TABLE doses (
 );
 CREATE INDEX doses_person ON doses(person_id);
 CREATE INDEX doses_day ON doses(day);
-CREATE INDEX doses_lot ON doses(lot_no);
+CREATE INDEX doses_lot ON doses(lot_no, source);
 CREATE INDEX doses_visit ON doses(visit_id);
 CREATE TABLE observations (
     visit_id TEXT PRIMARY KEY REFERENCES visits(visit_id),

@@ -17,10 +17,17 @@ FROM lots l
 """
 
 
-def lots(store: Store, product: str | None = None) -> list[dict[str, Any]]:
+def lots(store: Store, product: str | None = None, *, usable_on: date | None = None) -> list[dict[str, Any]]:
+    """Lots with their doses left, first expiry first; ``usable_on`` leaves out lots expired by then."""
+    where, params = [], []
     if product:
-        return store.all(_LOTS + " WHERE l.product = ? ORDER BY l.expiry, l.lot_no", [product])
-    return store.all(_LOTS + " ORDER BY l.product, l.expiry, l.lot_no")
+        where.append("l.product = ?")
+        params.append(product)
+    if usable_on:
+        where.append("l.expiry >= ?")
+        params.append(usable_on.isoformat())
+    sql = _LOTS + (" WHERE " + " AND ".join(where) if where else "")
+    return store.all(sql + " ORDER BY l.product, l.expiry, l.lot_no", params)
 
 
 def lot(store: Store, lot_no: str) -> dict[str, Any] | None:
@@ -51,10 +58,7 @@ def usable_lot(store: Store, lot_no: str, product: str, on: date) -> dict[str, A
 
 def suggest_lot(store: Store, product: str, on: date) -> dict[str, Any] | None:
     """First expiry, first out: the unexpired lot of ``product`` with doses left that expires soonest."""
-    for row in lots(store, product):
-        if row["expiry"] >= on.isoformat() and row["doses_left"] > 0:
-            return row
-    return None
+    return next((row for row in lots(store, product, usable_on=on) if row["doses_left"] > 0), None)
 
 
 def receive(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -102,6 +103,21 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+
+    def set_origin(self, origin: str) -> None:
+        """Name this station (first-run set-up). Only while it has recorded nothing under its old name:
+        an origin is part of every event's identity and never changes after."""
+        origin = origin.strip()
+        if not origin or origin == self.origin:
+            return
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", origin):
+            raise DomainError("station_id_invalid", station=origin)
+        with self.transaction():
+            if self.scalar("SELECT 1 FROM events WHERE origin = ? LIMIT 1", [self.origin]):
+                raise DomainError("station_id_fixed", station=self.origin)
+            self.conn.execute("UPDATE meta SET value = ? WHERE key = 'origin'", [origin])
+        self.origin = origin
+        self.clock.origin = origin
 
     # --- transactions --------------------------------------------------------------------------
     @contextmanager

@@ -775,3 +775,22 @@ def test_storage_errors_are_translated():
     assert storemod._storage_error(sqlite3.OperationalError("database is locked")).code == "db_busy"
     err = storemod._storage_error(sqlite3.OperationalError("disk I/O error"))
     assert err.code == "db_error" and "disk I/O error" in err.message("en")
+
+
+def test_station_id_can_be_set_until_something_is_recorded(tmp_path):
+    from station.errors import DomainError
+
+    store = Store.open(tmp_path / "s.sqlite3")
+    store.set_origin("gym-desk-1")
+    assert store.origin == "gym-desk-1"
+    store.close()
+    store = Store.open(tmp_path / "s.sqlite3")
+    assert store.origin == "gym-desk-1"
+    with pytest.raises(DomainError) as bad:
+        store.set_origin("has space")
+    assert bad.value.code == "station_id_invalid"
+    staffmod.add(store, "a1", "管理员", ["admin"], "1234", by="cli:test")
+    with pytest.raises(DomainError) as fixed:
+        store.set_origin("other")
+    assert fixed.value.code == "station_id_fixed" and store.origin == "gym-desk-1"
+    assert store.events()[0].origin == "gym-desk-1"

@@ -69,13 +69,8 @@ def run(data: Path, lang: str, *, config: Path | None = None) -> int:
     store = Store.open(data / "station.sqlite3", origin=settings.station_id or None)
     hub = StationHub(store, settings, lang=lang)
     if not settings.configured:
-        need_admin = not store.scalar("SELECT count(*) FROM staff")
-        dialog = FirstRunDialog(settings, need_admin, store.origin)
-        while True:
-            if dialog.exec() != FirstRunDialog.DialogCode.Accepted:
-                return 1
-            if dialog.create_admin(hub):
-                break
+        if FirstRunDialog(hub).exec() != FirstRunDialog.DialogCode.Accepted:
+            return 1
         settings.save(config)
     if LoginDialog(hub).exec() != LoginDialog.DialogCode.Accepted:
         return 1

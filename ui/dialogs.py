@@ -32,11 +32,13 @@ def role_label(role: str) -> str:
 class FirstRunDialog(QDialog):
     """Site name, this laptop's station id, the desk roles it serves (and the first admin on a new site)."""
 
-    def __init__(self, settings: Settings, need_admin: bool, origin: str) -> None:
+    def __init__(self, hub: StationHub) -> None:
         super().__init__()
         self.setWindowTitle(self.tr("Set up this laptop"))
-        self.settings = settings
-        self.need_admin = need_admin
+        self.hub = hub
+        self.settings = settings = hub.settings
+        self.need_admin = need_admin = not hub.store.scalar("SELECT count(*) FROM staff")
+        origin = hub.store.origin
         self.banner = Banner()
         form = QFormLayout()
         self.site = QLineEdit(settings.site_name)
@@ -86,34 +88,34 @@ class FirstRunDialog(QDialog):
         return None
 
     def accept(self) -> None:
+        """Check, name the station, create the first admin, fill the settings; stay open on a problem."""
         problem = self.validate()
         if problem:
             self.banner.show_message(problem, "error")
             return
+        try:
+            self.hub.store.set_origin(self.station_id.text())
+            if self.need_admin:
+                staffmod.add(
+                    self.hub.store,
+                    self.admin_id.text().strip(),
+                    self.admin_name.text(),
+                    ["admin"],
+                    self.admin_pin.text(),
+                    by=staffmod.cli_actor(),
+                )
+                self.need_admin = False
+        except DomainError as exc:
+            self.banner.show_message(self.hub.message(exc), "error")
+            return
         s = self.settings
         s.site_name = self.site.text().strip()
-        s.station_id = self.station_id.text().strip()
+        s.station_id = self.hub.store.origin
         s.desk = self.desk.text().strip() or "1"
         s.idle_lock_minutes = self.idle.value()
         s.desk_roles = [r for r, b in self.roles.items() if b.isChecked()]
+        self.hub.set_idle_minutes(s.idle_lock_minutes)
         super().accept()
-
-    def create_admin(self, hub: StationHub) -> bool:
-        if not self.need_admin:
-            return True
-        try:
-            staffmod.add(
-                hub.store,
-                self.admin_id.text().strip(),
-                self.admin_name.text(),
-                ["admin"],
-                self.admin_pin.text(),
-                by=staffmod.cli_actor(),
-            )
-        except DomainError as exc:
-            self.banner.show_message(hub.message(exc), "error")
-            return False
-        return True
 
 
 class LoginDialog(QDialog):

@@ -1,0 +1,116 @@
+"""Render every desk page to PNG under docs/screenshots/, as staff would see it at 1366x768.
+
+    .venv/bin/python scripts/screenshots.py            # Chinese: every page, and the first-run and login dialogs
+    .venv/bin/python scripts/screenshots.py --lang en  # English: the sign-in desk and the window header
+
+Uses a demo day stopped at 10:30 (people at every step) in a temporary folder; QT_QPA_PLATFORM
+is set to offscreen so it runs without a screen. Each page is shown in the state a desk is in
+mid-morning (a person found at sign-in, a person open at pre-screen, a person called to injection).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from datetime import datetime, time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from station import demo  # noqa: E402
+from station.settings import DESK_ROLES, Settings  # noqa: E402
+from station.store import Store  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+DESK_STAFF = {"signin": "qd01", "prescreen": "yj01", "inject": "jz01", "observe": "lg01", "admin": "admin"}
+
+
+def build_demo(folder: Path) -> Store:
+    store = Store.open(folder / "station.sqlite3", origin="demo-1")
+    day = datetime.now().astimezone().date()
+    demo.load(store, day, until=time(10, 30))
+    mid_morning = datetime.combine(day, time(10, 30), datetime.now().astimezone().tzinfo)
+    store.now = lambda: mid_morning
+    return store
+
+
+def stage(role: str, page) -> None:
+    """Put the page in the state a desk is in mid-morning."""
+    hub = page.hub
+    if role == "signin":
+        number = hub.store.scalar(
+            "SELECT p.id_number FROM visits v JOIN people p USING (person_id) WHERE v.state = 'booked' "
+            "AND v.day = ? ORDER BY v.slot LIMIT 1",
+            [hub.today().isoformat()],
+        )
+        page.code.setText(number)
+        page.code.returnPressed.emit()
+    elif role == "prescreen" and hasattr(page, "take_next"):
+        page.take_next()
+    elif role == "inject" and hasattr(page, "call_next"):
+        page.call_next()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--lang", choices=["zh", "en"], default="zh")
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args()
+
+    from ui.app import make_app
+    from ui.dialogs import FirstRunDialog, LoginDialog
+    from ui.hub import StationHub
+    from ui.mainwindow import MainWindow
+
+    app = make_app(args.lang)
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = build_demo(Path(tmp))
+        roles = DESK_ROLES if args.lang == "zh" else ("signin",)
+        written = []
+        for role in roles:
+            settings = Settings(
+                site_name="朝阳区XX街道临时接种点"
+                if args.lang == "zh"
+                else "Street office vaccination point",
+                station_id="demo-1",
+                desk_roles=[role],
+                desk="2",
+                seats=100,
+            )
+            hub = StationHub(store, settings, lang=args.lang)
+            hub.login(DESK_STAFF[role], demo.DEMO_PIN)
+            window = MainWindow(hub, ask_login=False)
+            window.resize(1366, 768)
+            window.show()
+            app.processEvents()
+            stage(role, window.pages[role])
+            app.processEvents()
+            path = args.out / f"{role}_{args.lang}.png"
+            window.grab().save(str(path))
+            written.append(path)
+            hub.close()
+            window.close()
+        if args.lang == "zh":
+            hub = StationHub(store, Settings(site_name="朝阳区XX街道临时接种点"), lang="zh")
+            for name, dialog in (("login", LoginDialog(hub)), ("first_run", FirstRunDialog(hub))):
+                dialog.show()
+                app.processEvents()
+                path = args.out / f"{name}_zh.png"
+                dialog.grab().save(str(path))
+                written.append(path)
+            hub.close()
+        store.close()
+    for path in written:
+        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
