@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from station import staff as staffmod
 from station.errors import DomainError
-from station.settings import DESK_ROLES, Settings
+from station.settings import DESK_ROLES
 from ui.hub import StationHub
 from ui.qt import (
     QCheckBox,
