@@ -9,9 +9,12 @@ from PySide6.QtCore import (
     QLibraryInfo,
     QLocale,
     QObject,
+    QRunnable,
     QSize,
     Qt,
     QThread,
+    QThreadPool,
+    QTime,
     QTimer,
     QTranslator,
     Signal,
@@ -59,6 +62,7 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
     QTabWidget,
     QTextEdit,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -69,12 +73,12 @@ if tuple(int(x) for x in PYSIDE_VERSION.split(".")[:2]) < QT_MIN:
 
 __all__ = [
     "PYSIDE_VERSION", "QT_MIN",
-    "QCoreApplication", "QEvent", "QLibraryInfo", "QLocale", "QObject", "QSize", "Qt", "QThread", "QTimer",
+    "QCoreApplication", "QEvent", "QLibraryInfo", "QLocale", "QObject", "QRunnable", "QSize", "Qt", "QThread", "QThreadPool", "QTime", "QTimer",
     "QTranslator", "Signal", "Slot",
     "QAction", "QColor", "QFont", "QFontDatabase", "QGuiApplication", "QKeySequence", "QPalette", "QShortcut",
     "QAbstractItemView", "QApplication", "QButtonGroup", "QCheckBox", "QComboBox", "QDialog", "QDialogButtonBox",
     "QDoubleSpinBox", "QFormLayout", "QFrame", "QGridLayout", "QGroupBox", "QHBoxLayout", "QHeaderView",
     "QInputDialog", "QLabel", "QLineEdit", "QListWidget", "QListWidgetItem", "QMainWindow", "QMessageBox",
     "QPushButton", "QRadioButton", "QScrollArea", "QSizePolicy", "QSpinBox", "QStackedWidget", "QTableWidget",
-    "QTableWidgetItem", "QTabWidget", "QTextEdit", "QVBoxLayout", "QWidget",
+    "QTableWidgetItem", "QTabWidget", "QTextEdit", "QTimeEdit", "QVBoxLayout", "QWidget",
 ]  # fmt: skip

@@ -1,0 +1,45 @@
+"""The worker runs jobs off the UI thread and hands results (and errors) back by signal."""
+
+from __future__ import annotations
+
+import threading
+
+
+def test_jobs_run_off_the_ui_thread_in_order(station_qapp, qtbot):
+    from ui.worker import Worker
+
+    worker = Worker()
+    ui_thread = threading.get_ident()
+    seen: list[tuple[int, int]] = []
+    results: list[int] = []
+
+    def job(n: int) -> int:
+        seen.append((n, threading.get_ident()))
+        return n * 10
+
+    for n in range(5):
+        worker.submit(job, n, on_done=results.append)
+    qtbot.waitUntil(lambda: len(results) == 5, timeout=5000)
+    assert results == [0, 10, 20, 30, 40]
+    assert [n for n, _ in seen] == [0, 1, 2, 3, 4]
+    assert all(t != ui_thread for _, t in seen)
+
+
+def test_errors_come_back_to_the_ui_thread(station_qapp, qtbot):
+    from ui.worker import Worker
+
+    worker = Worker()
+    errors: list[Exception] = []
+    where: list[int] = []
+
+    def boom() -> None:
+        raise OSError("disk full")
+
+    def on_error(exc: Exception) -> None:
+        where.append(threading.get_ident())
+        errors.append(exc)
+
+    worker.submit(boom, on_error=on_error)
+    qtbot.waitUntil(lambda: len(errors) == 1, timeout=5000)
+    assert isinstance(errors[0], OSError) and "disk full" in str(errors[0])
+    assert where == [threading.get_ident()]
