@@ -337,6 +337,29 @@ def rebuild(c: Ctx, check: bool) -> None:
     sys.exit(1)
 
 
+@cli.command(context_settings=CONTEXT)
+@click.argument("visit")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="输出 PDF 文件 / The PDF file to write")
+@click.option("--size", type=click.Choice(["80mm", "a6"]), default=None,
+              help="纸张：80mm 小票或 A6（默认取本机设置） / Paper: 80 mm receipt or A6 (default: this laptop's setting)")
+@click.option("--day", help="按排队号查找时的日期（默认今天） / Day for a queue number (default today)")
+@pass_ctx
+@domain_errors
+def slip(c: Ctx, visit: str, out: Path, size: str | None, day: str | None) -> None:
+    """生成留观单 PDF（VISIT 为就诊号、排队号或出口二维码内容）。
+
+    Write an observation slip as PDF (VISIT: the visit id, the day's queue number, or the exit QR text).
+    """
+    from station import slips
+    from station.settings import Settings
+
+    settings = Settings.load()
+    path = slips.write_slip_file(c.store(), visit, out, size or settings.slip_size, settings, lang=c.lang,
+                                 day=_day(day))
+    click.echo(str(path))
+
+
 @cli.group(context_settings=CONTEXT)
 def staff() -> None:
     """工作人员：添加、停用、列表。 / Staff: add, disable, list."""

@@ -25,6 +25,7 @@ class Settings:
     seats: int = 100
     camera: str | None = None
     printer: str | None = None
+    slip_size: str = "80mm"
     server_url: str | None = None
     emergency_phone: str = ""
 
