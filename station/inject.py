@@ -19,7 +19,7 @@ CALL_HOLD_MINUTES = 10  # a person called by another desk is left to that desk f
 
 def queue(store: Store, day: date) -> list[dict[str, Any]]:
     """Screened people waiting for the injection, in queue-number order; people called and found
-    absent go to the back, in the order they were missed."""
+    absent go behind everyone missed fewer times (then by queue number)."""
     return store.all(
         """SELECT v.*, p.name, p.id_number, p.id_type FROM visits v JOIN people p USING (person_id)
            WHERE v.day = ? AND v.state = 'screened' ORDER BY v.missed, v.queue_no""",

@@ -57,7 +57,14 @@ def screen(
         declared = list(declared_doses)
         past = history.past_doses(store, visit["person_id"]) + declared
         product = product or visit["product"] or rules.site.get("default_product")
-        result = rules.assess(answers, temperature)
+        try:
+            result = rules.assess(answers, temperature)
+        except DomainError as exc:
+            # A person turned away for a reason of their own (declined, no ID document) need not
+            # answer the whole questionnaire first.
+            if exc.code != "screening_incomplete" or not turn_away_reason:
+                raise
+            result = ScreeningResult("pass", (), ())
         outcome, reasons = result.outcome, list(result.reasons)
         dose_outcome, dose_reason = dose_check(rules, person, past, product, date.fromisoformat(visit["day"]))
         if dose_reason:

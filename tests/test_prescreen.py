@@ -312,3 +312,22 @@ def test_cancel_after_injection_is_refused(store, clock, booked):
     drive(store, clock, booked, flow.INJECTED)
     with refused("already_injected"):
         prescreen.cancel_booking(store, booked, staff_id="pre1", reason="x")
+
+
+def test_turn_away_for_a_picked_reason_needs_no_questionnaire(store, clock, booked):
+    from station import bookings as _bookings
+    from tests.domainkit import do_sign_in
+
+    do_sign_in(store, booked)
+    result = prescreen.screen(store, booked, staff_id="pre1", answers={}, temperature=None,
+                              turn_away_reason="declined_by_person")
+    assert result.outcome == "defer" and result.reasons == ("declined_by_person",)
+    assert _bookings.visit(store, booked)["state"] == "turned_away"
+
+
+def test_a_pass_still_needs_the_whole_questionnaire(store, clock, booked):
+    from tests.domainkit import do_sign_in, refused
+
+    do_sign_in(store, booked)
+    with refused("screening_incomplete"):
+        prescreen.screen(store, booked, staff_id="pre1", answers={}, temperature=36.5)

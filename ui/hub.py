@@ -130,6 +130,7 @@ class StationHub(QObject):
         """Stop watching the database (before the store is closed)."""
         self._poll.stop()
         self._idle.stop()
+        self.staff = None
         if self._on_event in self.store.listeners:
             self.store.listeners.remove(self._on_event)
 

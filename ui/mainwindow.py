@@ -57,6 +57,10 @@ class MainWindow(QMainWindow):
         QApplication.instance().installEventFilter(self._activity)
         self.resize(1366, 768)
 
+    def closeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        QApplication.instance().removeEventFilter(self._activity)
+        super().closeEvent(event)
+
     def on_locked(self) -> None:
         if self.ask_login:
             LoginDialog(self.hub, self.tr("Locked after being idle: log in again")).exec()

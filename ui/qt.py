@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6 import __version__ as PYSIDE_VERSION
 from PySide6.QtCore import (
     QCoreApplication,
+    QDate,
     QEvent,
     QLibraryInfo,
     QLocale,
@@ -29,6 +30,7 @@ from PySide6.QtGui import (
     QKeySequence,
     QPalette,
     QShortcut,
+    QValidator,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,6 +38,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -73,10 +76,10 @@ if tuple(int(x) for x in PYSIDE_VERSION.split(".")[:2]) < QT_MIN:
 
 __all__ = [
     "PYSIDE_VERSION", "QT_MIN",
-    "QCoreApplication", "QEvent", "QLibraryInfo", "QLocale", "QObject", "QRunnable", "QSize", "Qt", "QThread", "QThreadPool", "QTime", "QTimer",
+    "QCoreApplication", "QDate", "QEvent", "QLibraryInfo", "QLocale", "QObject", "QRunnable", "QSize", "Qt", "QThread", "QThreadPool", "QTime", "QTimer",
     "QTranslator", "Signal", "Slot",
-    "QAction", "QColor", "QFont", "QFontDatabase", "QGuiApplication", "QKeySequence", "QPalette", "QShortcut",
-    "QAbstractItemView", "QApplication", "QButtonGroup", "QCheckBox", "QComboBox", "QDialog", "QDialogButtonBox",
+    "QAction", "QColor", "QFont", "QFontDatabase", "QGuiApplication", "QKeySequence", "QPalette", "QShortcut", "QValidator",
+    "QAbstractItemView", "QApplication", "QButtonGroup", "QCheckBox", "QComboBox", "QDateEdit", "QDialog", "QDialogButtonBox",
     "QDoubleSpinBox", "QFormLayout", "QFrame", "QGridLayout", "QGroupBox", "QHBoxLayout", "QHeaderView",
     "QInputDialog", "QLabel", "QLineEdit", "QListWidget", "QListWidgetItem", "QMainWindow", "QMessageBox",
     "QPushButton", "QRadioButton", "QScrollArea", "QSizePolicy", "QSpinBox", "QStackedWidget", "QTableWidget",

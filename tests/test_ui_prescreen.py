@@ -1,0 +1,364 @@
+"""The pre-screen desk driven as a doctor would: take the next person, measure, ask, pass or turn away."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from station import bookings, flow
+from station import staff as staffmod
+from tests.conftest import DAY, PIN, new_person
+from tests.domainkit import RULES, YESNO, do_sign_in, state
+from ui.qt import QDate, Qt
+
+pytestmark = pytest.mark.usefixtures("fast_pins")
+
+
+def _signed_in(store, name: str = "张三", **kw) -> str:
+    visit_id = bookings.add_booking(store, new_person(name=name, **kw), DAY, "08:00-08:30", staff_id="admin1")
+    do_sign_in(store, visit_id)
+    return visit_id
+
+
+@pytest.fixture
+def first(store) -> str:
+    return _signed_in(store, "张三")
+
+
+@pytest.fixture
+def second(store, first) -> str:
+    return _signed_in(store, "李四")
+
+
+@pytest.fixture
+def page(make_hub, qtbot, first, second):
+    from ui.pages.prescreen import PreScreenPage
+
+    page = PreScreenPage(make_hub("pre1", ("prescreen",)))
+    qtbot.addWidget(page)
+    page.resize(1280, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)  # the F-keys are window shortcuts
+    page.queue.setFocus()
+    return page
+
+
+def events(store) -> int:
+    return store.scalar("SELECT count(*) FROM events")
+
+
+def screening(store, visit_id):
+    return store.one("SELECT * FROM screenings WHERE visit_id = ?", [visit_id])
+
+
+def take_next(qtbot, page) -> None:
+    qtbot.keyClick(page, Qt.Key.Key_F2)
+
+
+def type_temperature(qtbot, page, text: str) -> None:
+    page.temperature.selectAll()
+    qtbot.keyClicks(page.temperature, text)
+    qtbot.keyClick(page.temperature, Qt.Key.Key_Return)
+
+
+def answer_all(qtbot, page, yes: tuple[str, ...] = ()) -> None:
+    """Y / N on each question in turn: the focus moves down by itself."""
+    for row in page.rows:
+        focused = page.focusWidget()
+        assert focused in (row.yes, row.no), (row.question.id, focused)
+        qtbot.keyClick(focused, "y" if row.question.id in yes else "n")
+
+
+def test_queue_lists_the_signed_in_in_queue_order_with_masked_ids(page, store, first, second):
+    assert page.queue.rowCount() == 2
+    assert [page.queue.item(r, 0).text() for r in range(2)] == ["1", "2"]
+    assert [page.queue.item(r, 1).text() for r in range(2)] == ["张三", "李四"]
+    number = store.one(
+        "SELECT p.id_number FROM people p JOIN visits v USING (person_id) WHERE visit_id = ?", [first]
+    )
+    assert page.queue.item(0, 2).text() != number["id_number"]
+    assert "********" in page.queue.item(0, 2).text()
+
+
+def test_pass_with_all_no_and_normal_temperature(page, qtbot, store, first):
+    take_next(qtbot, page)
+    assert page.card.name.text() == "张三"
+    assert page.temperature.hasFocus()
+    type_temperature(qtbot, page, "36.5")
+    assert page.temperature.reading() == 36.5
+    assert page.rows[0].yes.hasFocus()  # Enter in the temperature goes to the first question
+    answer_all(qtbot, page)
+    assert page.pass_button.hasFocus()
+    assert all(row.answer() is False for row in page.rows)
+    qtbot.keyClick(page, Qt.Key.Key_F5)
+
+    assert state(store, first) == flow.SCREENED
+    row = screening(store, first)
+    assert row["outcome"] == "pass" and row["temperature"] == 36.5 and row["staff_id"] == "pre1"
+    assert json.loads(row["answers"]) == {q: False for q in YESNO}
+    assert page.banner.kind == "ok" and "张三" in page.banner.text()
+    # the form is reset, the queue refreshed, the focus back on the queue
+    assert page.current is None and page.temperature.reading() is None
+    assert all(row.answer() is None for row in page.rows)
+    assert page.queue.rowCount() == 1 and page.queue.item(0, 1).text() == "李四"
+    assert page.queue.hasFocus()
+
+
+def test_fever_turns_away_with_the_reason_shown(page, qtbot, store, first):
+    take_next(qtbot, page)
+    type_temperature(qtbot, page, "37.5")
+    answer_all(qtbot, page)
+    qtbot.keyClick(page, Qt.Key.Key_F5)
+    assert state(store, first) == flow.TURNED_AWAY
+    assert bookings.visit(store, first)["reason"] == "fever"
+    assert page.banner.kind == "warn"
+    assert RULES.reasons["fever"].label_zh in page.banner.text()
+
+
+def test_yes_to_a_refuse_question_turns_away(page, qtbot, store, first):
+    refuse = next(q for q in RULES.questions if q.kind == "yesno" and q.answer_outcome == "refuse")
+    take_next(qtbot, page)
+    type_temperature(qtbot, page, "36.6")
+    answer_all(qtbot, page, yes=(refuse.id,))
+    row = next(r for r in page.rows if r.question.id == refuse.id)
+    assert row.yes.isChecked() and not row.no.isChecked()
+    qtbot.keyClick(page, Qt.Key.Key_F5)
+    assert state(store, first) == flow.TURNED_AWAY
+    assert json.loads(screening(store, first)["reasons"]) == [refuse.reason]
+    assert RULES.reasons[refuse.reason].label_zh in page.banner.text()
+
+
+def test_unanswered_question_is_refused_and_named_nothing_recorded(page, qtbot, store, first):
+    take_next(qtbot, page)
+    type_temperature(qtbot, page, "36.5")
+    for row in page.rows[:3]:
+        qtbot.mouseClick(row.no, Qt.MouseButton.LeftButton)
+    before = events(store)
+    qtbot.mouseClick(page.pass_button, Qt.MouseButton.LeftButton)
+    assert events(store) == before and state(store, first) == flow.SIGNED_IN
+    assert page.banner.kind == "error"
+    fourth = page.rows[3]
+    assert fourth.question.text_zh in page.banner.text()
+    assert fourth.yes.hasFocus()  # straight to the question to answer
+    assert page.current is not None and page.rows[0].answer() is False  # nothing lost
+
+
+def test_temperature_not_measured_is_refused(page, qtbot, store, first):
+    take_next(qtbot, page)
+    for row in page.rows:
+        row.no.click()
+    before = events(store)
+    qtbot.keyClick(page, Qt.Key.Key_F5)
+    assert events(store) == before
+    assert page.banner.kind == "error" and "Temperature" in page.banner.text()
+    assert page.temperature.hasFocus()
+
+
+def test_implausible_temperature_shows_the_domain_message(page, qtbot, store, first):
+    take_next(qtbot, page)
+    type_temperature(qtbot, page, "34.2")
+    answer_all(qtbot, page)
+    before = events(store)
+    qtbot.keyClick(page, Qt.Key.Key_F5)
+    assert events(store) == before
+    assert "请重新测量" in page.banner.text()
+
+
+def test_declared_dose_ten_days_ago_is_too_early_and_defers(page, qtbot, store, first):
+    take_next(qtbot, page)
+    assert "Due today" in page.due.text()
+    ten_days = DAY - timedelta(days=10)
+    page.decl_product.setCurrentIndex(page.decl_product.findData("sinopharm_bbibp"))
+    page.decl_number.setValue(1)
+    page.decl_date.setDate(QDate(ten_days.year, ten_days.month, ten_days.day))
+    qtbot.mouseClick(page.decl_add, Qt.MouseButton.LeftButton)
+    earliest = (ten_days + timedelta(days=21)).isoformat()
+    assert "Too early" in page.due.text() and earliest in page.due.text()
+    assert page.due.property("due") == "warn"
+    assert ten_days.isoformat() in " ".join(
+        page.history_grid.itemAt(i).widget().text()
+        for i in range(page.history_grid.count())
+        if hasattr(page.history_grid.itemAt(i).widget(), "text")
+    )
+    type_temperature(qtbot, page, "36.5")
+    answer_all(qtbot, page)
+    qtbot.keyClick(page, Qt.Key.Key_F5)
+    assert state(store, first) == flow.TURNED_AWAY
+    row = screening(store, first)
+    assert row["outcome"] == "defer" and json.loads(row["reasons"]) == ["too_early_for_dose"]
+    declared = store.all("SELECT * FROM doses WHERE visit_id = ?", [first])
+    assert [(d["source"], d["dose_number"], d["day"]) for d in declared] == [
+        ("declared", 1, ten_days.isoformat())
+    ]
+    assert RULES.reasons["too_early_for_dose"].label_zh in page.banner.text()
+
+
+def test_turn_away_with_a_picked_reason(page, qtbot, store, first):
+    take_next(qtbot, page)
+    type_temperature(qtbot, page, "36.5")
+    answer_all(qtbot, page)
+    before = events(store)
+    qtbot.keyClick(page, Qt.Key.Key_F6)  # no reason picked yet: refused
+    assert events(store) == before and page.banner.kind == "error"
+    assert page.reason.hasFocus()
+    page.reason.setCurrentIndex(page.reason.findData("declined_by_person"))
+    qtbot.keyClick(page, Qt.Key.Key_F6)
+    assert state(store, first) == flow.TURNED_AWAY
+    assert bookings.visit(store, first)["reason"] == "declined_by_person"
+    assert RULES.reasons["declined_by_person"].label_zh in page.banner.text()
+
+
+def test_cancel_booking_asks_for_a_reason(page, qtbot, store, first):
+    take_next(qtbot, page)
+    assert page.cancel_button.isVisible()
+    qtbot.keyClick(page, Qt.Key.Key_F8)
+    assert page.cancel_box.isVisible() and page.cancel_reason.hasFocus()
+    before = events(store)
+    qtbot.keyClick(page.cancel_reason, Qt.Key.Key_Return)  # no reason: refused
+    assert events(store) == before and page.banner.kind == "error"
+    page.cancel_reason.insert("本人要求改期")
+    qtbot.keyClick(page.cancel_reason, Qt.Key.Key_Return)
+    visit = bookings.visit(store, first)
+    assert visit["state"] == flow.CANCELLED and visit["reason"] == "本人要求改期"
+    assert page.banner.kind == "ok" and not page.cancel_box.isVisible()
+    assert page.queue.rowCount() == 1
+
+
+def test_escape_keeps_the_booking(page, qtbot, store, first):
+    take_next(qtbot, page)
+    page.cancel_button.click()
+    assert page.cancel_box.isVisible()
+    qtbot.keyClick(page.cancel_reason, Qt.Key.Key_Escape)
+    assert not page.cancel_box.isVisible()
+    assert state(store, first) == flow.SIGNED_IN
+
+
+def test_cancel_button_only_for_staff_who_may_cancel(make_hub, qtbot, store, first):
+    from ui.pages.prescreen import PreScreenPage
+
+    staffmod.add(store, "doc2", "Dr Two", ["prescreen", "observer"], PIN, by="admin1")
+    hub = make_hub("doc2", ("prescreen",))
+    assert hub.may("cancel_booking")
+    page = PreScreenPage(hub)
+    qtbot.addWidget(page)
+    assert page.isEnabled() and not page.cancel_button.isHidden()
+
+    other = make_hub("vac1", ("prescreen",))
+    assert not other.may("cancel_booking")
+    page2 = PreScreenPage(other)
+    qtbot.addWidget(page2)
+    assert page2.cancel_button.isHidden()
+    assert not page2.isEnabled()  # a vaccinator cannot screen either
+
+
+def test_enter_on_the_queue_takes_the_selected_person(page, qtbot, store, second):
+    page.queue.selectRow(1)
+    qtbot.keyClick(page.queue, Qt.Key.Key_Return)
+    assert page.current["visit_id"] == second and page.card.name.text() == "李四"
+
+
+def test_find_by_id_number(page, qtbot, store, second):
+    number = store.scalar(
+        "SELECT p.id_number FROM people p JOIN visits v USING (person_id) WHERE visit_id = ?", [second]
+    )
+    qtbot.keyClick(page, Qt.Key.Key_F3)
+    assert page.find.hasFocus()
+    qtbot.keyClicks(page.find, number)
+    qtbot.keyClick(page.find, Qt.Key.Key_Return)
+    assert page.current["visit_id"] == second
+
+
+def test_find_someone_not_signed_in_says_why(page, qtbot, store):
+    person = new_person(name="王五")
+    bookings.add_booking(store, person, DAY, None, staff_id="admin1")
+    qtbot.keyClicks(page.find, person["id_number"])
+    qtbot.keyClick(page.find, Qt.Key.Key_Return)
+    assert page.current is None
+    assert page.banner.kind == "error" and "尚未签到" in page.banner.text()
+
+
+def test_y_and_n_keys_answer_and_advance(page, qtbot):
+    take_next(qtbot, page)
+    first_row, second_row = page.rows[0], page.rows[1]
+    first_row.yes.setFocus()
+    qtbot.keyClick(first_row.yes, "y")
+    assert first_row.answer() is True and second_row.yes.hasFocus()
+    first_row.no.setFocus()
+    qtbot.keyClick(first_row.no, "n")  # change of mind
+    assert first_row.answer() is False
+
+
+def test_passed_elsewhere_clears_the_form(page, qtbot, store, first):
+    from tests.domainkit import do_screen
+
+    take_next(qtbot, page)
+    do_screen(store, first)  # the other pre-screen desk was quicker
+    qtbot.waitUntil(lambda: page.current is None, timeout=2000)
+    assert page.banner.kind == "warn"
+
+
+def test_page_grabs_a_screenshot(page, qtbot, tmp_path):
+    take_next(qtbot, page)
+    type_temperature(qtbot, page, "36.5")
+    path = tmp_path / "prescreen.png"
+    assert page.grab().save(str(path))
+    assert path.stat().st_size > 0
+
+
+def test_a_second_f2_keeps_the_answers(page, qtbot, first):
+    take_next(qtbot, page)
+    type_temperature(qtbot, page, "36.5")
+    page.rows[0].no.click()
+    take_next(qtbot, page)
+    assert page.current["visit_id"] == first
+    assert page.temperature.reading() == 36.5 and page.rows[0].answer() is False
+
+
+def test_another_staff_logging_in_starts_the_form_again(page, qtbot, store):
+    take_next(qtbot, page)
+    type_temperature(qtbot, page, "36.5")
+    staffmod.add(store, "pre2", "Dr Two", ["prescreen"], PIN, by="admin1")
+    page.hub.lock()
+    assert not page.isEnabled()
+    page.hub.login("pre2", PIN)
+    assert page.isEnabled() and page.current is None and page.temperature.reading() is None
+
+
+@pytest.mark.parametrize(("typed", "reading"), [("36.5", 36.5), ("373", 37.3), ("365", 36.5), ("37", 37.0)])
+def test_temperature_typed_with_or_without_the_point(page, qtbot, typed, reading):
+    take_next(qtbot, page)
+    type_temperature(qtbot, page, typed)
+    assert page.temperature.reading() == reading  # "373" is a fever, never 37.0
+
+
+def test_three_digits_typed_fever_turns_away(page, qtbot, store, first):
+    take_next(qtbot, page)
+    type_temperature(qtbot, page, "373")
+    answer_all(qtbot, page)
+    qtbot.keyClick(page, Qt.Key.Key_F5)
+    assert screening(store, first)["temperature"] == 37.3
+    assert state(store, first) == flow.TURNED_AWAY
+
+
+def test_a_declared_dose_can_be_removed_before_saving(page, qtbot, store, first):
+    take_next(qtbot, page)
+    ten_days = DAY - timedelta(days=10)
+    page.decl_date.setDate(QDate(ten_days.year, ten_days.month, ten_days.day))
+    page.decl_add.click()
+    assert len(page.declared) == 1 and "Too early" in page.due.text()
+    remove = next(
+        page.history_grid.itemAt(i).widget()
+        for i in range(page.history_grid.count())
+        if getattr(page.history_grid.itemAt(i).widget(), "text", lambda: "")() == "Remove"
+    )
+    qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)
+    assert page.declared == [] and "Due today" in page.due.text()
+    type_temperature(qtbot, page, "36.5")
+    answer_all(qtbot, page)
+    qtbot.keyClick(page, Qt.Key.Key_F5)
+    assert state(store, first) == flow.SCREENED
+    assert store.all("SELECT * FROM doses WHERE visit_id = ?", [first]) == []
