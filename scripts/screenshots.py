@@ -49,9 +49,9 @@ def stage(role: str, page) -> None:
         )
         page.code.setText(number)
         page.code.returnPressed.emit()
-    elif role == "prescreen" and hasattr(page, "take_next"):
-        page.take_next()
-    elif role == "inject" and hasattr(page, "call_next"):
+    elif role == "prescreen":
+        page.take_selected()
+    elif role == "inject":
         page.call_next()
 
 

@@ -124,6 +124,7 @@ CREATE TABLE aefi (
     serious INTEGER NOT NULL,
     onset_at TEXT,
     handling TEXT NOT NULL,
+    extend_minutes INTEGER NOT NULL DEFAULT 0,
     notes TEXT NOT NULL,
     staff_id TEXT,
     at TEXT NOT NULL

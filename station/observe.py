@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from station import bookings, flow
@@ -15,6 +15,7 @@ from station.rules import Rules, ScreeningResult, load_rules
 from station.store import Store
 
 DEFAULT_SEATS = 100
+MAX_MINUTES = 240  # an observation (or a reaction's extension) longer than 4 hours is a typo
 
 # China's AEFI surveillance: common reactions and rare (adverse) reactions.
 AEFI_CATEGORIES: dict[str, str] = {
@@ -91,7 +92,7 @@ def start_observation(
             raise DomainError("seat_taken", seat=seat)
         if minutes is None:
             minutes = rules.observation_minutes_for(_screening_result(store, visit_id))
-        elif not 1 <= minutes <= 240:
+        elif not 1 <= minutes <= MAX_MINUTES:
             raise DomainError("observation_minutes_invalid", minutes=minutes)
         store.append(
             "ObservationStarted",
@@ -167,6 +168,10 @@ def report_aefi(
         raise DomainError("aefi_severity_unknown", severity=severity)
     if handling not in HANDLINGS:
         raise DomainError("aefi_handling_unknown", handling=handling)
+    if not 0 <= int(extend_minutes) <= MAX_MINUTES:
+        raise DomainError("observation_minutes_invalid", minutes=extend_minutes)
+    if onset_at is not None and onset_at > store.now() + timedelta(minutes=1):
+        raise DomainError("aefi_onset_in_future", onset=onset_at.strftime("%H:%M"))
     with store.transaction():
         staffmod.require(store, staff_id, "report_aefi")
         visit = bookings.visit(store, visit_id)

@@ -319,6 +319,7 @@ def _observation_started(conn: sqlite3.Connection, event: Event) -> None:
             "INSERT INTO observations (visit_id, seat, minutes, started_at, until) VALUES (?, ?, ?, ?, ?)",
             [event.visit_id, p.get("seat"), p["minutes"], p["at"], _plus_minutes(p["at"], p["minutes"])],
         )
+        _extend_observation(conn, event.visit_id)  # a reaction reported before seating still counts
 
 
 @handles("AdverseEventReported")
@@ -329,8 +330,9 @@ def _aefi(conn: sqlite3.Connection, event: Event) -> None:
         _conflict(conn, event, "visit_unknown", {"type": event.type})
         return
     conn.execute(
-        """INSERT INTO aefi (aefi_id, visit_id, category, severity, serious, onset_at, handling, notes, staff_id, at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        """INSERT INTO aefi (aefi_id, visit_id, category, severity, serious, onset_at, handling, extend_minutes,
+                             notes, staff_id, at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [
             p["aefi_id"],
             event.visit_id,
@@ -339,6 +341,7 @@ def _aefi(conn: sqlite3.Connection, event: Event) -> None:
             int(bool(p.get("serious"))),
             p.get("onset_at"),
             p["handling"],
+            int(p.get("extend_minutes") or 0),
             p.get("notes", ""),
             event.staff_id,
             p["at"],
@@ -347,12 +350,22 @@ def _aefi(conn: sqlite3.Connection, event: Event) -> None:
     code = flow.refusal(event.type, state)
     if code:
         _conflict(conn, event, code, {"type": event.type, "state": state})
-    extend = int(p.get("extend_minutes") or 0)
-    if extend and state == flow.OBSERVING:
-        until = _plus_minutes(p["at"], extend)
-        conn.execute(
-            "UPDATE observations SET until = max(until, ?) WHERE visit_id = ?", [until, event.visit_id]
-        )
+    if int(p.get("extend_minutes") or 0) and state == flow.OBSERVING:
+        _extend_observation(conn, event.visit_id)
+
+
+def _extend_observation(conn: sqlite3.Connection, visit_id: str) -> None:
+    """Observation lasts until the later of its own end and every reaction's extension; compared
+    as times, not text, so laptops writing different UTC offsets still agree."""
+    row = conn.execute("SELECT started_at, minutes FROM observations WHERE visit_id = ?", [visit_id]).fetchone()
+    if row is None:
+        return
+    ends = [datetime.fromisoformat(_plus_minutes(row[0], row[1]))]
+    for at, extend in conn.execute("SELECT at, extend_minutes FROM aefi WHERE visit_id = ?", [visit_id]):
+        if extend:
+            ends.append(datetime.fromisoformat(_plus_minutes(at, extend)))
+    until = max(ends)
+    conn.execute("UPDATE observations SET until = ? WHERE visit_id = ?", [until.isoformat(), visit_id])
 
 
 @handles("Released")

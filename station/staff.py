@@ -156,6 +156,14 @@ def change(
         payload: dict = {"staff_id": staff_id, "at": store.now().isoformat()}
         if active is not None:
             payload["active"] = active
+        if active is False or (roles is not None and "admin" not in roles):
+            others = store.scalar(
+                "SELECT count(*) FROM staff WHERE active = 1 AND staff_id != ? AND ',' || roles || ',' LIKE '%,admin,%'",
+                [staff_id],
+            )
+            member = get(store, staff_id)
+            if member and "admin" in member.roles and member.active and not others:
+                raise DomainError("last_admin", staff=staff_id)
         if roles is not None:
             payload["roles"] = _check_roles(roles)
         if pin is not None:

@@ -374,3 +374,27 @@ def test_a_seat_left_taken_yesterday_is_free_today(store, clock, watching):
     do_screen(store, today)
     do_inject(store, today)
     assert observe.start_observation(store, today, staff_id="obs1")["seat"] == 1
+
+
+def test_reaction_before_seating_extends_the_observation(store, clock, booked):
+    from tests.domainkit import drive
+
+    drive(store, clock, booked, "injected")
+    observe.report_aefi(store, booked, staff_id="obs1", category="vasovagal_syncope", severity="mild",
+                        handling="treated_on_site", extend_minutes=60)
+    clock.advance(minutes=5)
+    obs = observe.start_observation(store, booked, staff_id="obs1")
+    # 60 minutes from the reaction (5 minutes before seating) beat 30 minutes from seating
+    assert datetime.fromisoformat(obs["until"]) == clock() + timedelta(minutes=55)
+
+
+def test_reaction_checks_onset_and_extension(store, clock, booked):
+    from tests.domainkit import drive, refused
+
+    drive(store, clock, booked, "observing")
+    with refused("aefi_onset_in_future"):
+        observe.report_aefi(store, booked, staff_id="obs1", category="fever", severity="mild",
+                            handling="observed", onset_at=clock() + timedelta(hours=1))
+    with refused("observation_minutes_invalid"):
+        observe.report_aefi(store, booked, staff_id="obs1", category="fever", severity="mild",
+                            handling="observed", extend_minutes=100000)

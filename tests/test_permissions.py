@@ -192,7 +192,9 @@ def test_disabled_staff_is_refused(store, clock, name):
     role = sorted(command.holders())[0]
     who = ROLE_STAFF[role]
     ctx = command.setup(store, clock)
-    staffmod.change(store, who, by="admin1", active=False)
+    if role == "admin":  # the last active admin cannot be disabled: bring a second one
+        staffmod.add(store, "admin9", "另一位管理员", ["admin"], "9753", by="admin1")
+    staffmod.change(store, who, by="admin9" if role == "admin" else "admin1", active=False)
     assert not staffmod.get(store, who).may(command.permissions[0])
     before = snapshot(store)
     with refused("staff_disabled", staff=who):
@@ -420,3 +422,15 @@ def test_first_staff_member_needs_no_admin_then_only_manage_staff_adds(tmp_path,
 def test_domain_error_from_require_is_translated():
     err = DomainError("not_permitted", staff="sign1", action="inject")
     assert "sign1" in err.message("en") and "sign1" in err.message("zh")
+
+
+def test_the_last_active_admin_cannot_be_disabled(store):
+    from station import staff as staffmod
+    from tests.domainkit import refused
+
+    with refused("last_admin"):
+        staffmod.change(store, "admin1", by="admin1", active=False)
+    with refused("last_admin"):
+        staffmod.change(store, "admin1", by="admin1", roles=["vaccinator"])
+    staffmod.add(store, "admin2", "第二管理员", ["admin"], "8642", by="admin1")
+    assert not staffmod.change(store, "admin1", by="admin2", active=False).active

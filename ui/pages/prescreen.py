@@ -143,7 +143,7 @@ class TemperatureBox(QDoubleSpinBox):
         self.setRange(self.UNSET, 43.0)
         self.setSingleStep(0.1)
         self.setSpecialValueText(self.tr("not measured"))
-        self.setSuffix(" ℃")
+        self.setSuffix(" °C")
         self.setMinimumWidth(190)
         self.setStyleSheet("font-size: 24px; font-weight: bold;")
         self.setToolTip(self.tr("Type the reading, e.g. 36.5 or 365, then Enter"))
@@ -345,7 +345,7 @@ class PreScreenPage(Page):
         self.temperature.submitted.connect(self.focus_first_question)
         temp_row.addWidget(label(self.tr("Temperature"), "title"))
         temp_row.addWidget(self.temperature)
-        temp_row.addWidget(label(self.tr("fever from {t} ℃").format(t=f"{rules.fever_threshold_c:.1f}")), 1)
+        temp_row.addWidget(label(self.tr("fever from {t} °C").format(t=f"{rules.fever_threshold_c:.1f}")), 1)
 
         self.rows: list[QuestionRow] = []
         self.questions = questions = QGroupBox(self.tr("Questions (Y = yes, N = no)"))

@@ -1,0 +1,128 @@
+"""Starting the window: first-run set-up, login, idle lock, the tabs per desk role, the header."""
+
+from __future__ import annotations
+
+import pytest
+
+from station import staff as staffmod
+from station.settings import Settings
+from station.status import day_status
+from station.store import Store
+from tests.conftest import PIN
+from tests.domainkit import drive
+from ui.qt import Qt
+
+pytestmark = pytest.mark.usefixtures("fast_pins")
+
+
+@pytest.fixture
+def empty_hub(station_qapp, tmp_path):
+    from ui.hub import StationHub
+
+    store = Store.open(tmp_path / "new" / "station.sqlite3")
+    hub = StationHub(store, Settings(), poll_ms=50)
+    yield hub
+    hub.close()
+    store.close()
+
+
+def test_first_run_names_the_station_and_creates_the_first_admin(empty_hub, tmp_path, qtbot):
+    from ui.dialogs import FirstRunDialog
+
+    dialog = FirstRunDialog(empty_hub)
+    qtbot.addWidget(dialog)
+    assert dialog.need_admin
+    dialog.site.insert("体育馆临时接种点")
+    dialog.station_id.setText("gym-1")
+    dialog.desk.setText("3")
+    for role, box in dialog.roles.items():
+        box.setChecked(role in ("signin", "prescreen"))
+    dialog.admin_id.setText("zhang")
+    dialog.admin_name.insert("张站长")
+    dialog.admin_pin.setText("12")  # too short: refused, the dialog stays open
+    dialog.accept()
+    assert dialog.result() != FirstRunDialog.DialogCode.Accepted
+    assert dialog.banner.kind == "error" and "4" in dialog.banner.text()
+    dialog.admin_pin.setText("135790")
+    dialog.accept()
+    assert dialog.result() == FirstRunDialog.DialogCode.Accepted
+    s = empty_hub.settings
+    assert (s.site_name, s.station_id, s.desk, s.desk_roles) == (
+        "体育馆临时接种点",
+        "gym-1",
+        "3",
+        ["signin", "prescreen"],
+    )
+    assert empty_hub.store.origin == "gym-1"
+    assert staffmod.login(empty_hub.store, "zhang", "135790").roles == ("admin",)
+    path = s.save(tmp_path / "config")
+    assert Settings.load(tmp_path / "config") == s and path.exists()
+
+
+def test_first_run_needs_a_site_and_a_desk(empty_hub, qtbot):
+    from ui.dialogs import FirstRunDialog
+
+    dialog = FirstRunDialog(empty_hub)
+    qtbot.addWidget(dialog)
+    dialog.accept()
+    assert dialog.banner.kind == "error"
+    dialog.site.insert("街道接种点")
+    for box in dialog.roles.values():
+        box.setChecked(False)
+    dialog.accept()
+    assert dialog.banner.kind == "error" and dialog.result() != FirstRunDialog.DialogCode.Accepted
+
+
+def test_login_refuses_a_wrong_pin_then_accepts(make_hub, qtbot):
+    from ui.dialogs import LoginDialog
+
+    hub = make_hub("sign1")
+    hub.logout()
+    dialog = LoginDialog(hub)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.staff_id, "sign1")
+    qtbot.keyClick(dialog.staff_id, Qt.Key.Key_Return)
+    qtbot.keyClicks(dialog.pin, "0000")
+    qtbot.keyClick(dialog.pin, Qt.Key.Key_Return)
+    assert hub.staff is None and dialog.banner.kind == "error" and dialog.pin.text() == ""
+    qtbot.keyClicks(dialog.pin, PIN)
+    qtbot.keyClick(dialog.pin, Qt.Key.Key_Return)
+    assert hub.staff_id == "sign1" and dialog.result() == LoginDialog.DialogCode.Accepted
+
+
+def test_idle_lock_logs_out(make_hub, qtbot):
+    hub = make_hub("sign1")
+    hub._idle.setInterval(50)  # minutes in the field; milliseconds here
+    hub.touch()
+    with qtbot.waitSignal(hub.idle_did_lock, timeout=2000):
+        pass
+    assert hub.staff is None
+
+
+def test_main_window_has_a_tab_per_desk_role_and_a_live_header(make_hub, qtbot, store, clock, booked):
+    from ui.mainwindow import MainWindow
+
+    hub = make_hub("admin1", ("signin", "prescreen", "admin"))
+    window = MainWindow(hub, ask_login=False)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    assert list(window.pages) == ["signin", "prescreen", "admin"]
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentWidget() is window.pages["prescreen"]
+    assert "admin1" in window.header.who.text()
+    before = window.header.status["signed_in"]
+    # another desk (a second connection to the same file) signs someone in: the header follows
+    other = Store.open(store.path, now=clock)
+    drive(other, clock, booked, "signed_in")
+    other.close()
+    qtbot.waitUntil(lambda: window.header.status["signed_in"] == before + 1, timeout=3000)
+    assert window.header.status == day_status(store, hub.today())
+    assert str(before + 1) in window.header.counts.text()
+
+
+def test_bare_station_command_finds_the_window():
+    from station.cli import _gui_command
+
+    assert _gui_command() is not None and _gui_command().name == "gui"

@@ -1,0 +1,374 @@
+"""The observation desk driven as a person would: seat from the waiting list, watch the countdown,
+scan at the exit, release (on time, or early with a reason), record an adverse reaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from station import bookings, observe, slips
+from tests.conftest import DAY, new_person
+from tests.domainkit import drive
+from ui.qt import QInputDialog, Qt
+
+pytestmark = pytest.mark.usefixtures("fast_pins")
+
+
+@pytest.fixture
+def hub(make_hub):
+    return make_hub("obs1", ("observe",))
+
+
+@pytest.fixture
+def page(hub, qtbot):
+    from ui.pages.observe import ObservePage
+
+    page = ObservePage(hub)
+    qtbot.addWidget(page)
+    page.resize(1366, 700)
+    page.show()
+    page.activateWindow()
+    page.code.setFocus()
+    return page
+
+
+def book(store, n: int = 1) -> list[str]:
+    return [
+        bookings.add_booking(store, new_person(), DAY, "08:00-08:30", staff_id="admin1") for _ in range(n)
+    ]
+
+
+def injected(store, clock, n: int = 1) -> list[str]:
+    visits = book(store, n)
+    for v in visits:
+        drive(store, clock, v, "injected")
+        clock.advance(minutes=1)
+    return visits
+
+
+def seat(store, visit_id: str, **kw) -> dict:
+    return observe.start_observation(store, visit_id, staff_id="obs1", **kw)
+
+
+def obs(store, visit_id: str) -> dict:
+    return store.one("SELECT * FROM observations WHERE visit_id = ?", [visit_id])
+
+
+def state(store, visit_id: str) -> str:
+    return bookings.visit(store, visit_id)["state"]
+
+
+def queue_no(store, visit_id: str) -> int:
+    return bookings.visit(store, visit_id)["queue_no"]
+
+
+def table_column(page, column: int) -> list[str]:
+    return [page.table.item(i, column).text() for i in range(page.table.rowCount())]
+
+
+def scan(qtbot, page, text: str) -> None:
+    page.code.clear()
+    qtbot.keyClicks(page.code, text)
+    qtbot.keyClick(page.code, Qt.Key.Key_Return)
+
+
+def press(qtbot, page, key) -> None:
+    """An F-key pressed wherever the focus is on the page."""
+    qtbot.keyClick(page.focusWidget() or page, key)
+
+
+def tick(page) -> None:
+    """The countdown timer fires."""
+    page.timer.timeout.emit()
+
+
+# --- seating ----------------------------------------------------------------------------------
+
+
+def test_f2_seats_the_first_waiting_person_at_the_lowest_free_seat(page, qtbot, store, clock):
+    first, second, third = injected(store, clock, 3)
+    seat(store, first, seat=1)
+    seat(store, injected(store, clock)[0], seat=3)  # someone already on seat 3
+    page.refresh()
+    assert page.waiting.count() == 2
+    assert f"{queue_no(store, second)}" in page.waiting.item(0).text()  # injected first, listed first
+
+    press(qtbot, page, Qt.Key.Key_F2)
+    assert state(store, second) == "observing" and obs(store, second)["seat"] == 2
+    assert page.seat_no.text() == "2"
+    assert page.banner.kind == "ok"
+    assert page.waiting.count() == 1 and state(store, third) == "injected"
+    assert page.selected == second  # the person just seated is the one the buttons act on
+
+    press(qtbot, page, Qt.Key.Key_F2)
+    assert obs(store, third)["seat"] == 4 and page.seat_no.text() == "4"
+    assert page.waiting.count() == 0 and not page.seat_button.isEnabled()
+    assert sorted(table_column(page, page.C_SEAT)) == ["1", "2", "3", "4"]
+
+
+def test_a_chosen_waiting_person_is_seated_before_the_first(page, qtbot, store, clock):
+    first, second = injected(store, clock, 2)
+    page.refresh()
+    page.waiting.setCurrentRow(1)
+    qtbot.mouseClick(page.seat_button, Qt.MouseButton.LeftButton)
+    assert obs(store, second)["seat"] == 1 and state(store, first) == "injected"
+
+
+def test_room_nearly_full_warns_and_full_room_observes_standing(page, qtbot, hub, store, clock):
+    hub.settings.seats = 10
+    visits = injected(store, clock, 11)
+    for v in visits[:8]:
+        seat(store, v, seats=10)
+    page.refresh()
+    assert page.room.kind == ""  # 8 of 10
+    press(qtbot, page, Qt.Key.Key_F2)
+    assert page.room.kind == "warn"  # 9 of 10
+    press(qtbot, page, Qt.Key.Key_F2)
+    assert obs(store, visits[9])["seat"] == 10
+    assert page.room.kind == "error"  # full
+    press(qtbot, page, Qt.Key.Key_F2)
+    assert state(store, visits[10]) == "observing" and obs(store, visits[10])["seat"] is None
+    assert page.seat_no.text() == page.tr("standing")
+
+
+# --- the table --------------------------------------------------------------------------------
+
+
+def test_table_is_sorted_by_time_left_and_counts_down(page, store, clock):
+    early_queue, late_queue = injected(store, clock, 2)  # queue numbers 1 and 2
+    seat(store, late_queue)  # observed first: leaves first, though its queue number is higher
+    clock.advance(minutes=10)
+    seat(store, early_queue)
+    page.refresh()
+    assert table_column(page, page.C_QUEUE) == [
+        str(queue_no(store, late_queue)),
+        str(queue_no(store, early_queue)),
+    ]
+    assert table_column(page, page.C_LEFT) == [page.tr("{n} min").format(n=n) for n in (20, 30)]
+    names = table_column(page, page.C_NAME)
+    assert all(name.startswith("张") and "*" in name for name in names)  # masked in the public area
+
+    clock.advance(minutes=10)
+    tick(page)
+    assert table_column(page, page.C_LEFT) == [page.tr("{n} min").format(n=n) for n in (10, 20)]
+    clock.advance(minutes=10)
+    tick(page)
+    assert table_column(page, page.C_LEFT) == [page.tr("may leave"), page.tr("{n} min").format(n=10)]
+    assert page.table.item(0, page.C_NAME).background().color().name() == "#dafbe1"  # green: may leave
+    assert page.table.item(1, page.C_NAME).background().color().name() != "#dafbe1"
+
+
+def test_the_table_follows_changes_made_elsewhere(page, qtbot, store, clock):
+    (v,) = injected(store, clock)
+    page.refresh()
+    assert page.table.rowCount() == 0 and page.waiting.count() == 1
+    seat(store, v, seat=7)  # the injection desk seated them
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=2000)
+    assert table_column(page, page.C_SEAT) == ["7"] and page.waiting.count() == 0
+
+
+# --- exit scan and release --------------------------------------------------------------------
+
+
+def test_release_is_refused_before_30_minutes_then_allowed(page, qtbot, store, clock):
+    other, v = injected(store, clock, 2)
+    seat(store, other)
+    seat(store, v)
+    page.refresh()
+    scan(qtbot, page, str(queue_no(store, v)))
+    assert page.selected == v
+    assert page.table.currentRow() == 1
+
+    clock.advance(minutes=12)
+    press(qtbot, page, Qt.Key.Key_F5)
+    assert state(store, v) == "observing"
+    assert page.banner.kind == "error"
+    assert "18" in page.banner.text() and "分钟" in page.banner.text()  # the domain's message, translated
+
+    clock.advance(minutes=18)
+    tick(page)
+    scan(qtbot, page, str(queue_no(store, v)))
+    assert page.banner.kind == "ok"
+    press(qtbot, page, Qt.Key.Key_F5)
+    assert state(store, v) == "released"
+    row = obs(store, v)
+    assert row["released_by"] == "obs1" and row["override_reason"] is None
+    assert page.banner.kind == "ok" and page.table.rowCount() == 1 and page.selected is None
+    assert page.code.hasFocus() and page.code.text() == ""
+
+
+def test_exit_scan_by_slip_qr_visit_id_id_number_or_queue_number(page, qtbot, store, clock):
+    a, b = injected(store, clock, 2)
+    seat(store, a)
+    seat(store, b)
+    page.refresh()
+    scan(qtbot, page, slips.exit_payload(b))  # the slip's exit QR
+    assert page.selected == b
+    scan(qtbot, page, a)  # its visit id, typed
+    assert page.selected == a
+    scan(qtbot, page, str(queue_no(store, b)))
+    assert page.selected == b
+    id_number = store.scalar(
+        "SELECT p.id_number FROM people p JOIN visits v USING (person_id) WHERE v.visit_id = ?", [a]
+    )
+    scan(qtbot, page, id_number.lower())  # an ID card read as text; x or X alike
+    assert page.selected == a
+
+
+def test_exit_scan_of_someone_not_observing_says_why(page, qtbot, store, clock):
+    released, waiting = injected(store, clock, 2)
+    seat(store, released)
+    clock.advance(minutes=30)
+    observe.release(store, released, staff_id="obs1")
+    page.refresh()
+    scan(qtbot, page, str(queue_no(store, released)))
+    assert page.banner.kind == "error" and "已离开" in page.banner.text()
+    scan(qtbot, page, str(queue_no(store, waiting)))
+    assert page.banner.kind == "warn" and page.waiting.currentItem() is not None
+    scan(qtbot, page, "999")
+    assert page.banner.kind == "error" and page.selected is None
+    press(qtbot, page, Qt.Key.Key_F5)  # nobody chosen: nothing happens
+    assert page.banner.kind == "warn"
+    assert state(store, waiting) == "injected"
+
+
+def test_early_release_with_a_reason_is_recorded(page, qtbot, store, clock, monkeypatch):
+    (v,) = injected(store, clock)
+    seat(store, v)
+    clock.advance(minutes=10)
+    page.refresh()
+    asked = []
+
+    def get_text(parent, title, text, *a, **kw):
+        asked.append(text)
+        return "家中急事，已告知注意事项", True
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(get_text))
+    scan(qtbot, page, str(queue_no(store, v)))
+    press(qtbot, page, Qt.Key.Key_F6)
+    assert asked and "20" in asked[0]  # the minutes left are shown when asking
+    assert state(store, v) == "released"
+    row = obs(store, v)
+    assert row["override_reason"] == "家中急事，已告知注意事项" and row["released_by"] == "obs1"
+    assert page.banner.kind == "ok"
+
+
+@pytest.mark.parametrize("answer", [("   ", True), ("我想走了", False)])
+def test_early_release_without_a_reason_is_refused(page, qtbot, store, clock, monkeypatch, answer):
+    (v,) = injected(store, clock)
+    seat(store, v)
+    page.refresh()
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **kw: answer))
+    events = store.scalar("SELECT count(*) FROM events")
+    scan(qtbot, page, str(queue_no(store, v)))
+    press(qtbot, page, Qt.Key.Key_F6)
+    assert state(store, v) == "observing"
+    assert store.scalar("SELECT count(*) FROM events") == events
+    assert page.banner.kind == ("error" if answer[1] else "info")  # cancel: no complaint
+
+
+def test_page_is_disabled_for_staff_without_release(make_hub, qtbot):
+    from ui.pages.observe import ObservePage
+
+    page = ObservePage(make_hub("vac1", ("observe",)))
+    qtbot.addWidget(page)
+    page.refresh()
+    assert not page.isEnabled()
+
+
+# --- adverse reactions ------------------------------------------------------------------------
+
+
+def open_aefi(qtbot, page, store, visit_id: str):
+    scan(qtbot, page, str(queue_no(store, visit_id)))
+    press(qtbot, page, Qt.Key.Key_F7)
+    dialog = page.aefi_dialog
+    assert dialog is not None and dialog.isVisible()
+    return dialog
+
+
+def choose(combo, code: str) -> None:
+    index = combo.findData(code)
+    assert index >= 0, code
+    combo.setCurrentIndex(index)
+
+
+def test_adverse_reaction_is_recorded_and_extends_the_observation(page, qtbot, store, clock):
+    (v,) = injected(store, clock)
+    seat(store, v)
+    started = datetime.fromisoformat(obs(store, v)["started_at"])
+    clock.advance(minutes=20)
+    page.refresh()
+    dialog = open_aefi(qtbot, page, store, v)
+    assert dialog.category.currentData() in observe.AEFI_CATEGORIES
+    choose(dialog.category, "fever")
+    choose(dialog.severity, "mild")
+    choose(dialog.handling, "observed")
+    assert dialog.extend.value() == 30
+    dialog.notes.insert("低热37.6℃，嘱多饮水")
+    qtbot.keyClick(dialog.notes, Qt.Key.Key_Return)  # Enter records
+    assert not dialog.isVisible()
+
+    rows = store.all("SELECT * FROM aefi WHERE visit_id = ?", [v])
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["category"], row["severity"], row["handling"], row["serious"]) == (
+        "fever",
+        "mild",
+        "observed",
+        0,
+    )
+    assert row["notes"] == "低热37.6℃，嘱多饮水" and row["staff_id"] == "obs1"
+    until = datetime.fromisoformat(obs(store, v)["until"])
+    assert (until - started).total_seconds() == 50 * 60  # reported at +20, extended by 30
+    assert page.banner.kind == "warn"
+    assert page.table.item(0, page.C_AEFI).text() != ""
+    assert page.table.item(0, page.C_LEFT).text() == page.tr("{n} min").format(n=30)
+
+
+def test_serious_reaction_shows_a_red_banner_and_marks_the_row(page, qtbot, store, clock):
+    a, b = injected(store, clock, 2)
+    seat(store, a)
+    seat(store, b)
+    page.refresh()
+    dialog = open_aefi(qtbot, page, store, b)
+    choose(dialog.category, "anaphylaxis")
+    choose(dialog.severity, "moderate")
+    choose(dialog.handling, "treated_on_site")
+    dialog.accept()
+    assert store.scalar("SELECT serious FROM aefi WHERE visit_id = ?", [b]) == 1
+    assert page.banner.kind == "error"
+    assert str(queue_no(store, b)) in page.banner.text()
+    row = next(
+        i for i in range(page.table.rowCount()) if page.table.item(i, 0).data(Qt.ItemDataRole.UserRole) == b
+    )
+    assert page.tr("SERIOUS") in page.table.item(row, page.C_AEFI).text()
+    other = 1 - row
+    assert page.table.item(other, page.C_AEFI).text() == ""
+
+
+def test_onset_later_than_now_is_refused_in_the_dialog(page, qtbot, store, clock):
+    from ui.qt import QTime
+
+    (v,) = injected(store, clock)
+    seat(store, v)
+    page.refresh()
+    dialog = open_aefi(qtbot, page, store, v)
+    now = clock()
+    dialog.onset.setTime(QTime(now.hour + 1, 0))
+    dialog.accept()
+    assert dialog.isVisible() and dialog.banner.kind == "error"
+    assert store.scalar("SELECT count(*) FROM aefi") == 0
+    dialog.reject()
+
+
+def test_reaction_while_waiting_for_a_seat(page, qtbot, store, clock):
+    (v,) = injected(store, clock)
+    page.refresh()
+    page.waiting.setCurrentRow(0)
+    press(qtbot, page, Qt.Key.Key_F7)
+    dialog = page.aefi_dialog
+    choose(dialog.category, "vasovagal_syncope")
+    dialog.accept()
+    assert store.scalar("SELECT category FROM aefi WHERE visit_id = ?", [v]) == "vasovagal_syncope"

@@ -1,0 +1,534 @@
+"""Site admin desk: the day's counts, the staff list, the rules in force, and conflicts to settle."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from station import conflicts, status
+from station import staff as staffmod
+from station.errors import DomainError
+from station.hlc import Stamp
+from station.messages import render
+from station.store import Store
+from ui.pages.base import Page
+from ui.qt import (
+    QAbstractItemView,
+    QCheckBox,
+    QColor,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    Qt,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from ui.widgets import button, label, shortcut
+
+KEY_ROLE = Qt.ItemDataRole.UserRole
+GREY = QColor("#8c959f")
+
+
+# staff.add / staff.change name their target ``staff_id`` and the acting admin ``by``; hub.run passes
+# the logged-in staff as ``staff_id``: these two adapt, so the page acts through hub.run like every page.
+def _add_staff(store: Store, *, staff_id: str, new_id: str, **kw: Any) -> staffmod.Staff:
+    return staffmod.add(store, new_id, by=staff_id, **kw)
+
+
+def _change_staff(store: Store, *, staff_id: str, target: str, **kw: Any) -> staffmod.Staff:
+    return staffmod.change(store, target, by=staff_id, **kw)
+
+
+def table(headers: list[str], stretch: int | None = None) -> QTableWidget:
+    t = QTableWidget(0, len(headers))
+    t.setHorizontalHeaderLabels(headers)
+    t.verticalHeader().hide()
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    t.setTabKeyNavigation(False)
+    t.setWordWrap(True)
+    rows = t.verticalHeader()
+    rows.setMinimumSectionSize(34)  # a finger's height, even for one line
+    rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # wrapped text: rows follow widths
+    header = t.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    if stretch is not None:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return t
+
+
+def fill(t: QTableWidget, rows: list[list[str]], keys: list[Any] | None = None) -> None:
+    """Refill a table, keeping the selected row (by its key in column 0) where it still exists."""
+    # Read a key only from tables that have keys: PySide6 6.12 on Python 3.11 drops a reference to
+    # None each time data() finds nothing, and enough of those crash the process (none_dealloc).
+    current = t.item(t.currentRow(), 0) if keys is not None and t.currentRow() >= 0 else None
+    keep = current.data(KEY_ROLE) if current else None
+    t.setRowCount(len(rows))
+    again = -1
+    for i, cells in enumerate(rows):
+        for c, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            if c == 0 and keys is not None:
+                item.setData(KEY_ROLE, keys[i])
+                if keys[i] == keep:
+                    again = i
+            t.setItem(i, c, item)
+    if again >= 0:
+        t.setCurrentCell(again, 0)
+    else:
+        t.clearSelection()
+        t.setCurrentCell(-1, -1)
+
+
+class Tile(QFrame):
+    """One count, big, with its caption."""
+
+    def __init__(self, caption: str) -> None:
+        super().__init__()
+        self.setProperty("role", "card")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        self.caption = label(caption)
+        self.caption.setStyleSheet("color: #57606a; font-size: 16px;")
+        self.value = label("0")
+        self.value.setStyleSheet("font-size: 34px; font-weight: bold;")
+        layout.addWidget(self.caption)
+        layout.addWidget(self.value)
+
+    def set(self, value: int, alert: bool = False) -> None:
+        self.value.setText(str(value))
+        color = "#a40e26" if alert else "#0a3069"
+        self.value.setStyleSheet(f"font-size: 34px; font-weight: bold; color: {color};")
+
+
+class AdminPage(Page):
+    role = "admin"
+    permission = "manage_staff"
+
+    def __init__(self, hub) -> None:
+        super().__init__(hub)
+        self.setStyleSheet(
+            "QCheckBox { min-height: 36px; } QCheckBox::indicator { width: 24px; height: 24px; }"
+        )
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._today_tab(), self.tr("Today (Alt+1)"))
+        self.tabs.addTab(self._staff_tab(), self.tr("Staff (Alt+2)"))
+        self.tabs.addTab(self._rules_tab(), self.tr("Rules (Alt+3)"))
+        self.tabs.addTab(self._conflicts_tab(), self.tr("Conflicts (Alt+4)"))
+        for i in range(self.tabs.count()):
+            shortcut(self, f"Alt+{i + 1}", lambda i=i: self._go_to(i))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.banner)  # under the tabs, next to the buttons that act
+        self.tabs.currentChanged.connect(lambda _i: self.banner.clear_message())
+        self.refresh()
+
+    def title(self) -> str:
+        return self.tr("Site admin")
+
+    def _go_to(self, index: int) -> None:
+        self.tabs.setCurrentIndex(index)
+        first = {1: self.new_id, 3: self.resolution}.get(index)
+        (first or self.tabs.currentWidget()).setFocus()
+
+    # --- labels in the UI language --------------------------------------------------------------
+    def role_label(self, role: str) -> str:
+        return {
+            "signin": self.tr("Sign-in"),
+            "prescreen": self.tr("Pre-screen"),
+            "vaccinator": self.tr("Vaccinator"),
+            "observer": self.tr("Observation"),
+            "admin": self.tr("Site admin"),
+        }.get(role, role)
+
+    def event_label(self, event_type: str) -> str:
+        return {
+            "BookingAdded": self.tr("Booking"),
+            "BookingCancelled": self.tr("Cancellation"),
+            "SignedIn": self.tr("Sign-in"),
+            "Screened": self.tr("Pre-screen"),
+            "Injected": self.tr("Injection"),
+            "ObservationStarted": self.tr("Observation"),
+            "AdverseEventReported": self.tr("Adverse reaction"),
+            "Released": self.tr("Release"),
+            "StaffAdded": self.tr("Staff added"),
+            "Called": self.tr("Call to injection desk"),
+            "CallMissed": self.tr("Absent when called"),
+        }.get(event_type, event_type)
+
+    def reason_label(self, code: str | None) -> str:
+        reason = self.hub.rules.reasons.get(code or "")
+        if reason is None:
+            return code or self.tr("(no reason given)")
+        return reason.label_zh if self.hub.lang == "zh" else reason.label_en
+
+    # --- Today -------------------------------------------------------------------------------------
+    def _today_tab(self) -> QWidget:
+        w = QWidget()
+        self.day_title = label(role="title")
+        captions = [
+            ("bookings", self.tr("Booked")),
+            ("signed_in", self.tr("Signed in")),
+            ("screened", self.tr("Pre-screened")),
+            ("turned_away", self.tr("Turned away")),
+            ("cancelled", self.tr("Cancelled")),
+            ("injected", self.tr("Vaccinated")),
+            ("released", self.tr("Released")),
+            ("observing", self.tr("Observing now")),
+            ("w_prescreen", self.tr("Waiting: pre-screen")),
+            ("w_inject", self.tr("Waiting: injection")),
+            ("w_observe", self.tr("Waiting: seat")),
+            ("conflicts", self.tr("Conflicts")),
+            ("bookings_left", self.tr("Bookings left")),
+            ("doses_left", self.tr("Doses left")),
+        ]
+        self.tiles: dict[str, Tile] = {}
+        grid = QGridLayout()
+        grid.setSpacing(8)
+        for i, (key, caption) in enumerate(captions):
+            self.tiles[key] = Tile(caption)
+            grid.addWidget(self.tiles[key], i // 4, i % 4)
+        left = QVBoxLayout()
+        left.addWidget(self.day_title)
+        left.addLayout(grid)
+        left.addStretch(1)
+        self.reasons = table([self.tr("Turned away because"), self.tr("People")], stretch=0)
+        self.reasons.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        right = QVBoxLayout()
+        right.addWidget(label(self.tr("Turned away: reasons"), "title"))
+        right.addWidget(self.reasons, 1)
+        layout = QHBoxLayout(w)
+        layout.addLayout(left, 3)
+        layout.addLayout(right, 1)
+        return w
+
+    def _refresh_today(self) -> None:
+        day = self.hub.today()
+        st = status.day_status(self.hub.store, day)
+        self.day_title.setText(self.tr("Today, {day}").format(day=day.isoformat()))
+        values = {
+            **{k: st[k] for k in ("bookings", "signed_in", "screened", "turned_away", "cancelled")},
+            **{k: st[k] for k in ("injected", "released", "observing", "conflicts")},
+            "w_prescreen": st["waiting"]["prescreen"],
+            "w_inject": st["waiting"]["inject"],
+            "w_observe": st["waiting"]["observe"],
+            "bookings_left": st["bookings_left"],
+            "doses_left": st["doses_left"],
+        }
+        for key, tile in self.tiles.items():
+            tile.set(values[key], alert=key == "conflicts" and values[key] > 0)
+        rows = self.hub.store.all(
+            """SELECT reason, count(*) AS n FROM visits WHERE day = ? AND turned_away_at IS NOT NULL
+               GROUP BY reason ORDER BY n DESC, reason""",
+            [day.isoformat()],
+        )
+        fill(self.reasons, [[self.reason_label(r["reason"]), str(r["n"])] for r in rows])
+
+    # --- Staff -------------------------------------------------------------------------------------
+    def _staff_tab(self) -> QWidget:
+        w = QWidget()
+        self.staff_table = table(
+            [self.tr("Staff id"), self.tr("Name"), self.tr("Roles"), self.tr("Status")], stretch=2
+        )
+        self.toggle_button = button(self.tr("Disable / enable selected (F3)"), "warn")
+        self.toggle_button.clicked.connect(self.toggle_staff)
+        left = QVBoxLayout()
+        left.addWidget(self.staff_table, 1)
+        left.addWidget(self.toggle_button)
+
+        box = QGroupBox(self.tr("Add staff"))
+        form = QFormLayout(box)
+        self.new_id = QLineEdit()
+        self.new_id.setPlaceholderText(self.tr("letters and digits, e.g. lg03"))
+        self.new_name = QLineEdit()
+        self.new_roles: dict[str, QCheckBox] = {}
+        roles_grid = QGridLayout()
+        for i, role in enumerate(staffmod.ROLES):
+            self.new_roles[role] = QCheckBox(self.role_label(role))
+            roles_grid.addWidget(self.new_roles[role], i // 2, i % 2)
+        self.new_pin = QLineEdit()
+        self.new_pin2 = QLineEdit()
+        for pin in (self.new_pin, self.new_pin2):
+            pin.setEchoMode(QLineEdit.EchoMode.Password)
+            pin.setMaxLength(12)
+        self.new_pin.returnPressed.connect(self.new_pin2.setFocus)
+        self.new_pin2.returnPressed.connect(self.add_staff)
+        self.add_button = button(self.tr("Add staff (F2)"), "primary")
+        self.add_button.clicked.connect(self.add_staff)
+        form.addRow(self.tr("Staff id"), self.new_id)
+        form.addRow(self.tr("Name"), self.new_name)
+        form.addRow(self.tr("Roles"), roles_grid)
+        form.addRow(self.tr("PIN (4-12 digits)"), self.new_pin)
+        form.addRow(self.tr("PIN again"), self.new_pin2)
+        form.addRow(self.add_button)
+
+        layout = QHBoxLayout(w)
+        layout.addLayout(left, 3)
+        layout.addWidget(box, 2)
+        shortcut(w, "F2", self.add_staff)
+        shortcut(w, "F3", self.toggle_staff)
+        QWidget.setTabOrder(self.new_id, self.new_name)
+        prev = self.new_name
+        for box_ in self.new_roles.values():
+            QWidget.setTabOrder(prev, box_)
+            prev = box_
+        for nxt in (self.new_pin, self.new_pin2, self.add_button, self.staff_table, self.toggle_button):
+            QWidget.setTabOrder(prev, nxt)
+            prev = nxt
+        return w
+
+    def _refresh_staff(self) -> None:
+        members = staffmod.list_staff(self.hub.store)
+        fill(
+            self.staff_table,
+            [
+                [
+                    m.staff_id,
+                    m.name,
+                    ", ".join(self.role_label(r) for r in m.roles),
+                    self.tr("Active") if m.active else self.tr("Disabled"),
+                ]
+                for m in members
+            ],
+            [m.staff_id for m in members],
+        )
+        for i, m in enumerate(members):
+            if not m.active:
+                for c in range(self.staff_table.columnCount()):
+                    self.staff_table.item(i, c).setForeground(GREY)
+
+    def selected_staff(self) -> str | None:
+        row = self.staff_table.currentRow()
+        item = self.staff_table.item(row, 0) if row >= 0 else None
+        return item.data(KEY_ROLE) if item else None
+
+    def add_staff(self) -> None:
+        if self.new_pin.text() != self.new_pin2.text():
+            self.banner.show_message(self.tr("The two PINs differ: type the PIN again"), "error")
+            self.new_pin.clear()
+            self.new_pin2.clear()
+            self.new_pin.setFocus()
+            return
+        new_id = self.new_id.text().strip()
+        member = self.act(
+            _add_staff,
+            new_id=new_id,
+            name=self.new_name.text(),
+            roles=[r for r, box in self.new_roles.items() if box.isChecked()],
+            pin=self.new_pin.text(),
+        )
+        if member is None:
+            return
+        self.banner.show_message(
+            self.tr("{name} ({id}) added: they can log in with their PIN now").format(
+                name=member.name, id=member.staff_id
+            ),
+            "ok",
+        )
+        for edit in (self.new_id, self.new_name, self.new_pin, self.new_pin2):
+            edit.clear()
+        for box in self.new_roles.values():
+            box.setChecked(False)
+        self.new_id.setFocus()
+
+    def toggle_staff(self) -> None:
+        target = self.selected_staff()
+        if target is None:
+            self.banner.show_message(self.tr("Choose a staff member in the table first"), "warn")
+            return
+        member = staffmod.get(self.hub.store, target)
+        if member is None:
+            return
+        if member.active and target == self.hub.staff_id:
+            self.banner.show_message(self.tr("You cannot disable yourself while logged in"), "error")
+            return
+        changed = self.act(_change_staff, target=target, active=not member.active)
+        if changed is None:
+            return
+        text = (
+            self.tr("{name} ({id}) enabled: they can log in again")
+            if changed.active
+            else self.tr("{name} ({id}) disabled: they can no longer log in")
+        )
+        self.banner.show_message(text.format(name=changed.name, id=changed.staff_id), "ok")
+
+    # --- Rules -------------------------------------------------------------------------------------
+    def _rules_tab(self) -> QWidget:
+        w = QWidget()
+        rules, zh = self.hub.rules, self.hub.lang == "zh"
+        self.observation_line = label(
+            self.tr(
+                "Observation after the injection: {minutes} minutes "
+                "({allergy} minutes with an allergy history). Fever from {fever} °C."
+            ).format(
+                minutes=rules.observation_minutes,
+                allergy=rules.observation_minutes_allergy_history,
+                fever=rules.fever_threshold_c,
+            ),
+            wrap=True,
+        )
+        self.observation_line.setStyleSheet("font-size: 19px; font-weight: bold;")
+        self.products_table = table(
+            [self.tr("Vaccine"), self.tr("Ages"), self.tr("Doses and intervals"), self.tr("Booster")],
+            stretch=2,
+        )
+        product_rows = []
+        for p in rules.products.values():
+            name = (p.name_zh if zh else p.name_en) + "\n" + (p.manufacturer_zh if zh else p.manufacturer_en)
+            ages = (
+                self.tr("{low} and over").format(low=p.age_min)
+                if p.age_max is None
+                else self.tr("{low} to {high}").format(low=p.age_min, high=p.age_max)
+            )
+            lines = [
+                self.tr("Doses in the series: {n}, {ml} ml each").format(n=p.primary_doses, ml=p.dose_ml)
+            ]
+            for d in p.doses[1:]:
+                lines.append(
+                    (
+                        self.tr("dose {n}: {low} to {high} days after dose {prev}")
+                        if d.max_days is not None
+                        else self.tr("dose {n}: from {low} days after dose {prev}")
+                    ).format(n=d.number, low=d.min_days, high=d.max_days, prev=d.number - 1)
+                )
+            booster = (
+                self.tr("after a series of {primaries}: from {days} days").format(
+                    primaries=", ".join(self._product_name(rules.products[c]) for c in p.boosters_after),
+                    days=p.booster_min_days,
+                )
+                if p.boosters_after
+                else self.tr("not as a booster")
+            )
+            product_rows.append([name, ages, "\n".join(lines), booster])
+        fill(self.products_table, product_rows, list(rules.products))
+
+        self.questions_table = table([self.tr("Pre-screen question"), self.tr("A yes (or fever) means")], 0)
+        question_rows = []
+        for q in rules.questions:
+            if q.answer_outcome == "pass":
+                note = rules.notes.get(q.note or "")
+                meaning = self.tr("may be vaccinated")
+                if note is not None:
+                    meaning += "\n" + self.tr("note: {note}").format(
+                        note=note.label_zh if zh else note.label_en
+                    )
+            else:
+                meaning = (
+                    self.tr("defer (come back later)")
+                    if q.answer_outcome == "defer"
+                    else self.tr("refuse (contraindication)")
+                )
+                meaning += "\n" + self.reason_label(q.reason)
+            question_rows.append([q.text_zh if zh else q.text_en, meaning])
+        fill(self.questions_table, question_rows, [q.id for q in rules.questions])
+
+        layout = QVBoxLayout(w)
+        layout.addWidget(self.observation_line)
+        self.products_table.setSizeAdjustPolicy(QTableWidget.SizeAdjustPolicy.AdjustToContents)
+        self.products_table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout.addWidget(self.products_table)  # a few products: all of them, the questions scroll
+        layout.addWidget(self.questions_table, 1)
+        return w
+
+    def _product_name(self, p) -> str:
+        """The short name: the maker in Chinese, the brand in English."""
+        if self.hub.lang == "zh":
+            return p.name_zh.rsplit("）", 1)[-1].strip() or p.name_zh
+        return p.name_en.split(" (", 1)[0]
+
+    # --- Conflicts ---------------------------------------------------------------------------------
+    def _conflicts_tab(self) -> QWidget:
+        w = QWidget()
+        self.conflicts_table = table(
+            [
+                self.tr("When"),
+                self.tr("Step"),
+                self.tr("No."),
+                self.tr("Name"),
+                self.tr("Problem"),
+                self.tr("From laptop"),
+                self.tr("Staff"),
+            ],
+            stretch=4,
+        )
+        self.resolution = QLineEdit()
+        self.resolution.setPlaceholderText(self.tr("What was decided (required), then Enter"))
+        self.resolution.returnPressed.connect(self.resolve)
+        self.resolve_button = button(self.tr("Resolve (F4)"), "primary")
+        self.resolve_button.clicked.connect(self.resolve)
+        self.conflicts_hint = label(
+            self.tr(
+                "Records from two laptops that contradict each other. Both are kept; "
+                "check with the desks, then write down what was decided."
+            ),
+            wrap=True,
+        )
+        row = QHBoxLayout()
+        row.addWidget(self.resolution, 1)
+        row.addWidget(self.resolve_button)
+        layout = QVBoxLayout(w)
+        layout.addWidget(self.conflicts_hint)
+        layout.addWidget(self.conflicts_table, 1)
+        layout.addLayout(row)
+        shortcut(w, "F4", self.resolve)
+        QWidget.setTabOrder(self.conflicts_table, self.resolution)
+        QWidget.setTabOrder(self.resolution, self.resolve_button)
+        return w
+
+    def _when(self, hlc: str) -> str:
+        now = self.hub.now()
+        at = datetime.fromtimestamp(Stamp.parse(hlc).wall_ms / 1000, tz=now.tzinfo)
+        return at.strftime("%H:%M") if at.date() == now.date() else at.strftime("%Y-%m-%d %H:%M")
+
+    def _refresh_conflicts(self) -> None:
+        self.open_conflicts = conflicts.open_conflicts(self.hub.store)
+        rows = []
+        for c in self.open_conflicts:
+            facts = {k: v for k, v in c["detail"].items() if k not in ("code", "lang")}
+            rows.append(
+                [
+                    self._when(c["hlc"]),
+                    self.event_label(c["type"]),
+                    str(c["queue_no"] or ""),
+                    c["name"] or "",
+                    render(c["code"], self.hub.lang, **facts),
+                    c["origin"],
+                    c["by_staff"] or "",
+                ]
+            )
+        fill(self.conflicts_table, rows, [c["event_id"] for c in self.open_conflicts])
+        n = len(self.open_conflicts)
+        self.tabs.setTabText(
+            3, self.tr("Conflicts: {n} (Alt+4)").format(n=n) if n else self.tr("Conflicts (Alt+4)")
+        )
+
+    def resolve(self) -> None:
+        row = self.conflicts_table.currentRow()
+        item = self.conflicts_table.item(row, 0) if row >= 0 else None
+        if item is None:
+            self.banner.show_message(self.tr("Choose a conflict in the table first"), "warn")
+            return
+        try:  # resolve returns nothing, so Page.act cannot tell a refusal from success
+            self.hub.run(conflicts.resolve, item.data(KEY_ROLE), resolution=self.resolution.text())
+        except DomainError as exc:
+            self.banner.show_message(self.hub.message(exc), "error")
+            self.resolution.setFocus()
+            return
+        self.banner.show_message(self.tr("Conflict resolved: your note is recorded"), "ok")
+        self.resolution.clear()
+        self.conflicts_table.setFocus()
+
+    # --- reading -----------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.setEnabled(self.hub.may(self.permission))
+        self._refresh_today()
+        self._refresh_staff()
+        self._refresh_conflicts()
