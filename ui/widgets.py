@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -9,12 +11,14 @@ from station.identity import age_on, mask_id, mask_phone
 from ui.qt import (
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QKeySequence,
     QLabel,
     QLineEdit,
     QPushButton,
     QShortcut,
     Qt,
+    QTableWidget,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -145,6 +149,22 @@ class PersonCard(QFrame):
             parts.append(mask_phone(person["phone"]))
         self.details.setText("　".join(parts))
         self.extra.setText(extra)
+
+
+@contextmanager
+def fixed_columns(table: QTableWidget) -> Iterator[None]:
+    """Fill a table without re-measuring its ResizeToContents columns after every cell (quadratic:
+    a 60-row table took 400 ms), then size them once."""
+    header = table.horizontalHeader()
+    modes = [header.sectionResizeMode(i) for i in range(header.count())]
+    for i, mode in enumerate(modes):
+        if mode == QHeaderView.ResizeMode.ResizeToContents:
+            header.setSectionResizeMode(i, QHeaderView.ResizeMode.Interactive)
+    try:
+        yield
+    finally:
+        for i, mode in enumerate(modes):
+            header.setSectionResizeMode(i, mode)
 
 
 def shortcut(widget: QWidget, keys: str, slot: Any) -> QShortcut:

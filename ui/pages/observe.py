@@ -37,7 +37,7 @@ from ui.qt import (
     QWidget,
     Signal,
 )
-from ui.widgets import Banner, CodeInput, button, label, shortcut
+from ui.widgets import Banner, CodeInput, button, fixed_columns, label, shortcut
 
 REFRESH_MS = 20_000  # the countdown is in whole minutes: a re-read every 20 s keeps it right
 NEARLY_FULL = 0.9  # share of seats taken from which the room shows a warning
@@ -224,6 +224,15 @@ class ObservePage(Page):
         now = self.hub.now()
         keep = self.selected
         self.table.blockSignals(True)
+        with fixed_columns(self.table):
+            self._fill_rows(now)
+        self.table.blockSignals(False)
+        self.selected = None
+        if not (keep and self.select(keep)):
+            self.table.clearSelection()
+            self.table.setCurrentCell(-1, -1)
+
+    def _fill_rows(self, now) -> None:
         self.table.setRowCount(len(self.rows))
         for i, r in enumerate(self.rows):
             left = observe.minutes_left(r, now)
@@ -260,11 +269,6 @@ class ObservePage(Page):
                     if r["serious"]:
                         item.setBackground(SERIOUS_BG)
                 self.table.setItem(i, c, item)
-        self.table.blockSignals(False)
-        self.selected = None
-        if not (keep and self.select(keep)):
-            self.table.clearSelection()
-            self.table.setCurrentCell(-1, -1)
 
     def _fill_waiting(self) -> None:
         keep = self.waiting.currentItem().data(VISIT_ROLE) if self.waiting.currentItem() else None
