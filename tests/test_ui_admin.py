@@ -144,7 +144,7 @@ def test_add_staff_then_they_can_log_in(page, qtbot, store):
     assert store.scalar("SELECT staff_id FROM events WHERE type = 'StaffAdded' ORDER BY pos DESC") == "admin1"
     assert "lg09" in column(page.staff_table, 0)
     row = column(page.staff_table, 0).index("lg09")
-    assert page.staff_table.item(row, 2).text() == ", ".join(
+    assert page.staff_table.item(row, 2).text() == "、".join(
         page.role_label(r) for r in ("vaccinator", "observer")
     )
     assert page.new_id.text() == page.new_pin.text() == "" and page.new_id.hasFocus()

@@ -154,7 +154,7 @@ def test_temperature_not_measured_is_refused(page, qtbot, store, first):
     before = events(store)
     qtbot.keyClick(page, Qt.Key.Key_F5)
     assert events(store) == before
-    assert page.banner.kind == "error" and "Temperature" in page.banner.text()
+    assert page.banner.kind == "error" and "未测体温" in page.banner.text()
     assert page.temperature.hasFocus()
 
 
@@ -170,14 +170,14 @@ def test_implausible_temperature_shows_the_domain_message(page, qtbot, store, fi
 
 def test_declared_dose_ten_days_ago_is_too_early_and_defers(page, qtbot, store, first):
     take_next(qtbot, page)
-    assert "Due today" in page.due.text()
+    assert "本次接种" in page.due.text()
     ten_days = DAY - timedelta(days=10)
     page.decl_product.setCurrentIndex(page.decl_product.findData("sinopharm_bbibp"))
     page.decl_number.setValue(1)
     page.decl_date.setDate(QDate(ten_days.year, ten_days.month, ten_days.day))
     qtbot.mouseClick(page.decl_add, Qt.MouseButton.LeftButton)
     earliest = (ten_days + timedelta(days=21)).isoformat()
-    assert "Too early" in page.due.text() and earliest in page.due.text()
+    assert "暂缓接种" in page.due.text() and earliest in page.due.text()
     assert page.due.property("due") == "warn"
     assert ten_days.isoformat() in " ".join(
         page.history_grid.itemAt(i).widget().text()
@@ -349,14 +349,14 @@ def test_a_declared_dose_can_be_removed_before_saving(page, qtbot, store, first)
     ten_days = DAY - timedelta(days=10)
     page.decl_date.setDate(QDate(ten_days.year, ten_days.month, ten_days.day))
     page.decl_add.click()
-    assert len(page.declared) == 1 and "Too early" in page.due.text()
+    assert len(page.declared) == 1 and "暂缓接种" in page.due.text()
     remove = next(
         page.history_grid.itemAt(i).widget()
         for i in range(page.history_grid.count())
-        if getattr(page.history_grid.itemAt(i).widget(), "text", lambda: "")() == "Remove"
+        if getattr(page.history_grid.itemAt(i).widget(), "text", lambda: "")() == page.tr("Remove")
     )
     qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)
-    assert page.declared == [] and "Due today" in page.due.text()
+    assert page.declared == [] and "本次接种" in page.due.text()
     type_temperature(qtbot, page, "36.5")
     answer_all(qtbot, page)
     qtbot.keyClick(page, Qt.Key.Key_F5)

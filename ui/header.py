@@ -21,7 +21,7 @@ class Header(QFrame):
         self.counts = QLabel()
         self.counts.setWordWrap(True)
         self.sync = QLabel()
-        top = QHBoxLayout()
+        self.top = top = QHBoxLayout()
         top.addWidget(self.site, 1)
         top.addWidget(self.who)
         top.addWidget(self.sync)

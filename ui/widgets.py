@@ -33,6 +33,8 @@ QPushButton:disabled { color: #9aa5b1; }
 QPushButton[role="primary"] { background: #1f883d; color: white; font-weight: bold; border: none; }
 QPushButton[role="danger"] { background: #cf222e; color: white; font-weight: bold; border: none; }
 QPushButton[role="warn"] { background: #bf8700; color: white; font-weight: bold; border: none; }
+QPushButton[role="primary"]:disabled, QPushButton[role="danger"]:disabled, QPushButton[role="warn"]:disabled
+    { background: #d0d7de; color: #6e7781; }
 QLineEdit, QComboBox, QDoubleSpinBox, QSpinBox { min-height: 38px; font-size: 19px; }
 QLabel[role="title"] { font-size: 22px; font-weight: bold; }
 QLabel[role="queue"] { font-size: 96px; font-weight: bold; color: #1f6feb; }

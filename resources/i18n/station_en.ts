@@ -1,6 +1,491 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en">
 <context>
+    <name>AdminPage</name>
+    <message>
+        <source>Today (Alt+1)</source>
+        <translation>Today (Alt+1)</translation>
+    </message>
+    <message>
+        <source>Staff (Alt+2)</source>
+        <translation>Staff (Alt+2)</translation>
+    </message>
+    <message>
+        <source>Rules (Alt+3)</source>
+        <translation>Rules (Alt+3)</translation>
+    </message>
+    <message>
+        <source>Conflicts (Alt+4)</source>
+        <translation>Conflicts (Alt+4)</translation>
+    </message>
+    <message>
+        <source>Site admin</source>
+        <translation>Site admin</translation>
+    </message>
+    <message>
+        <source>Sign-in</source>
+        <translation>Sign-in</translation>
+    </message>
+    <message>
+        <source>Pre-screen</source>
+        <translation>Pre-screen</translation>
+    </message>
+    <message>
+        <source>Vaccinator</source>
+        <translation>Vaccinator</translation>
+    </message>
+    <message>
+        <source>Observation</source>
+        <translation>Observation</translation>
+    </message>
+    <message>
+        <source>Booking</source>
+        <translation>Booking</translation>
+    </message>
+    <message>
+        <source>Cancellation</source>
+        <translation>Cancellation</translation>
+    </message>
+    <message>
+        <source>Injection</source>
+        <translation>Injection</translation>
+    </message>
+    <message>
+        <source>Adverse reaction</source>
+        <translation>Adverse reaction</translation>
+    </message>
+    <message>
+        <source>Release</source>
+        <translation>Release</translation>
+    </message>
+    <message>
+        <source>Staff added</source>
+        <translation>Staff added</translation>
+    </message>
+    <message>
+        <source>Call to injection desk</source>
+        <translation>Call to injection desk</translation>
+    </message>
+    <message>
+        <source>Absent when called</source>
+        <translation>Absent when called</translation>
+    </message>
+    <message>
+        <source>(no reason given)</source>
+        <translation>(no reason given)</translation>
+    </message>
+    <message>
+        <source>Booked</source>
+        <translation>Booked</translation>
+    </message>
+    <message>
+        <source>Signed in</source>
+        <translation>Signed in</translation>
+    </message>
+    <message>
+        <source>Pre-screened</source>
+        <translation>Pre-screened</translation>
+    </message>
+    <message>
+        <source>Turned away</source>
+        <translation>Turned away</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <source>Vaccinated</source>
+        <translation>Vaccinated</translation>
+    </message>
+    <message>
+        <source>Released</source>
+        <translation>Released</translation>
+    </message>
+    <message>
+        <source>Observing now</source>
+        <translation>Observing now</translation>
+    </message>
+    <message>
+        <source>Waiting: pre-screen</source>
+        <translation>Waiting: pre-screen</translation>
+    </message>
+    <message>
+        <source>Waiting: injection</source>
+        <translation>Waiting: injection</translation>
+    </message>
+    <message>
+        <source>Waiting: seat</source>
+        <translation>Waiting: seat</translation>
+    </message>
+    <message>
+        <source>Conflicts</source>
+        <translation>Conflicts</translation>
+    </message>
+    <message>
+        <source>Bookings left</source>
+        <translation>Bookings left</translation>
+    </message>
+    <message>
+        <source>Doses left</source>
+        <translation>Doses left</translation>
+    </message>
+    <message>
+        <source>Turned away because</source>
+        <translation>Turned away because</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>People</translation>
+    </message>
+    <message>
+        <source>Turned away: reasons</source>
+        <translation>Turned away: reasons</translation>
+    </message>
+    <message>
+        <source>Today, {day}</source>
+        <translation>Today, {day}</translation>
+    </message>
+    <message>
+        <source>Staff id</source>
+        <translation>Staff id</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Roles</source>
+        <translation>Roles</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Disable / enable selected (F3)</source>
+        <translation>Disable / enable selected (F3)</translation>
+    </message>
+    <message>
+        <source>Add staff</source>
+        <translation>Add staff</translation>
+    </message>
+    <message>
+        <source>letters and digits, e.g. lg03</source>
+        <translation>letters and digits, e.g. lg03</translation>
+    </message>
+    <message>
+        <source>Add staff (F2)</source>
+        <translation>Add staff (F2)</translation>
+    </message>
+    <message>
+        <source>PIN (4-12 digits)</source>
+        <translation>PIN (4-12 digits)</translation>
+    </message>
+    <message>
+        <source>PIN again</source>
+        <translation>PIN again</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>Disabled</source>
+        <translation>Disabled</translation>
+    </message>
+    <message>
+        <source>The two PINs differ: type the PIN again</source>
+        <translation>The two PINs differ: type the PIN again</translation>
+    </message>
+    <message>
+        <source>{name} ({id}) added: they can log in with their PIN now</source>
+        <translation>{name} ({id}) added: they can log in with their PIN now</translation>
+    </message>
+    <message>
+        <source>Choose a staff member in the table first</source>
+        <translation>Choose a staff member in the table first</translation>
+    </message>
+    <message>
+        <source>You cannot disable yourself while logged in</source>
+        <translation>You cannot disable yourself while logged in</translation>
+    </message>
+    <message>
+        <source>{name} ({id}) enabled: they can log in again</source>
+        <translation>{name} ({id}) enabled: they can log in again</translation>
+    </message>
+    <message>
+        <source>{name} ({id}) disabled: they can no longer log in</source>
+        <translation>{name} ({id}) disabled: they can no longer log in</translation>
+    </message>
+    <message>
+        <source>Observation after the injection: {minutes} minutes ({allergy} minutes with an allergy history). Fever from {fever} °C.</source>
+        <translation>Observation after the injection: {minutes} minutes ({allergy} minutes with an allergy history). Fever from {fever} °C.</translation>
+    </message>
+    <message>
+        <source>Vaccine</source>
+        <translation>Vaccine</translation>
+    </message>
+    <message>
+        <source>Ages</source>
+        <translation>Ages</translation>
+    </message>
+    <message>
+        <source>Doses and intervals</source>
+        <translation>Doses and intervals</translation>
+    </message>
+    <message>
+        <source>Booster</source>
+        <translation>Booster</translation>
+    </message>
+    <message>
+        <source>{low} and over</source>
+        <translation>{low} and over</translation>
+    </message>
+    <message>
+        <source>{low} to {high}</source>
+        <translation>{low} to {high}</translation>
+    </message>
+    <message>
+        <source>Doses in the series: {n}, {ml} ml each</source>
+        <translation>Doses in the series: {n}, {ml} ml each</translation>
+    </message>
+    <message>
+        <source>dose {n}: {low} to {high} days after dose {prev}</source>
+        <translation>dose {n}: {low} to {high} days after dose {prev}</translation>
+    </message>
+    <message>
+        <source>dose {n}: from {low} days after dose {prev}</source>
+        <translation>dose {n}: from {low} days after dose {prev}</translation>
+    </message>
+    <message>
+        <source>after a series of {primaries}: from {days} days</source>
+        <translation>after a series of {primaries}: from {days} days</translation>
+    </message>
+    <message>
+        <source>not as a booster</source>
+        <translation>not as a booster</translation>
+    </message>
+    <message>
+        <source>Pre-screen question</source>
+        <translation>Pre-screen question</translation>
+    </message>
+    <message>
+        <source>A yes (or fever) means</source>
+        <translation>A yes (or fever) means</translation>
+    </message>
+    <message>
+        <source>may be vaccinated</source>
+        <translation>may be vaccinated</translation>
+    </message>
+    <message>
+        <source>note: {note}</source>
+        <translation>note: {note}</translation>
+    </message>
+    <message>
+        <source>defer (come back later)</source>
+        <translation>defer (come back later)</translation>
+    </message>
+    <message>
+        <source>refuse (contraindication)</source>
+        <translation>refuse (contraindication)</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>When</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>Step</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>From laptop</source>
+        <translation>From laptop</translation>
+    </message>
+    <message>
+        <source>Staff</source>
+        <translation>Staff</translation>
+    </message>
+    <message>
+        <source>What was decided (required), then Enter</source>
+        <translation>What was decided (required), then Enter</translation>
+    </message>
+    <message>
+        <source>Resolve (F4)</source>
+        <translation>Resolve (F4)</translation>
+    </message>
+    <message>
+        <source>Records from two laptops that contradict each other. Both are kept; check with the desks, then write down what was decided.</source>
+        <translation>Records from two laptops that contradict each other. Both are kept; check with the desks, then write down what was decided.</translation>
+    </message>
+    <message>
+        <source>Conflicts: {n} (Alt+4)</source>
+        <translation>Conflicts: {n} (Alt+4)</translation>
+    </message>
+    <message>
+        <source>Choose a conflict in the table first</source>
+        <translation>Choose a conflict in the table first</translation>
+    </message>
+    <message>
+        <source>Conflict resolved: your note is recorded</source>
+        <translation>Conflict resolved: your note is recorded</translation>
+    </message>
+</context>
+<context>
+    <name>AefiDialog</name>
+    <message>
+        <source>Adverse reaction</source>
+        <translation>Adverse reaction</translation>
+    </message>
+    <message>
+        <source>Common reactions</source>
+        <translation>Common reactions</translation>
+    </message>
+    <message>
+        <source>Rare / adverse reactions</source>
+        <translation>Rare / adverse reactions</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>What was seen, what was done</source>
+        <translation>What was seen, what was done</translation>
+    </message>
+    <message>
+        <source>Reaction</source>
+        <translation>Reaction</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>Severity</translation>
+    </message>
+    <message>
+        <source>Handling</source>
+        <translation>Handling</translation>
+    </message>
+    <message>
+        <source>Onset time</source>
+        <translation>Onset time</translation>
+    </message>
+    <message>
+        <source>Extend observation by</source>
+        <translation>Extend observation by</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Notes</translation>
+    </message>
+    <message>
+        <source>Record (Enter)</source>
+        <translation>Record (Enter)</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <source>Adverse reaction: No. {n}  {name}</source>
+        <translation>Adverse reaction: No. {n}  {name}</translation>
+    </message>
+    <message>
+        <source>Fever</source>
+        <translation>Fever</translation>
+    </message>
+    <message>
+        <source>Redness at the injection site</source>
+        <translation>Redness at the injection site</translation>
+    </message>
+    <message>
+        <source>Swelling at the injection site</source>
+        <translation>Swelling at the injection site</translation>
+    </message>
+    <message>
+        <source>Hard lump (induration)</source>
+        <translation>Hard lump (induration)</translation>
+    </message>
+    <message>
+        <source>Pain at the injection site</source>
+        <translation>Pain at the injection site</translation>
+    </message>
+    <message>
+        <source>Headache</source>
+        <translation>Headache</translation>
+    </message>
+    <message>
+        <source>Fatigue</source>
+        <translation>Fatigue</translation>
+    </message>
+    <message>
+        <source>Nausea</source>
+        <translation>Nausea</translation>
+    </message>
+    <message>
+        <source>Allergic rash</source>
+        <translation>Allergic rash</translation>
+    </message>
+    <message>
+        <source>Anaphylaxis (severe allergic reaction)</source>
+        <translation>Anaphylaxis (severe allergic reaction)</translation>
+    </message>
+    <message>
+        <source>Fainting (vasovagal syncope)</source>
+        <translation>Fainting (vasovagal syncope)</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>Other</translation>
+    </message>
+    <message>
+        <source>Mild</source>
+        <translation>Mild</translation>
+    </message>
+    <message>
+        <source>Moderate</source>
+        <translation>Moderate</translation>
+    </message>
+    <message>
+        <source>Severe</source>
+        <translation>Severe</translation>
+    </message>
+    <message>
+        <source>Observed</source>
+        <translation>Observed</translation>
+    </message>
+    <message>
+        <source>Treated on site</source>
+        <translation>Treated on site</translation>
+    </message>
+    <message>
+        <source>Transferred to hospital</source>
+        <translation>Transferred to hospital</translation>
+    </message>
+    <message>
+        <source>The onset time is later than now</source>
+        <translation>The onset time is later than now</translation>
+    </message>
+</context>
+<context>
+    <name>Doses</name>
+    <message>
+        <source>booster</source>
+        <translation>booster</translation>
+    </message>
+    <message>
+        <source>dose {n}</source>
+        <translation>dose {n}</translation>
+    </message>
+</context>
+<context>
     <name>FirstRunDialog</name>
     <message>
         <source>Set up this laptop</source>
@@ -87,6 +572,133 @@
     </message>
 </context>
 <context>
+    <name>InjectPage</name>
+    <message>
+        <source>Call next (F2)</source>
+        <translation>Call next (F2)</translation>
+    </message>
+    <message>
+        <source>F2 or Space: call the next person in queue order</source>
+        <translation>F2 or Space: call the next person in queue order</translation>
+    </message>
+    <message>
+        <source>Now called</source>
+        <translation>Now called</translation>
+    </message>
+    <message>
+        <source>Usable lots of this vaccine, first expiry first</source>
+        <translation>Usable lots of this vaccine, first expiry first</translation>
+    </message>
+    <message>
+        <source>Scan the vial's code or type the lot number (F6), Enter</source>
+        <translation>Scan the vial's code or type the lot number (F6), Enter</translation>
+    </message>
+    <message>
+        <source>Lot</source>
+        <translation>Lot</translation>
+    </message>
+    <message>
+        <source>Injected (Enter / F5)</source>
+        <translation>Injected (Enter / F5)</translation>
+    </message>
+    <message>
+        <source>Recall (F3)</source>
+        <translation>Recall (F3)</translation>
+    </message>
+    <message>
+        <source>Absent (F4)</source>
+        <translation>Absent (F4)</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>Waiting</translation>
+    </message>
+    <message>
+        <source>For information: people are called in queue order (F2)</source>
+        <translation>For information: people are called in queue order (F2)</translation>
+    </message>
+    <message>
+        <source>Injection</source>
+        <translation>Injection</translation>
+    </message>
+    <message>
+        <source>Queue number {n} is no longer waiting at this desk</source>
+        <translation>Queue number {n} is no longer waiting at this desk</translation>
+    </message>
+    <message>
+        <source>Queue number {n} is called at this desk: inject (Enter) or mark absent (F4)</source>
+        <translation>Queue number {n} is called at this desk: inject (Enter) or mark absent (F4)</translation>
+    </message>
+    <message>
+        <source>Waiting: {n}</source>
+        <translation>Waiting: {n}</translation>
+    </message>
+    <message>
+        <source>(desk {desk})</source>
+        <translation>(desk {desk})</translation>
+    </message>
+    <message>
+        <source>(missed)</source>
+        <translation>(missed)</translation>
+    </message>
+    <message>
+        <source>{lot} · expires {expiry} · {left} left</source>
+        <translation>{lot} · expires {expiry} · {left} left</translation>
+    </message>
+    <message>
+        <source>No usable lot of {product} in stock</source>
+        <translation>No usable lot of {product} in stock</translation>
+    </message>
+    <message>
+        <source>Pick the lot, or scan the vial</source>
+        <translation>Pick the lot, or scan the vial</translation>
+    </message>
+    <message>
+        <source>Nobody called: press F2 to call the next person</source>
+        <translation>Nobody called: press F2 to call the next person</translation>
+    </message>
+    <message>
+        <source>{route}, {ml} mL</source>
+        <translation>{route}, {ml} mL</translation>
+    </message>
+    <message>
+        <source>Pre-screen note: {notes}</source>
+        <translation>Pre-screen note: {notes}</translation>
+    </message>
+    <message>
+        <source>Nobody is waiting for the injection</source>
+        <translation>Nobody is waiting for the injection</translation>
+    </message>
+    <message>
+        <source>Calling queue number {n}: {name}</source>
+        <translation>Calling queue number {n}: {name}</translation>
+    </message>
+    <message>
+        <source>Pick the lot or scan the vial first</source>
+        <translation>Pick the lot or scan the vial first</translation>
+    </message>
+    <message>
+        <source>Queue number {n} {name}: {dose} recorded (lot {lot}). Please go to observation</source>
+        <translation>Queue number {n} {name}: {dose} recorded (lot {lot}). Please go to observation</translation>
+    </message>
+    <message>
+        <source>Calling queue number {n} again: {name}</source>
+        <translation>Calling queue number {n} again: {name}</translation>
+    </message>
+    <message>
+        <source>Queue number {n} is absent: back of the queue. Call the next (F2)</source>
+        <translation>Queue number {n} is absent: back of the queue. Call the next (F2)</translation>
+    </message>
+    <message>
+        <source>Lot {lot} selected</source>
+        <translation>Lot {lot} selected</translation>
+    </message>
+    <message>
+        <source>Nobody is called: press F2 to call the next person</source>
+        <translation>Nobody is called: press F2 to call the next person</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <source>Staff login</source>
@@ -117,6 +729,193 @@
     </message>
 </context>
 <context>
+    <name>ObservePage</name>
+    <message>
+        <source>Seat (F2)</source>
+        <translation>Seat (F2)</translation>
+    </message>
+    <message>
+        <source>Press F2 to seat the first person waiting</source>
+        <translation>Press F2 to seat the first person waiting</translation>
+    </message>
+    <message>
+        <source>Waiting for a seat</source>
+        <translation>Waiting for a seat</translation>
+    </message>
+    <message>
+        <source>Seat</source>
+        <translation>Seat</translation>
+    </message>
+    <message>
+        <source>Exit scan: queue number or slip code, then Enter</source>
+        <translation>Exit scan: queue number or slip code, then Enter</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Vaccine</source>
+        <translation>Vaccine</translation>
+    </message>
+    <message>
+        <source>Injected</source>
+        <translation>Injected</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>Until</translation>
+    </message>
+    <message>
+        <source>Left</source>
+        <translation>Left</translation>
+    </message>
+    <message>
+        <source>Reaction</source>
+        <translation>Reaction</translation>
+    </message>
+    <message>
+        <source>Release (F5)</source>
+        <translation>Release (F5)</translation>
+    </message>
+    <message>
+        <source>Release early (F6)</source>
+        <translation>Release early (F6)</translation>
+    </message>
+    <message>
+        <source>Adverse reaction (F7)</source>
+        <translation>Adverse reaction (F7)</translation>
+    </message>
+    <message>
+        <source>Observation area</source>
+        <translation>Observation area</translation>
+    </message>
+    <message>
+        <source>Observation</source>
+        <translation>Observation</translation>
+    </message>
+    <message>
+        <source>AEFI ×{n}</source>
+        <translation>AEFI ×{n}</translation>
+    </message>
+    <message>
+        <source>SERIOUS</source>
+        <translation>SERIOUS</translation>
+    </message>
+    <message>
+        <source>standing</source>
+        <translation>standing</translation>
+    </message>
+    <message>
+        <source>may leave</source>
+        <translation>may leave</translation>
+    </message>
+    <message>
+        <source>{n} min</source>
+        <translation>{n} min</translation>
+    </message>
+    <message>
+        <source>No. {n}  {name}  {time}
+{product}</source>
+        <translation>No. {n}  {name}  {time}
+{product}</translation>
+    </message>
+    <message>
+        <source>Seats taken: {taken} of {seats}  ·  observing: {n}</source>
+        <translation>Seats taken: {taken} of {seats}  ·  observing: {n}</translation>
+    </message>
+    <message>
+        <source>The observation area is full: new arrivals observe standing until a seat frees up</source>
+        <translation>The observation area is full: new arrivals observe standing until a seat frees up</translation>
+    </message>
+    <message>
+        <source>The observation area is nearly full: {free} seats free</source>
+        <translation>The observation area is nearly full: {free} seats free</translation>
+    </message>
+    <message>
+        <source>Scan the slip or choose a person in the table</source>
+        <translation>Scan the slip or choose a person in the table</translation>
+    </message>
+    <message>
+        <source>No. {n}  {name}  ·  seat {seat}  ·  until {until}</source>
+        <translation>No. {n}  {name}  ·  seat {seat}  ·  until {until}</translation>
+    </message>
+    <message>
+        <source>No visit today for “{code}”</source>
+        <translation>No visit today for “{code}”</translation>
+    </message>
+    <message>
+        <source>No. {n}: time is up, press F5 to release</source>
+        <translation>No. {n}: time is up, press F5 to release</translation>
+    </message>
+    <message>
+        <source>No. {n}: {m} more minutes (until {until})</source>
+        <translation>No. {n}: {m} more minutes (until {until})</translation>
+    </message>
+    <message>
+        <source>No. {n} has no seat yet: press F2 to seat</source>
+        <translation>No. {n} has no seat yet: press F2 to seat</translation>
+    </message>
+    <message>
+        <source>No. {n}: {why}</source>
+        <translation>No. {n}: {why}</translation>
+    </message>
+    <message>
+        <source>No one is waiting for a seat</source>
+        <translation>No one is waiting for a seat</translation>
+    </message>
+    <message>
+        <source>No. {n}</source>
+        <translation>No. {n}</translation>
+    </message>
+    <message>
+        <source>No. {n}: seat {seat}, observe until {until}</source>
+        <translation>No. {n}: seat {seat}, observe until {until}</translation>
+    </message>
+    <message>
+        <source>Scan the slip or choose a person in the table first</source>
+        <translation>Scan the slip or choose a person in the table first</translation>
+    </message>
+    <message>
+        <source>No. {n} released: may leave</source>
+        <translation>No. {n} released: may leave</translation>
+    </message>
+    <message>
+        <source>Release early</source>
+        <translation>Release early</translation>
+    </message>
+    <message>
+        <source>No. {n} has {m} minutes left.
+Reason for releasing early (required):</source>
+        <translation>No. {n} has {m} minutes left.
+Reason for releasing early (required):</translation>
+    </message>
+    <message>
+        <source>Releasing early needs a reason: nobody was released</source>
+        <translation>Releasing early needs a reason: nobody was released</translation>
+    </message>
+    <message>
+        <source>No. {n} released early ({m} minutes left)</source>
+        <translation>No. {n} released early ({m} minutes left)</translation>
+    </message>
+    <message>
+        <source>No. {n}: SERIOUS adverse reaction: report it immediately</source>
+        <translation>No. {n}: SERIOUS adverse reaction: report it immediately</translation>
+    </message>
+    <message>
+        <source>No. {n}: adverse reaction recorded</source>
+        <translation>No. {n}: adverse reaction recorded</translation>
+    </message>
+    <message>
+        <source>observe until {until}</source>
+        <translation>observe until {until}</translation>
+    </message>
+</context>
+<context>
     <name>PersonCard</name>
     <message>
         <source>{age} years</source>
@@ -129,6 +928,248 @@
     <message>
         <source>female</source>
         <translation>female</translation>
+    </message>
+</context>
+<context>
+    <name>PreScreenPage</name>
+    <message>
+        <source>Waiting for pre-screen</source>
+        <translation>Waiting for pre-screen</translation>
+    </message>
+    <message>
+        <source>Find by ID number (F3)</source>
+        <translation>Find by ID number (F3)</translation>
+    </message>
+    <message>
+        <source>F3: scan or type the ID number of a signed-in person, then Enter</source>
+        <translation>F3: scan or type the ID number of a signed-in person, then Enter</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>Enter or double-click takes the person; F2 takes the selected one</source>
+        <translation>Enter or double-click takes the person; F2 takes the selected one</translation>
+    </message>
+    <message>
+        <source>Next (F2)</source>
+        <translation>Next (F2)</translation>
+    </message>
+    <message>
+        <source>Dose history</source>
+        <translation>Dose history</translation>
+    </message>
+    <message>
+        <source>dose </source>
+        <translation>dose </translation>
+    </message>
+    <message>
+        <source>Add dose</source>
+        <translation>Add dose</translation>
+    </message>
+    <message>
+        <source>Given elsewhere:</source>
+        <translation>Given elsewhere:</translation>
+    </message>
+    <message>
+        <source>Vaccine:</source>
+        <translation>Vaccine:</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>Temperature</translation>
+    </message>
+    <message>
+        <source>fever from {t} °C</source>
+        <translation>fever from {t} °C</translation>
+    </message>
+    <message>
+        <source>Questions (Y = yes, N = no)</source>
+        <translation>Questions (Y = yes, N = no)</translation>
+    </message>
+    <message>
+        <source>Pass (F5)</source>
+        <translation>Pass (F5)</translation>
+    </message>
+    <message>
+        <source>Reason to turn away…</source>
+        <translation>Reason to turn away…</translation>
+    </message>
+    <message>
+        <source>Turn away (F6)</source>
+        <translation>Turn away (F6)</translation>
+    </message>
+    <message>
+        <source>Cancel booking (F8)</source>
+        <translation>Cancel booking (F8)</translation>
+    </message>
+    <message>
+        <source>Reason for cancelling (required), then Enter</source>
+        <translation>Reason for cancelling (required), then Enter</translation>
+    </message>
+    <message>
+        <source>Cancel the booking (Enter)</source>
+        <translation>Cancel the booking (Enter)</translation>
+    </message>
+    <message>
+        <source>Keep the booking (Esc)</source>
+        <translation>Keep the booking (Esc)</translation>
+    </message>
+    <message>
+        <source>Pre-screen</source>
+        <translation>Pre-screen</translation>
+    </message>
+    <message>
+        <source>Waiting for pre-screen: {n}</source>
+        <translation>Waiting for pre-screen: {n}</translation>
+    </message>
+    <message>
+        <source>Queue number {n} {name} was dealt with at another desk</source>
+        <translation>Queue number {n} {name} was dealt with at another desk</translation>
+    </message>
+    <message>
+        <source>Nobody is waiting for the pre-screen</source>
+        <translation>Nobody is waiting for the pre-screen</translation>
+    </message>
+    <message>
+        <source>Queue number {n}</source>
+        <translation>Queue number {n}</translation>
+    </message>
+    <message>
+        <source>Nobody with this ID number is signed in today</source>
+        <translation>Nobody with this ID number is signed in today</translation>
+    </message>
+    <message>
+        <source>Slot {slot}</source>
+        <translation>Slot {slot}</translation>
+    </message>
+    <message>
+        <source>Pre-screening queue number {n}: {name}</source>
+        <translation>Pre-screening queue number {n}: {name}</translation>
+    </message>
+    <message>
+        <source>Take the next person: F2, or Enter on the queue, or scan the ID (F3)</source>
+        <translation>Take the next person: F2, or Enter on the queue, or scan the ID (F3)</translation>
+    </message>
+    <message>
+        <source>given here</source>
+        <translation>given here</translation>
+    </message>
+    <message>
+        <source>declared</source>
+        <translation>declared</translation>
+    </message>
+    <message>
+        <source>declared now</source>
+        <translation>declared now</translation>
+    </message>
+    <message>
+        <source>No dose recorded: first dose</source>
+        <translation>No dose recorded: first dose</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <source>Too early for the {dose}: earliest {day} ({days} more days). The person will be deferred</source>
+        <translation>Too early for the {dose}: earliest {day} ({days} more days). The person will be deferred</translation>
+    </message>
+    <message>
+        <source>Not to be vaccinated: {reason}</source>
+        <translation>Not to be vaccinated: {reason}</translation>
+    </message>
+    <message>
+        <source>Due today: {dose} of {product}</source>
+        <translation>Due today: {dose} of {product}</translation>
+    </message>
+    <message>
+        <source>(later than recommended, still give it)</source>
+        <translation>(later than recommended, still give it)</translation>
+    </message>
+    <message>
+        <source>Dose {n} is already in the history</source>
+        <translation>Dose {n} is already in the history</translation>
+    </message>
+    <message>
+        <source>The date of a dose given elsewhere cannot be in the future</source>
+        <translation>The date of a dose given elsewhere cannot be in the future</translation>
+    </message>
+    <message>
+        <source>Dose added: it is saved with the pre-screen (F5 / F6)</source>
+        <translation>Dose added: it is saved with the pre-screen (F5 / F6)</translation>
+    </message>
+    <message>
+        <source>Take a person from the queue first (F2)</source>
+        <translation>Take a person from the queue first (F2)</translation>
+    </message>
+    <message>
+        <source>Pick the reason to turn away, then F6 again</source>
+        <translation>Pick the reason to turn away, then F6 again</translation>
+    </message>
+    <message>
+        <source>Queue number {n} {name}: passed. Please go to the injection desk</source>
+        <translation>Queue number {n} {name}: passed. Please go to the injection desk</translation>
+    </message>
+    <message>
+        <source>Note: {notes}</source>
+        <translation>Note: {notes}</translation>
+    </message>
+    <message>
+        <source>not to be vaccinated</source>
+        <translation>not to be vaccinated</translation>
+    </message>
+    <message>
+        <source>defer vaccination, come back later</source>
+        <translation>defer vaccination, come back later</translation>
+    </message>
+    <message>
+        <source>Queue number {n} {name}: turned away ({outcome}): {reasons}</source>
+        <translation>Queue number {n} {name}: turned away ({outcome}): {reasons}</translation>
+    </message>
+    <message>
+        <source>Pre-screen not finished: no answer to question {n}: {text}</source>
+        <translation>Pre-screen not finished: no answer to question {n}: {text}</translation>
+    </message>
+    <message>
+        <source>Temperature not measured: measure it and type it in first</source>
+        <translation>Temperature not measured: measure it and type it in first</translation>
+    </message>
+    <message>
+        <source>Cancel the booking of queue number {n} {name}? Write the reason</source>
+        <translation>Cancel the booking of queue number {n} {name}? Write the reason</translation>
+    </message>
+    <message>
+        <source>Write the reason for cancelling the booking</source>
+        <translation>Write the reason for cancelling the booking</translation>
+    </message>
+    <message>
+        <source>Booking of queue number {n} {name} cancelled</source>
+        <translation>Booking of queue number {n} {name} cancelled</translation>
+    </message>
+</context>
+<context>
+    <name>QuestionRow</name>
+    <message>
+        <source>Yes</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>No</translation>
+    </message>
+    <message>
+        <source>Y = yes, N = no (then the next question); Space presses the focused button</source>
+        <translation>Y = yes, N = no (then the next question); Space presses the focused button</translation>
     </message>
 </context>
 <context>
@@ -255,6 +1296,17 @@
     <message>
         <source>Signed in: queue number {n}. Please go to pre-screen</source>
         <translation>Signed in: queue number {n}. Please go to pre-screen</translation>
+    </message>
+</context>
+<context>
+    <name>TemperatureBox</name>
+    <message>
+        <source>not measured</source>
+        <translation>not measured</translation>
+    </message>
+    <message>
+        <source>Type the reading, e.g. 36.5 or 365, then Enter</source>
+        <translation>Type the reading, e.g. 36.5 or 365, then Enter</translation>
     </message>
 </context>
 </TS>

@@ -2,260 +2,1312 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name>FirstRunDialog</name>
+    <name>AdminPage</name>
     <message>
-        <source>Set up this laptop</source>
-        <translation type="unfinished"></translation>
+        <source>Today (Alt+1)</source>
+        <translation>今日概况 (Alt+1)</translation>
     </message>
     <message>
-        <source> min</source>
-        <translation type="unfinished"></translation>
+        <source>Staff (Alt+2)</source>
+        <translation>工作人员 (Alt+2)</translation>
     </message>
     <message>
-        <source>Site name</source>
-        <translation type="unfinished"></translation>
+        <source>Rules (Alt+3)</source>
+        <translation>接种规则 (Alt+3)</translation>
     </message>
     <message>
-        <source>Station id</source>
-        <translation type="unfinished"></translation>
+        <source>Conflicts (Alt+4)</source>
+        <translation>冲突记录 (Alt+4)</translation>
     </message>
     <message>
-        <source>Desk number</source>
-        <translation type="unfinished"></translation>
+        <source>Site admin</source>
+        <translation>现场管理</translation>
     </message>
     <message>
-        <source>Lock when idle after</source>
-        <translation type="unfinished"></translation>
+        <source>Sign-in</source>
+        <translation>签到</translation>
     </message>
     <message>
-        <source>Desks on this laptop</source>
-        <translation type="unfinished"></translation>
+        <source>Pre-screen</source>
+        <translation>预检</translation>
     </message>
     <message>
-        <source>First administrator of this site</source>
-        <translation type="unfinished"></translation>
+        <source>Vaccinator</source>
+        <translation>接种员</translation>
+    </message>
+    <message>
+        <source>Observation</source>
+        <translation>留观</translation>
+    </message>
+    <message>
+        <source>Booking</source>
+        <translation>预约</translation>
+    </message>
+    <message>
+        <source>Cancellation</source>
+        <translation>取消预约</translation>
+    </message>
+    <message>
+        <source>Injection</source>
+        <translation>接种</translation>
+    </message>
+    <message>
+        <source>Adverse reaction</source>
+        <translation>异常反应</translation>
+    </message>
+    <message>
+        <source>Release</source>
+        <translation>离开</translation>
+    </message>
+    <message>
+        <source>Staff added</source>
+        <translation>添加工作人员</translation>
+    </message>
+    <message>
+        <source>Call to injection desk</source>
+        <translation>接种台叫号</translation>
+    </message>
+    <message>
+        <source>Absent when called</source>
+        <translation>叫号未到</translation>
+    </message>
+    <message>
+        <source>(no reason given)</source>
+        <translation>（未填原因）</translation>
+    </message>
+    <message>
+        <source>Booked</source>
+        <translation>已预约</translation>
+    </message>
+    <message>
+        <source>Signed in</source>
+        <translation>已签到</translation>
+    </message>
+    <message>
+        <source>Pre-screened</source>
+        <translation>已预检</translation>
+    </message>
+    <message>
+        <source>Turned away</source>
+        <translation>已劝返</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消预约</translation>
+    </message>
+    <message>
+        <source>Vaccinated</source>
+        <translation>已接种</translation>
+    </message>
+    <message>
+        <source>Released</source>
+        <translation>已离开</translation>
+    </message>
+    <message>
+        <source>Observing now</source>
+        <translation>留观中</translation>
+    </message>
+    <message>
+        <source>Waiting: pre-screen</source>
+        <translation>等候预检</translation>
+    </message>
+    <message>
+        <source>Waiting: injection</source>
+        <translation>等候接种</translation>
+    </message>
+    <message>
+        <source>Waiting: seat</source>
+        <translation>等候留观座位</translation>
+    </message>
+    <message>
+        <source>Conflicts</source>
+        <translation>冲突记录</translation>
+    </message>
+    <message>
+        <source>Bookings left</source>
+        <translation>剩余预约</translation>
+    </message>
+    <message>
+        <source>Doses left</source>
+        <translation>剩余疫苗（剂）</translation>
+    </message>
+    <message>
+        <source>Turned away because</source>
+        <translation>劝返原因</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>人数</translation>
+    </message>
+    <message>
+        <source>Turned away: reasons</source>
+        <translation>劝返原因统计</translation>
+    </message>
+    <message>
+        <source>Today, {day}</source>
+        <translation>今日概况（{day}）</translation>
     </message>
     <message>
         <source>Staff id</source>
-        <translation type="unfinished"></translation>
+        <translation>工号</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Roles</source>
+        <translation>岗位</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Disable / enable selected (F3)</source>
+        <translation>停用 / 启用所选 (F3)</translation>
+    </message>
+    <message>
+        <source>Add staff</source>
+        <translation>添加工作人员</translation>
+    </message>
+    <message>
+        <source>letters and digits, e.g. lg03</source>
+        <translation>字母和数字，如 lg03</translation>
+    </message>
+    <message>
+        <source>Add staff (F2)</source>
+        <translation>添加 (F2)</translation>
     </message>
     <message>
         <source>PIN (4-12 digits)</source>
-        <translation type="unfinished"></translation>
+        <translation>密码（4-12 位数字）</translation>
+    </message>
+    <message>
+        <source>PIN again</source>
+        <translation>确认密码</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>Disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>The two PINs differ: type the PIN again</source>
+        <translation>两次输入的密码不一致，请重新输入</translation>
+    </message>
+    <message>
+        <source>{name} ({id}) added: they can log in with their PIN now</source>
+        <translation>已添加 {name}（{id}），现在可以用密码登录</translation>
+    </message>
+    <message>
+        <source>Choose a staff member in the table first</source>
+        <translation>请先在表格中选择一名工作人员</translation>
+    </message>
+    <message>
+        <source>You cannot disable yourself while logged in</source>
+        <translation>不能停用当前登录的本人工号</translation>
+    </message>
+    <message>
+        <source>{name} ({id}) enabled: they can log in again</source>
+        <translation>已启用 {name}（{id}），可以重新登录</translation>
+    </message>
+    <message>
+        <source>{name} ({id}) disabled: they can no longer log in</source>
+        <translation>已停用 {name}（{id}），不能再登录</translation>
+    </message>
+    <message>
+        <source>Observation after the injection: {minutes} minutes ({allergy} minutes with an allergy history). Fever from {fever} °C.</source>
+        <translation>接种后留观 {minutes} 分钟（有过敏史者留观 {allergy} 分钟）。体温 ≥ {fever} °C 为发热。</translation>
+    </message>
+    <message>
+        <source>Vaccine</source>
+        <translation>疫苗</translation>
+    </message>
+    <message>
+        <source>Ages</source>
+        <translation>适用年龄</translation>
+    </message>
+    <message>
+        <source>Doses and intervals</source>
+        <translation>剂次与间隔</translation>
+    </message>
+    <message>
+        <source>Booster</source>
+        <translation>加强针</translation>
+    </message>
+    <message>
+        <source>{low} and over</source>
+        <translation>{low} 岁及以上</translation>
+    </message>
+    <message>
+        <source>{low} to {high}</source>
+        <translation>{low}–{high} 岁</translation>
+    </message>
+    <message>
+        <source>Doses in the series: {n}, {ml} ml each</source>
+        <translation>基础免疫 {n} 剂，每剂 {ml} mL</translation>
+    </message>
+    <message>
+        <source>dose {n}: {low} to {high} days after dose {prev}</source>
+        <translation>第{n}剂次：与第{prev}剂次间隔 {low}–{high} 天</translation>
+    </message>
+    <message>
+        <source>dose {n}: from {low} days after dose {prev}</source>
+        <translation>第{n}剂次：与第{prev}剂次间隔 {low} 天及以上</translation>
+    </message>
+    <message>
+        <source>after a series of {primaries}: from {days} days</source>
+        <translation>完成 {primaries} 全程接种满 {days} 天后</translation>
+    </message>
+    <message>
+        <source>not as a booster</source>
+        <translation>不用作加强针</translation>
+    </message>
+    <message>
+        <source>Pre-screen question</source>
+        <translation>预检问题</translation>
+    </message>
+    <message>
+        <source>A yes (or fever) means</source>
+        <translation>回答“是”（或发热）时</translation>
+    </message>
+    <message>
+        <source>may be vaccinated</source>
+        <translation>可以接种</translation>
+    </message>
+    <message>
+        <source>note: {note}</source>
+        <translation>提示：{note}</translation>
+    </message>
+    <message>
+        <source>defer (come back later)</source>
+        <translation>暂缓接种（劝返，改日再来）</translation>
+    </message>
+    <message>
+        <source>refuse (contraindication)</source>
+        <translation>不予接种（禁忌症）</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>环节</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>排队号</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>From laptop</source>
+        <translation>来自电脑</translation>
+    </message>
+    <message>
+        <source>Staff</source>
+        <translation>工作人员</translation>
+    </message>
+    <message>
+        <source>What was decided (required), then Enter</source>
+        <translation>处理意见（必填），然后回车</translation>
+    </message>
+    <message>
+        <source>Resolve (F4)</source>
+        <translation>处理 (F4)</translation>
+    </message>
+    <message>
+        <source>Records from two laptops that contradict each other. Both are kept; check with the desks, then write down what was decided.</source>
+        <translation>两台电脑上的记录互相矛盾。两条记录都会保留；请与相关工作台核实后，写下处理意见。</translation>
+    </message>
+    <message>
+        <source>Conflicts: {n} (Alt+4)</source>
+        <translation>冲突记录：{n} (Alt+4)</translation>
+    </message>
+    <message>
+        <source>Choose a conflict in the table first</source>
+        <translation>请先在表格中选择一条冲突记录</translation>
+    </message>
+    <message>
+        <source>Conflict resolved: your note is recorded</source>
+        <translation>冲突已处理，处理意见已记录</translation>
+    </message>
+</context>
+<context>
+    <name>AefiDialog</name>
+    <message>
+        <source>Adverse reaction</source>
+        <translation>疑似预防接种异常反应</translation>
+    </message>
+    <message>
+        <source>Common reactions</source>
+        <translation>一般反应</translation>
+    </message>
+    <message>
+        <source>Rare / adverse reactions</source>
+        <translation>少见反应 / 异常反应</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <source>What was seen, what was done</source>
+        <translation>观察到的情况，采取的处置</translation>
+    </message>
+    <message>
+        <source>Reaction</source>
+        <translation>反应</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>严重程度</translation>
+    </message>
+    <message>
+        <source>Handling</source>
+        <translation>处置</translation>
+    </message>
+    <message>
+        <source>Onset time</source>
+        <translation>发生时间</translation>
+    </message>
+    <message>
+        <source>Extend observation by</source>
+        <translation>延长留观</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Record (Enter)</source>
+        <translation>记录 (回车)</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
+    </message>
+    <message>
+        <source>Adverse reaction: No. {n}  {name}</source>
+        <translation>异常反应：{n}号  {name}</translation>
+    </message>
+    <message>
+        <source>Fever</source>
+        <translation>发热</translation>
+    </message>
+    <message>
+        <source>Redness at the injection site</source>
+        <translation>接种部位红晕</translation>
+    </message>
+    <message>
+        <source>Swelling at the injection site</source>
+        <translation>接种部位肿胀</translation>
+    </message>
+    <message>
+        <source>Hard lump (induration)</source>
+        <translation>接种部位硬结</translation>
+    </message>
+    <message>
+        <source>Pain at the injection site</source>
+        <translation>接种部位疼痛</translation>
+    </message>
+    <message>
+        <source>Headache</source>
+        <translation>头痛</translation>
+    </message>
+    <message>
+        <source>Fatigue</source>
+        <translation>乏力</translation>
+    </message>
+    <message>
+        <source>Nausea</source>
+        <translation>恶心</translation>
+    </message>
+    <message>
+        <source>Allergic rash</source>
+        <translation>过敏性皮疹</translation>
+    </message>
+    <message>
+        <source>Anaphylaxis (severe allergic reaction)</source>
+        <translation>严重过敏反应（过敏性休克）</translation>
+    </message>
+    <message>
+        <source>Fainting (vasovagal syncope)</source>
+        <translation>晕厥（晕针）</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>Mild</source>
+        <translation>轻度</translation>
+    </message>
+    <message>
+        <source>Moderate</source>
+        <translation>中度</translation>
+    </message>
+    <message>
+        <source>Severe</source>
+        <translation>重度</translation>
+    </message>
+    <message>
+        <source>Observed</source>
+        <translation>继续观察</translation>
+    </message>
+    <message>
+        <source>Treated on site</source>
+        <translation>现场处置</translation>
+    </message>
+    <message>
+        <source>Transferred to hospital</source>
+        <translation>转送医院</translation>
+    </message>
+    <message>
+        <source>The onset time is later than now</source>
+        <translation>发生时间晚于现在，请核对</translation>
+    </message>
+</context>
+<context>
+    <name>Doses</name>
+    <message>
+        <source>booster</source>
+        <translation>加强针</translation>
+    </message>
+    <message>
+        <source>dose {n}</source>
+        <translation>第{n}剂次</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunDialog</name>
+    <message>
+        <source>Set up this laptop</source>
+        <translation>本机设置</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <source>Site name</source>
+        <translation>接种点名称</translation>
+    </message>
+    <message>
+        <source>Station id</source>
+        <translation>站点编号</translation>
+    </message>
+    <message>
+        <source>Desk number</source>
+        <translation>工作台号</translation>
+    </message>
+    <message>
+        <source>Lock when idle after</source>
+        <translation>无操作锁屏</translation>
+    </message>
+    <message>
+        <source>Desks on this laptop</source>
+        <translation>本机岗位</translation>
+    </message>
+    <message>
+        <source>First administrator of this site</source>
+        <translation>本接种点第一位管理员</translation>
+    </message>
+    <message>
+        <source>Staff id</source>
+        <translation>工号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>PIN (4-12 digits)</source>
+        <translation>密码（4-12 位数字）</translation>
     </message>
     <message>
         <source>Welcome. Set up this laptop for the vaccination point.</source>
-        <translation type="unfinished"></translation>
+        <translation>欢迎使用。请先为本接种点设置这台电脑。</translation>
     </message>
     <message>
         <source>Enter the site name</source>
-        <translation type="unfinished"></translation>
+        <translation>请填写接种点名称</translation>
     </message>
     <message>
         <source>Enter this laptop&apos;s station id</source>
-        <translation type="unfinished"></translation>
+        <translation>请填写本机的站点编号</translation>
     </message>
     <message>
         <source>Choose at least one desk</source>
-        <translation type="unfinished"></translation>
+        <translation>请至少选择一个岗位</translation>
     </message>
 </context>
 <context>
     <name>Header</name>
     <message>
         <source>{site} · desk {desk}</source>
-        <translation type="unfinished"></translation>
+        <translation>{site} · {desk}号台</translation>
     </message>
     <message>
         <source>Staff: {name} ({id})</source>
-        <translation type="unfinished"></translation>
+        <translation>工作人员：{name}（{id}）</translation>
     </message>
     <message>
         <source>Not logged in</source>
-        <translation type="unfinished"></translation>
+        <translation>未登录</translation>
     </message>
     <message>
         <source>Sync: not set up (this laptop works alone)</source>
-        <translation type="unfinished"></translation>
+        <translation>同步：未设置（本机单独工作）</translation>
     </message>
     <message>
         <source>Signed in {signed_in}  ·  waiting: pre-screen {wp} / injection {wi} / observation {wo}  ·  vaccinated {injected}  ·  observing {observing}  ·  turned away {turned_away}  ·  doses left {doses_left}  ·  bookings left {bookings_left}</source>
-        <translation type="unfinished"></translation>
+        <translation>已签到 {signed_in}  ·  等候：预检 {wp} / 接种 {wi} / 留观 {wo}  ·  已接种 {injected}  ·  留观中 {observing}  ·  劝返 {turned_away}  ·  剩余疫苗 {doses_left} 剂  ·  剩余预约 {bookings_left}</translation>
+    </message>
+</context>
+<context>
+    <name>InjectPage</name>
+    <message>
+        <source>Call next (F2)</source>
+        <translation>叫下一位 (F2)</translation>
+    </message>
+    <message>
+        <source>F2 or Space: call the next person in queue order</source>
+        <translation>F2 或空格：按排队顺序叫下一位</translation>
+    </message>
+    <message>
+        <source>Now called</source>
+        <translation>当前叫号</translation>
+    </message>
+    <message>
+        <source>Usable lots of this vaccine, first expiry first</source>
+        <translation>此疫苗的可用批号，先到期的在前</translation>
+    </message>
+    <message>
+        <source>Scan the vial&apos;s code or type the lot number (F6), Enter</source>
+        <translation>扫疫苗追溯码或输入批号 (F6)，回车</translation>
+    </message>
+    <message>
+        <source>Lot</source>
+        <translation>批号</translation>
+    </message>
+    <message>
+        <source>Injected (Enter / F5)</source>
+        <translation>已接种 (回车 / F5)</translation>
+    </message>
+    <message>
+        <source>Recall (F3)</source>
+        <translation>重新叫号 (F3)</translation>
+    </message>
+    <message>
+        <source>Absent (F4)</source>
+        <translation>过号 (F4)</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>等候接种</translation>
+    </message>
+    <message>
+        <source>For information: people are called in queue order (F2)</source>
+        <translation>仅供查看：按排队顺序叫号 (F2)</translation>
+    </message>
+    <message>
+        <source>Injection</source>
+        <translation>接种</translation>
+    </message>
+    <message>
+        <source>Queue number {n} is no longer waiting at this desk</source>
+        <translation>{n}号已不在本台等候</translation>
+    </message>
+    <message>
+        <source>Queue number {n} is called at this desk: inject (Enter) or mark absent (F4)</source>
+        <translation>{n}号已在本台叫号：接种后按回车，未到按 F4 记为过号</translation>
+    </message>
+    <message>
+        <source>Waiting: {n}</source>
+        <translation>等候接种：{n}</translation>
+    </message>
+    <message>
+        <source>(desk {desk})</source>
+        <translation>（{desk}号台）</translation>
+    </message>
+    <message>
+        <source>(missed)</source>
+        <translation>（过号）</translation>
+    </message>
+    <message>
+        <source>{lot} · expires {expiry} · {left} left</source>
+        <translation>{lot} · 有效期至 {expiry} · 剩余 {left} 剂</translation>
+    </message>
+    <message>
+        <source>No usable lot of {product} in stock</source>
+        <translation>库存中没有{product}的可用批号</translation>
+    </message>
+    <message>
+        <source>Pick the lot, or scan the vial</source>
+        <translation>请选择批号，或扫描疫苗追溯码</translation>
+    </message>
+    <message>
+        <source>Nobody called: press F2 to call the next person</source>
+        <translation>尚未叫号：按 F2 叫下一位</translation>
+    </message>
+    <message>
+        <source>{route}, {ml} mL</source>
+        <translation>{route}，{ml} mL</translation>
+    </message>
+    <message>
+        <source>Pre-screen note: {notes}</source>
+        <translation>预检提示：{notes}</translation>
+    </message>
+    <message>
+        <source>Nobody is waiting for the injection</source>
+        <translation>没有人等候接种</translation>
+    </message>
+    <message>
+        <source>Calling queue number {n}: {name}</source>
+        <translation>叫号：{n}号 {name}</translation>
+    </message>
+    <message>
+        <source>Pick the lot or scan the vial first</source>
+        <translation>请先选择批号或扫描疫苗追溯码</translation>
+    </message>
+    <message>
+        <source>Queue number {n} {name}: {dose} recorded (lot {lot}). Please go to observation</source>
+        <translation>{n}号 {name}：{dose}已记录（批号 {lot}）。请到留观区留观</translation>
+    </message>
+    <message>
+        <source>Calling queue number {n} again: {name}</source>
+        <translation>再次叫号：{n}号 {name}</translation>
+    </message>
+    <message>
+        <source>Queue number {n} is absent: back of the queue. Call the next (F2)</source>
+        <translation>{n}号过号，已排到队尾。请叫下一位 (F2)</translation>
+    </message>
+    <message>
+        <source>Lot {lot} selected</source>
+        <translation>已选批号 {lot}</translation>
+    </message>
+    <message>
+        <source>Nobody is called: press F2 to call the next person</source>
+        <translation>当前没有叫号：按 F2 叫下一位</translation>
     </message>
 </context>
 <context>
     <name>LoginDialog</name>
     <message>
         <source>Staff login</source>
-        <translation type="unfinished"></translation>
+        <translation>工作人员登录</translation>
     </message>
     <message>
         <source>Staff id</source>
-        <translation type="unfinished"></translation>
+        <translation>工号</translation>
     </message>
     <message>
         <source>PIN</source>
-        <translation type="unfinished"></translation>
+        <translation>密码</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
         <source>Vaccination Station — {site}</source>
-        <translation type="unfinished"></translation>
+        <translation>临时接种点工作站 — {site}</translation>
     </message>
     <message>
         <source>Lock (F12)</source>
-        <translation type="unfinished"></translation>
+        <translation>锁屏 (F12)</translation>
     </message>
     <message>
         <source>Locked after being idle: log in again</source>
-        <translation type="unfinished"></translation>
+        <translation>长时间无操作，已锁定：请重新登录</translation>
+    </message>
+</context>
+<context>
+    <name>ObservePage</name>
+    <message>
+        <source>Seat (F2)</source>
+        <translation>安排入座 (F2)</translation>
+    </message>
+    <message>
+        <source>Press F2 to seat the first person waiting</source>
+        <translation>按 F2 为第一位等候者安排座位</translation>
+    </message>
+    <message>
+        <source>Waiting for a seat</source>
+        <translation>等候入座</translation>
+    </message>
+    <message>
+        <source>Seat</source>
+        <translation>座位</translation>
+    </message>
+    <message>
+        <source>Exit scan: queue number or slip code, then Enter</source>
+        <translation>出口扫码：扫留观单或输入排队号，回车</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>排队号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Vaccine</source>
+        <translation>疫苗</translation>
+    </message>
+    <message>
+        <source>Injected</source>
+        <translation>接种时间</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>留观至</translation>
+    </message>
+    <message>
+        <source>Left</source>
+        <translation>剩余</translation>
+    </message>
+    <message>
+        <source>Reaction</source>
+        <translation>反应</translation>
+    </message>
+    <message>
+        <source>Release (F5)</source>
+        <translation>结束留观 (F5)</translation>
+    </message>
+    <message>
+        <source>Release early (F6)</source>
+        <translation>提前结束 (F6)</translation>
+    </message>
+    <message>
+        <source>Adverse reaction (F7)</source>
+        <translation>异常反应 (F7)</translation>
+    </message>
+    <message>
+        <source>Observation area</source>
+        <translation>留观区</translation>
+    </message>
+    <message>
+        <source>Observation</source>
+        <translation>留观</translation>
+    </message>
+    <message>
+        <source>AEFI ×{n}</source>
+        <translation>异常反应 ×{n}</translation>
+    </message>
+    <message>
+        <source>SERIOUS</source>
+        <translation>严重</translation>
+    </message>
+    <message>
+        <source>standing</source>
+        <translation>站立</translation>
+    </message>
+    <message>
+        <source>may leave</source>
+        <translation>可离开</translation>
+    </message>
+    <message>
+        <source>{n} min</source>
+        <translation>{n} 分钟</translation>
+    </message>
+    <message>
+        <source>No. {n}  {name}  {time}
+{product}</source>
+        <translation>{n}号  {name}  {time}
+{product}</translation>
+    </message>
+    <message>
+        <source>Seats taken: {taken} of {seats}  ·  observing: {n}</source>
+        <translation>已坐 {taken} / {seats} 座  ·  留观中 {n}</translation>
+    </message>
+    <message>
+        <source>The observation area is full: new arrivals observe standing until a seat frees up</source>
+        <translation>留观区已满：新来的人先站立留观，有空座位再入座</translation>
+    </message>
+    <message>
+        <source>The observation area is nearly full: {free} seats free</source>
+        <translation>留观区快满了：只剩 {free} 个空座位</translation>
+    </message>
+    <message>
+        <source>Scan the slip or choose a person in the table</source>
+        <translation>扫描留观单，或在表格中选择一人</translation>
+    </message>
+    <message>
+        <source>No. {n}  {name}  ·  seat {seat}  ·  until {until}</source>
+        <translation>{n}号  {name}  ·  座位 {seat}  ·  留观至 {until}</translation>
+    </message>
+    <message>
+        <source>No visit today for “{code}”</source>
+        <translation>今天没有“{code}”的接种记录</translation>
+    </message>
+    <message>
+        <source>No. {n}: time is up, press F5 to release</source>
+        <translation>{n}号：留观时间已到，按 F5 结束留观</translation>
+    </message>
+    <message>
+        <source>No. {n}: {m} more minutes (until {until})</source>
+        <translation>{n}号：还需留观 {m} 分钟（至 {until}）</translation>
+    </message>
+    <message>
+        <source>No. {n} has no seat yet: press F2 to seat</source>
+        <translation>{n}号还没有座位：按 F2 安排入座</translation>
+    </message>
+    <message>
+        <source>No. {n}: {why}</source>
+        <translation>{n}号：{why}</translation>
+    </message>
+    <message>
+        <source>No one is waiting for a seat</source>
+        <translation>没有人等候入座</translation>
+    </message>
+    <message>
+        <source>No. {n}</source>
+        <translation>{n}号</translation>
+    </message>
+    <message>
+        <source>No. {n}: seat {seat}, observe until {until}</source>
+        <translation>{n}号：座位 {seat}，留观至 {until}</translation>
+    </message>
+    <message>
+        <source>Scan the slip or choose a person in the table first</source>
+        <translation>请先扫描留观单，或在表格中选择一人</translation>
+    </message>
+    <message>
+        <source>No. {n} released: may leave</source>
+        <translation>{n}号留观结束：可以离开</translation>
+    </message>
+    <message>
+        <source>Release early</source>
+        <translation>提前结束留观</translation>
+    </message>
+    <message>
+        <source>No. {n} has {m} minutes left.
+Reason for releasing early (required):</source>
+        <translation>{n}号还需留观 {m} 分钟。
+提前结束留观的原因（必填）：</translation>
+    </message>
+    <message>
+        <source>Releasing early needs a reason: nobody was released</source>
+        <translation>提前结束留观须填写原因：未结束任何人的留观</translation>
+    </message>
+    <message>
+        <source>No. {n} released early ({m} minutes left)</source>
+        <translation>{n}号已提前结束留观（还差 {m} 分钟）</translation>
+    </message>
+    <message>
+        <source>No. {n}: SERIOUS adverse reaction: report it immediately</source>
+        <translation>{n}号：严重异常反应，请立即报告</translation>
+    </message>
+    <message>
+        <source>No. {n}: adverse reaction recorded</source>
+        <translation>{n}号：异常反应已记录</translation>
+    </message>
+    <message>
+        <source>observe until {until}</source>
+        <translation>留观至 {until}</translation>
     </message>
 </context>
 <context>
     <name>PersonCard</name>
     <message>
         <source>{age} years</source>
-        <translation type="unfinished"></translation>
+        <translation>{age} 岁</translation>
     </message>
     <message>
         <source>male</source>
-        <translation type="unfinished"></translation>
+        <translation>男</translation>
     </message>
     <message>
         <source>female</source>
-        <translation type="unfinished"></translation>
+        <translation>女</translation>
+    </message>
+</context>
+<context>
+    <name>PreScreenPage</name>
+    <message>
+        <source>Waiting for pre-screen</source>
+        <translation>等候预检</translation>
+    </message>
+    <message>
+        <source>Find by ID number (F3)</source>
+        <translation>按身份证号查找 (F3)</translation>
+    </message>
+    <message>
+        <source>F3: scan or type the ID number of a signed-in person, then Enter</source>
+        <translation>F3：扫描或输入已签到者的身份证号，然后回车</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>排队号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <source>Enter or double-click takes the person; F2 takes the selected one</source>
+        <translation>回车或双击：预检此人；F2：预检选中的人</translation>
+    </message>
+    <message>
+        <source>Next (F2)</source>
+        <translation>下一位 (F2)</translation>
+    </message>
+    <message>
+        <source>Dose history</source>
+        <translation>接种史</translation>
+    </message>
+    <message>
+        <source>dose </source>
+        <translation>剂次 </translation>
+    </message>
+    <message>
+        <source>Add dose</source>
+        <translation>补录</translation>
+    </message>
+    <message>
+        <source>Given elsewhere:</source>
+        <translation>他处接种：</translation>
+    </message>
+    <message>
+        <source>Vaccine:</source>
+        <translation>疫苗：</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>体温</translation>
+    </message>
+    <message>
+        <source>fever from {t} °C</source>
+        <translation>≥ {t} °C 为发热</translation>
+    </message>
+    <message>
+        <source>Questions (Y = yes, N = no)</source>
+        <translation>预检问题（Y = 是，N = 否）</translation>
+    </message>
+    <message>
+        <source>Pass (F5)</source>
+        <translation>通过 (F5)</translation>
+    </message>
+    <message>
+        <source>Reason to turn away…</source>
+        <translation>劝返原因…</translation>
+    </message>
+    <message>
+        <source>Turn away (F6)</source>
+        <translation>劝返 (F6)</translation>
+    </message>
+    <message>
+        <source>Cancel booking (F8)</source>
+        <translation>取消预约 (F8)</translation>
+    </message>
+    <message>
+        <source>Reason for cancelling (required), then Enter</source>
+        <translation>取消原因（必填），然后回车</translation>
+    </message>
+    <message>
+        <source>Cancel the booking (Enter)</source>
+        <translation>确认取消预约 (回车)</translation>
+    </message>
+    <message>
+        <source>Keep the booking (Esc)</source>
+        <translation>保留预约 (Esc)</translation>
+    </message>
+    <message>
+        <source>Pre-screen</source>
+        <translation>预检</translation>
+    </message>
+    <message>
+        <source>Waiting for pre-screen: {n}</source>
+        <translation>等候预检：{n}</translation>
+    </message>
+    <message>
+        <source>Queue number {n} {name} was dealt with at another desk</source>
+        <translation>{n}号 {name} 已由其他工作台处理</translation>
+    </message>
+    <message>
+        <source>Nobody is waiting for the pre-screen</source>
+        <translation>没有人等候预检</translation>
+    </message>
+    <message>
+        <source>Queue number {n}</source>
+        <translation>排队号 {n}</translation>
+    </message>
+    <message>
+        <source>Nobody with this ID number is signed in today</source>
+        <translation>今天没有这个身份证号的签到记录</translation>
+    </message>
+    <message>
+        <source>Slot {slot}</source>
+        <translation>时段 {slot}</translation>
+    </message>
+    <message>
+        <source>Pre-screening queue number {n}: {name}</source>
+        <translation>正在预检 {n}号：{name}</translation>
+    </message>
+    <message>
+        <source>Take the next person: F2, or Enter on the queue, or scan the ID (F3)</source>
+        <translation>接下一位：按 F2，或在队列中按回车，或扫身份证 (F3)</translation>
+    </message>
+    <message>
+        <source>given here</source>
+        <translation>本点接种</translation>
+    </message>
+    <message>
+        <source>declared</source>
+        <translation>本人申报</translation>
+    </message>
+    <message>
+        <source>declared now</source>
+        <translation>本次申报</translation>
+    </message>
+    <message>
+        <source>No dose recorded: first dose</source>
+        <translation>无接种记录：第一剂次</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Too early for the {dose}: earliest {day} ({days} more days). The person will be deferred</source>
+        <translation>未到{dose}接种间隔：最早 {day}（还差 {days} 天），应暂缓接种</translation>
+    </message>
+    <message>
+        <source>Not to be vaccinated: {reason}</source>
+        <translation>不予接种：{reason}</translation>
+    </message>
+    <message>
+        <source>Due today: {dose} of {product}</source>
+        <translation>本次接种：{product}，{dose}</translation>
+    </message>
+    <message>
+        <source>(later than recommended, still give it)</source>
+        <translation>（已超过建议间隔，仍应接种）</translation>
+    </message>
+    <message>
+        <source>Dose {n} is already in the history</source>
+        <translation>接种史中已有第{n}剂次</translation>
+    </message>
+    <message>
+        <source>The date of a dose given elsewhere cannot be in the future</source>
+        <translation>他处接种的日期不能晚于今天</translation>
+    </message>
+    <message>
+        <source>Dose added: it is saved with the pre-screen (F5 / F6)</source>
+        <translation>已补录剂次：预检结束时一并保存 (F5 / F6)</translation>
+    </message>
+    <message>
+        <source>Take a person from the queue first (F2)</source>
+        <translation>请先从队列中接一位 (F2)</translation>
+    </message>
+    <message>
+        <source>Pick the reason to turn away, then F6 again</source>
+        <translation>请选择劝返原因，再按 F6</translation>
+    </message>
+    <message>
+        <source>Queue number {n} {name}: passed. Please go to the injection desk</source>
+        <translation>{n}号 {name}：预检通过，请到接种台接种</translation>
+    </message>
+    <message>
+        <source>Note: {notes}</source>
+        <translation>提示：{notes}</translation>
+    </message>
+    <message>
+        <source>not to be vaccinated</source>
+        <translation>不予接种</translation>
+    </message>
+    <message>
+        <source>defer vaccination, come back later</source>
+        <translation>暂缓接种，改日再来</translation>
+    </message>
+    <message>
+        <source>Queue number {n} {name}: turned away ({outcome}): {reasons}</source>
+        <translation>{n}号 {name}：劝返（{outcome}）：{reasons}</translation>
+    </message>
+    <message>
+        <source>Pre-screen not finished: no answer to question {n}: {text}</source>
+        <translation>预检未完成：第 {n} 题未回答：{text}</translation>
+    </message>
+    <message>
+        <source>Temperature not measured: measure it and type it in first</source>
+        <translation>未测体温：请先测温并输入读数</translation>
+    </message>
+    <message>
+        <source>Cancel the booking of queue number {n} {name}? Write the reason</source>
+        <translation>取消 {n}号 {name} 的预约？请写明原因</translation>
+    </message>
+    <message>
+        <source>Write the reason for cancelling the booking</source>
+        <translation>请写明取消预约的原因</translation>
+    </message>
+    <message>
+        <source>Booking of queue number {n} {name} cancelled</source>
+        <translation>已取消 {n}号 {name} 的预约</translation>
+    </message>
+</context>
+<context>
+    <name>QuestionRow</name>
+    <message>
+        <source>Yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>Y = yes, N = no (then the next question); Space presses the focused button</source>
+        <translation>Y = 是，N = 否（并转到下一题）；空格键按下当前按钮</translation>
     </message>
 </context>
 <context>
     <name>Roles</name>
     <message>
         <source>Sign-in</source>
-        <translation type="unfinished"></translation>
+        <translation>签到</translation>
     </message>
     <message>
         <source>Pre-screen</source>
-        <translation type="unfinished"></translation>
+        <translation>预检</translation>
     </message>
     <message>
         <source>Injection</source>
-        <translation type="unfinished"></translation>
+        <translation>接种</translation>
     </message>
     <message>
         <source>Observation</source>
-        <translation type="unfinished"></translation>
+        <translation>留观</translation>
     </message>
     <message>
         <source>Site admin</source>
-        <translation type="unfinished"></translation>
+        <translation>现场管理</translation>
     </message>
 </context>
 <context>
     <name>SignInPage</name>
     <message>
         <source>Scan the code or type the ID number, then Enter</source>
-        <translation type="unfinished"></translation>
+        <translation>扫码或输入身份证号，然后回车</translation>
     </message>
     <message>
         <source>Sign in (Enter)</source>
-        <translation type="unfinished"></translation>
+        <translation>签到 (回车)</translation>
     </message>
     <message>
         <source>Walk-in registration (no booking today)</source>
-        <translation type="unfinished"></translation>
+        <translation>现场登记（今日无预约）</translation>
     </message>
     <message>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>姓名</translation>
     </message>
     <message>
         <source>Document</source>
-        <translation type="unfinished"></translation>
+        <translation>证件类型</translation>
     </message>
     <message>
         <source>ID number</source>
-        <translation type="unfinished"></translation>
+        <translation>证件号码</translation>
     </message>
     <message>
         <source>Mobile</source>
-        <translation type="unfinished"></translation>
+        <translation>手机号</translation>
     </message>
     <message>
         <source>Employer / unit</source>
-        <translation type="unfinished"></translation>
+        <translation>工作单位</translation>
     </message>
     <message>
         <source>Register and sign in</source>
-        <translation type="unfinished"></translation>
+        <translation>登记并签到</translation>
     </message>
     <message>
         <source>Queue number</source>
-        <translation type="unfinished"></translation>
+        <translation>排队号</translation>
     </message>
     <message>
         <source>Sign-in</source>
-        <translation type="unfinished"></translation>
+        <translation>签到</translation>
     </message>
     <message>
         <source>Resident ID card</source>
-        <translation type="unfinished"></translation>
+        <translation>居民身份证</translation>
     </message>
     <message>
         <source>Passport</source>
-        <translation type="unfinished"></translation>
+        <translation>护照</translation>
     </message>
     <message>
         <source>Hong Kong/Macao permit</source>
-        <translation type="unfinished"></translation>
+        <translation>港澳居民来往内地通行证</translation>
     </message>
     <message>
         <source>Taiwan permit</source>
-        <translation type="unfinished"></translation>
+        <translation>台湾居民来往大陆通行证</translation>
     </message>
     <message>
         <source>Foreigner&apos;s permanent residence ID</source>
-        <translation type="unfinished"></translation>
+        <translation>外国人永久居留身份证</translation>
     </message>
     <message>
         <source>Other document</source>
-        <translation type="unfinished"></translation>
+        <translation>其他证件</translation>
     </message>
     <message>
         <source>Booking found: check the ID card, then press Enter</source>
-        <translation type="unfinished"></translation>
+        <translation>已找到预约：请核对身份证，然后按回车</translation>
     </message>
     <message>
         <source>Queue number {n}</source>
-        <translation type="unfinished"></translation>
+        <translation>排队号 {n}</translation>
     </message>
     <message>
         <source>Slot {slot}</source>
-        <translation type="unfinished"></translation>
+        <translation>时段 {slot}</translation>
     </message>
     <message>
         <source>Series complete</source>
-        <translation type="unfinished"></translation>
+        <translation>已完成全程接种</translation>
     </message>
     <message>
         <source>Due: dose {n}</source>
-        <translation type="unfinished"></translation>
+        <translation>本次：第{n}剂次</translation>
     </message>
     <message>
         <source> (booster)</source>
-        <translation type="unfinished"></translation>
+        <translation>（加强针）</translation>
     </message>
     <message>
         <source>No booking today: register as a walk-in</source>
-        <translation type="unfinished"></translation>
+        <translation>今日无预约：请现场登记</translation>
     </message>
     <message>
         <source>Signed in: queue number {n}. Please go to pre-screen</source>
-        <translation type="unfinished"></translation>
+        <translation>签到成功：排队号 {n}。请到预检台预检</translation>
+    </message>
+</context>
+<context>
+    <name>TemperatureBox</name>
+    <message>
+        <source>not measured</source>
+        <translation>未测</translation>
+    </message>
+    <message>
+        <source>Type the reading, e.g. 36.5 or 365, then Enter</source>
+        <translation>输入读数，如 36.5 或 365，然后回车</translation>
     </message>
 </context>
 </TS>

@@ -131,6 +131,9 @@ class AdminPage(Page):
         self.tabs.currentChanged.connect(lambda _i: self.banner.clear_message())
         self.refresh()
 
+    def list_sep(self) -> str:
+        return "、" if self.hub.lang == "zh" else ", "
+
     def title(self) -> str:
         return self.tr("Site admin")
 
@@ -293,7 +296,7 @@ class AdminPage(Page):
                 [
                     m.staff_id,
                     m.name,
-                    ", ".join(self.role_label(r) for r in m.roles),
+                    self.list_sep().join(self.role_label(r) for r in m.roles),
                     self.tr("Active") if m.active else self.tr("Disabled"),
                 ]
                 for m in members
@@ -401,7 +404,9 @@ class AdminPage(Page):
                 )
             booster = (
                 self.tr("after a series of {primaries}: from {days} days").format(
-                    primaries=", ".join(self._product_name(rules.products[c]) for c in p.boosters_after),
+                    primaries=self.list_sep().join(
+                        self._product_name(rules.products[c]) for c in p.boosters_after
+                    ),
                     days=p.booster_min_days,
                 )
                 if p.boosters_after

@@ -91,7 +91,7 @@ class SignInPage(Page):
         self.found = None
         self.card.clear()
         self.sign_in_button.setEnabled(False)
-        self.walk_in_box.hide()
+        self._show_walk_in(False)
         self.banner.clear_message()
         today = self.hub.today()
         try:
@@ -143,6 +143,12 @@ class SignInPage(Page):
             )
         return "　".join(parts)
 
+    def _show_walk_in(self, on: bool) -> None:
+        """The walk-in form takes the place of the card and its button (the page fits 768 px high)."""
+        self.walk_in_box.setVisible(on)
+        self.card.setVisible(not on)
+        self.sign_in_button.setVisible(not on)
+
     def _offer_walk_in(self, text: str, person: dict[str, Any] | None) -> None:
         self.banner.show_message(self.tr("No booking today: register as a walk-in"), "warn")
         self.w_doc_type.setCurrentIndex(0)
@@ -150,7 +156,7 @@ class SignInPage(Page):
         self.w_name.setText(person["name"] if person else "")
         self.w_phone.setText(person.get("phone") or "" if person else "")
         self.w_unit.setText(person.get("unit") or "" if person else "")
-        self.walk_in_box.show()
+        self._show_walk_in(True)
         (self.w_phone if person else self.w_name).setFocus()
 
     def confirm(self) -> None:
@@ -177,7 +183,7 @@ class SignInPage(Page):
             return
         visit = self.act(signin.walk_in, person, desk=self.hub.settings.desk)
         if visit:
-            self.walk_in_box.hide()
+            self._show_walk_in(False)
             self._signed_in(visit, person)
 
     def _signed_in(self, visit: dict[str, Any], person: dict[str, Any]) -> None:
