@@ -15,6 +15,7 @@ SYSTEM_PACKAGES=(
   libgl1 libegl1 libglib2.0-0 libdbus-1-3 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-randr0 libxcb-render-util0 libxcb-image0
   poppler-utils
+  libzbar0
 )
 
 need_apt=()

@@ -337,12 +337,51 @@ def rebuild(c: Ctx, check: bool) -> None:
     sys.exit(1)
 
 
-@cli.command(context_settings=CONTEXT)
+@cli.command(context_settings=CONTEXT, short_help="识别二维码 / Decode the codes in images or videos")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="每行输出一个 JSON / One JSON object per line")
+@click.option(
+    "--every-frame",
+    is_flag=True,
+    help="视频：每一帧一行，包括未识别的帧 / Videos: a line for every frame, decoded or not",
+)
+@pass_ctx
+def decode(c: Ctx, paths: tuple[Path, ...], as_json: bool, every_frame: bool) -> None:
+    """识别图片或视频中的二维码（健康码、预约码、留观单、身份证号）。
+
+    Decode the codes in images or videos: one line per image (per decoded frame of a video):
+    {"file","text","kind","color","decoder","ms"}, text null when nothing was found.
+    """
+    from station.scan import decode_paths
+
+    for line in decode_paths(list(paths), every_frame=every_frame):
+        if as_json:
+            click.echo(json.dumps(line, ensure_ascii=False))
+        elif line.get("error"):
+            click.echo(f"{line['file']}\t{c.t(line['error'], path=line['file'])}")
+        elif line["text"] is None:
+            click.echo(f"{line['file']}\t{c.t('scan_nothing_found')}")
+        else:
+            click.echo(
+                f"{line['file']}\t{line['kind']}\t{line['color']}\t{line['text']}\t{line['ms']:.1f} ms"
+            )
+
+
+@cli.command(context_settings=CONTEXT, short_help="生成留观单 PDF / Write an observation slip as PDF")
 @click.argument("visit")
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="输出 PDF 文件 / The PDF file to write")
-@click.option("--size", type=click.Choice(["80mm", "a6"]), default=None,
-              help="纸张：80mm 小票或 A6（默认取本机设置） / Paper: 80 mm receipt or A6 (default: this laptop's setting)")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="输出 PDF 文件 / The PDF file to write",
+)
+@click.option(
+    "--size",
+    type=click.Choice(["80mm", "a6"]),
+    default=None,
+    help="纸张：80mm 小票或 A6（默认取本机设置） / Paper: 80 mm receipt or A6 (default: this laptop's setting)",
+)
 @click.option("--day", help="按排队号查找时的日期（默认今天） / Day for a queue number (default today)")
 @pass_ctx
 @domain_errors
@@ -355,8 +394,9 @@ def slip(c: Ctx, visit: str, out: Path, size: str | None, day: str | None) -> No
     from station.settings import Settings
 
     settings = Settings.load()
-    path = slips.write_slip_file(c.store(), visit, out, size or settings.slip_size, settings, lang=c.lang,
-                                 day=_day(day))
+    path = slips.write_slip_file(
+        c.store(), visit, out, size or settings.slip_size, settings, lang=c.lang, day=_day(day)
+    )
     click.echo(str(path))
 
 

@@ -19,7 +19,7 @@ ERROR_CLASSES = {"DomainError", "StationFileError"}
 
 
 def _sources() -> list[Path]:
-    files = sorted(STATION.glob("*.py"))
+    files = sorted(STATION.rglob("*.py"))
     assert len(files) > 10
     return files
 
