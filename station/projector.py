@@ -383,11 +383,14 @@ def _stock_received(conn: sqlite3.Connection, event: Event) -> None:
     p = event.payload
     doses = p["vials"] * p["doses_per_vial"]
     conn.execute(
-        """INSERT INTO lots (lot_no, product, expiry, doses_per_vial, vials_received, doses_received)
-           VALUES (?, ?, ?, ?, ?, ?)
+        """INSERT INTO lots (lot_no, product, expiry, doses_per_vial, vials_received, doses_received, doses_used)
+           VALUES (?, ?, ?, ?, ?, ?,
+                   (SELECT count(*) FROM doses d WHERE d.lot_no = ? AND d.source = 'here'))
            ON CONFLICT (lot_no) DO UPDATE SET vials_received = vials_received + excluded.vials_received,
                doses_received = doses_received + excluded.doses_received""",
-        [p["lot_no"], p["product"], p["expiry"], p["doses_per_vial"], p["vials"], doses],
+        # doses_used counts doses already recorded against the lot (a delivery that arrives by sync
+        # after the injections); from then on the triggers on doses keep it
+        [p["lot_no"], p["product"], p["expiry"], p["doses_per_vial"], p["vials"], doses, p["lot_no"]],
     )
 
 

@@ -11,8 +11,7 @@ from station.rules import Rules, load_rules
 from station.store import Store
 
 _LOTS = """
-SELECT l.*, l.doses_received - l.doses_wasted
-       - (SELECT count(*) FROM doses d WHERE d.lot_no = l.lot_no AND d.source = 'here') AS doses_left
+SELECT l.*, l.doses_received - l.doses_wasted - l.doses_used AS doses_left
 FROM lots l
 """
 
