@@ -50,12 +50,15 @@ def bench_open(db: Path, runs: int = 5) -> None:
     walls, inner = [], []
     for _ in range(runs):
         t = time.perf_counter()
-        out = subprocess.run([sys.executable, "-c", OPEN_WINDOW, str(db)], cwd=ROOT, capture_output=True, text=True,
-                             check=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-c", OPEN_WINDOW, str(db)], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout
         walls.append(time.perf_counter() - t)
         inner.append(float(out.split()[-1]))
-    print(f"  open the window (whole process, demo day of 1,005 loaded, all five desks), n={runs}: "
-          f"median {statistics.median(walls):.2f} s (imports to first paint {statistics.median(inner):.2f} s)")
+    print(
+        f"  open the window (whole process, demo day of 1,005 loaded, all five desks), n={runs}: "
+        f"median {statistics.median(walls):.2f} s (imports to first paint {statistics.median(inner):.2f} s)"
+    )
 
 
 def bench_actions(db: Path, n: int = 30) -> None:
@@ -75,7 +78,9 @@ def bench_actions(db: Path, n: int = 30) -> None:
     store.now = lambda: now["t"]
 
     def page(cls, staff, role):
-        hub = StationHub(store, Settings(site_name="基准", station_id="bench", desk_roles=[role], desk="1"), lang="zh")
+        hub = StationHub(
+            store, Settings(site_name="基准", station_id="bench", desk_roles=[role], desk="1"), lang="zh"
+        )
         hub.login(staff, "1234")
         p = cls(hub)
         p.resize(1366, 700)
@@ -87,8 +92,9 @@ def bench_actions(db: Path, n: int = 30) -> None:
     pre = page(PreScreenPage, "yj01", "prescreen")
     vac = page(InjectPage, "jz01", "inject")
     obs = page(ObservePage, "lg01", "observe")
-    timings: dict[str, list[float]] = {k: [] for k in ("sign-in", "pre-screen pass", "call next", "inject",
-                                                        "seat", "release")}
+    timings: dict[str, list[float]] = {
+        k: [] for k in ("sign-in", "pre-screen pass", "call next", "inject", "seat", "release")
+    }
 
     def timed(name: str, fn) -> None:
         t = time.perf_counter()
@@ -96,9 +102,14 @@ def bench_actions(db: Path, n: int = 30) -> None:
         app.processEvents()
         timings[name].append((time.perf_counter() - t) * 1000)
 
-    booked = [r[0] for r in store.conn.execute(
-        "SELECT p.id_number FROM visits v JOIN people p USING (person_id) WHERE v.day = ? AND v.state = 'booked' "
-        "ORDER BY v.slot LIMIT ?", [day, n])]
+    booked = [
+        r[0]
+        for r in store.conn.execute(
+            "SELECT p.id_number FROM visits v JOIN people p USING (person_id) WHERE v.day = ? AND v.state = 'booked' "
+            "ORDER BY v.slot LIMIT ?",
+            [day, n],
+        )
+    ]
     for number in booked:
         sign.code.setText(number)
         sign.code.returnPressed.emit()
@@ -120,8 +131,10 @@ def bench_actions(db: Path, n: int = 30) -> None:
         now["t"] = now["t"].replace(hour=10, minute=30)
     for name, values in timings.items():
         if values:
-            print(f"  {name:16s} n={len(values):3d}  median {statistics.median(values):6.1f} ms  "
-                  f"p95 {pct(values, .95):6.1f} ms")
+            print(
+                f"  {name:16s} n={len(values):3d}  median {statistics.median(values):6.1f} ms  "
+                f"p95 {pct(values, 0.95):6.1f} ms"
+            )
 
 
 def main() -> None:

@@ -5,7 +5,8 @@
 
 Uses a demo day stopped at 10:30 (people at every step) in a temporary folder; QT_QPA_PLATFORM
 is set to offscreen so it runs without a screen. Each page is shown in the state a desk is in
-mid-morning (a person found at sign-in, a person open at pre-screen, a person called to injection).
+mid-morning (a person found at sign-in, its camera on the demo pictures; a person open at
+pre-screen; a person called to injection).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import argparse
 import os
 import sys
 import tempfile
+import time as time_module
 from datetime import datetime, time
 from pathlib import Path
 
@@ -42,6 +44,14 @@ def stage(role: str, page) -> None:
     """Put the page in the state a desk is in mid-morning."""
     hub = page.hub
     if role == "signin":
+        # the camera on the demo pictures: wait for a picture shown with its code outlined
+        from ui.qt import QApplication
+
+        page.camera.beep = False
+        deadline = time_module.monotonic() + 5
+        while page.camera.last_points is None and time_module.monotonic() < deadline:
+            QApplication.processEvents()
+            time_module.sleep(0.01)
         number = hub.store.scalar(
             "SELECT p.id_number FROM visits v JOIN people p USING (person_id) WHERE v.state = 'booked' "
             "AND v.day = ? ORDER BY v.slot LIMIT 1",
@@ -86,7 +96,7 @@ def main() -> int:
             )
             hub = StationHub(store, settings, lang=args.lang)
             hub.login(DESK_STAFF[role], demo.DEMO_PIN)
-            window = MainWindow(hub, ask_login=False)
+            window = MainWindow(hub, ask_login=False, camera="demo" if role == "signin" else None)
             window.resize(1366, 768)
             window.show()
             app.processEvents()
@@ -96,7 +106,7 @@ def main() -> int:
             window.grab().save(str(path))
             written.append(path)
             hub.close()
-            window.close()
+            window.close()  # stops the sign-in camera
         if args.lang == "zh":
             hub = StationHub(store, Settings(site_name="朝阳区XX街道临时接种点"), lang="zh")
             for name, dialog in (("login", LoginDialog(hub)), ("first_run", FirstRunDialog(hub))):

@@ -28,9 +28,10 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 class Ctx:
-    def __init__(self, data: Path, lang: str) -> None:
+    def __init__(self, data: Path, lang: str, camera: str | None = None) -> None:
         self.data = data
         self.lang = lang
+        self.camera = camera  # the window's camera for this run (--camera), else settings.camera
         self._store = None
 
     @property
@@ -93,15 +94,24 @@ def _gui_command() -> click.Command | None:
     default=None,
     help="界面语言，默认中文 / Language of messages, Chinese by default",
 )
+@click.option(
+    "--camera",
+    "camera",
+    metavar="SPEC",
+    default=None,
+    help="签到页扫码用的摄像头：0、1…，demo（演示图片），或图片/视频/文件夹（默认：设置中的摄像头） / "
+    "The sign-in camera: 0, 1... a camera, demo (the bundled pictures), or an image, video or folder "
+    "(default: the camera in the settings)",
+)
 @click.version_option(__version__, "-V", "--version")
 @click.pass_context
-def cli(ctx: click.Context, data: Path | None, lang: str | None) -> None:
+def cli(ctx: click.Context, data: Path | None, lang: str | None, camera: str | None) -> None:
     """临时接种点工作站：签到、预检、接种、留观。
 
     Vaccination Station: sign-in, pre-screen, inject, observe. Called bare it opens the window.
     """
     lang = lang or os.environ.get("STATION_LANG", "zh")
-    ctx.obj = Ctx(data or default_data_dir(), "en" if lang.startswith("en") else "zh")
+    ctx.obj = Ctx(data or default_data_dir(), "en" if lang.startswith("en") else "zh", camera)
     ctx.call_on_close(lambda: ctx.obj._store and ctx.obj._store.close())
     if ctx.invoked_subcommand is None:
         gui = _gui_command()

@@ -357,7 +357,9 @@ def _aefi(conn: sqlite3.Connection, event: Event) -> None:
 def _extend_observation(conn: sqlite3.Connection, visit_id: str) -> None:
     """Observation lasts until the later of its own end and every reaction's extension; compared
     as times, not text, so laptops writing different UTC offsets still agree."""
-    row = conn.execute("SELECT started_at, minutes FROM observations WHERE visit_id = ?", [visit_id]).fetchone()
+    row = conn.execute(
+        "SELECT started_at, minutes FROM observations WHERE visit_id = ?", [visit_id]
+    ).fetchone()
     if row is None:
         return
     ends = [datetime.fromisoformat(_plus_minutes(row[0], row[1]))]

@@ -24,6 +24,7 @@ class Settings:
     lang: str = "zh"
     seats: int = 100
     camera: str | None = None
+    health_hosts: list[str] = field(default_factory=list)  # empty: the payload parser's demo hosts
     printer: str | None = None
     slip_size: str = "80mm"
     server_url: str | None = None
@@ -43,6 +44,9 @@ class Settings:
         known = {f.name for f in fields(cls)}
         settings = cls(**{k: v for k, v in data.items() if k in known})
         settings.desk_roles = [r for r in settings.desk_roles if r in DESK_ROLES]
+        if isinstance(settings.health_hosts, str):  # "a.cn, b.cn" written by hand
+            settings.health_hosts = settings.health_hosts.split(",")
+        settings.health_hosts = [str(h).strip() for h in settings.health_hosts or [] if str(h).strip()]
         return settings
 
     def save(self, folder: Path | None = None) -> Path:

@@ -380,8 +380,15 @@ def test_reaction_before_seating_extends_the_observation(store, clock, booked):
     from tests.domainkit import drive
 
     drive(store, clock, booked, "injected")
-    observe.report_aefi(store, booked, staff_id="obs1", category="vasovagal_syncope", severity="mild",
-                        handling="treated_on_site", extend_minutes=60)
+    observe.report_aefi(
+        store,
+        booked,
+        staff_id="obs1",
+        category="vasovagal_syncope",
+        severity="mild",
+        handling="treated_on_site",
+        extend_minutes=60,
+    )
     clock.advance(minutes=5)
     obs = observe.start_observation(store, booked, staff_id="obs1")
     # 60 minutes from the reaction (5 minutes before seating) beat 30 minutes from seating
@@ -393,8 +400,22 @@ def test_reaction_checks_onset_and_extension(store, clock, booked):
 
     drive(store, clock, booked, "observing")
     with refused("aefi_onset_in_future"):
-        observe.report_aefi(store, booked, staff_id="obs1", category="fever", severity="mild",
-                            handling="observed", onset_at=clock() + timedelta(hours=1))
+        observe.report_aefi(
+            store,
+            booked,
+            staff_id="obs1",
+            category="fever",
+            severity="mild",
+            handling="observed",
+            onset_at=clock() + timedelta(hours=1),
+        )
     with refused("observation_minutes_invalid"):
-        observe.report_aefi(store, booked, staff_id="obs1", category="fever", severity="mild",
-                            handling="observed", extend_minutes=100000)
+        observe.report_aefi(
+            store,
+            booked,
+            staff_id="obs1",
+            category="fever",
+            severity="mild",
+            handling="observed",
+            extend_minutes=100000,
+        )

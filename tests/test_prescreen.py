@@ -319,8 +319,9 @@ def test_turn_away_for_a_picked_reason_needs_no_questionnaire(store, clock, book
     from tests.domainkit import do_sign_in
 
     do_sign_in(store, booked)
-    result = prescreen.screen(store, booked, staff_id="pre1", answers={}, temperature=None,
-                              turn_away_reason="declined_by_person")
+    result = prescreen.screen(
+        store, booked, staff_id="pre1", answers={}, temperature=None, turn_away_reason="declined_by_person"
+    )
     assert result.outcome == "defer" and result.reasons == ("declined_by_person",)
     assert _bookings.visit(store, booked)["state"] == "turned_away"
 

@@ -77,7 +77,9 @@ def _tamper_visit(s: Store) -> dict:
 
 
 def _tamper_dose(s: Store) -> dict:
-    s.conn.execute("DELETE FROM doses WHERE event_id = (SELECT max(event_id) FROM doses WHERE source = 'here')")
+    s.conn.execute(
+        "DELETE FROM doses WHERE event_id = (SELECT max(event_id) FROM doses WHERE source = 'here')"
+    )
     # the lot's doses_used follows the doses table (a trigger), so the lot row differs too
     return {"doses": (1, 0), "lots": (1, 1)}
 

@@ -3,6 +3,7 @@ scan at the exit, release (on time, or early with a reason), record an adverse r
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import pytest
@@ -188,8 +189,8 @@ def test_release_is_refused_before_30_minutes_then_allowed(page, qtbot, store, c
 
     clock.advance(minutes=18)
     tick(page)
-    scan(qtbot, page, str(queue_no(store, v)))
-    assert page.banner.kind == "ok"
+    scan(qtbot, page, v)  # the visit id typed: chosen, not released (the exit scan is below)
+    assert page.banner.kind == "ok" and state(store, v) == "observing"
     press(qtbot, page, Qt.Key.Key_F5)
     assert state(store, v) == "released"
     row = obs(store, v)
@@ -233,6 +234,84 @@ def test_exit_scan_of_someone_not_observing_says_why(page, qtbot, store, clock):
     assert state(store, waiting) == "injected"
 
 
+def released_event(store, visit_id: str) -> dict:
+    row = store.one("SELECT * FROM events WHERE type = 'Released' AND visit_id = ?", [visit_id])
+    assert row is not None
+    return json.loads(row["payload"])
+
+
+def test_exit_scan_releases_at_once_when_the_time_is_up(page, qtbot, store, clock):
+    """Changed with the printed slips: the exit scan (slip QR or queue number) releases by itself."""
+    a, b, c = injected(store, clock, 3)
+    for v in (a, b, c):
+        seat(store, v)
+    clock.advance(minutes=30)
+    tick(page)
+
+    scan(qtbot, page, slips.exit_payload(a))  # the slip's QR, read by the scanner gun
+    assert state(store, a) == "released"
+    assert page.banner.kind == "ok"
+    assert page.banner.text() == page.tr("No. {n} may leave").format(n=queue_no(store, a))
+    assert page.selected is None and page.code.text() == "" and page.code.hasFocus()
+    assert table_column(page, page.C_QUEUE) == [str(queue_no(store, b)), str(queue_no(store, c))]
+
+    scan(qtbot, page, str(queue_no(store, b)))  # the queue number, typed
+    assert state(store, b) == "released" and page.banner.kind == "ok"
+    row = obs(store, b)
+    assert row["released_by"] == "obs1" and row["override_reason"] is None
+    assert released_event(store, b)["minutes_left"] == 0
+
+    scan(qtbot, page, c)  # a visit id (or an ID number) only chooses the person: F5 releases
+    assert state(store, c) == "observing" and page.selected == c and page.banner.kind == "ok"
+
+
+def test_exit_scan_before_the_time_refuses_with_the_minutes_left(page, qtbot, store, clock):
+    (v,) = injected(store, clock)
+    seat(store, v)
+    clock.advance(minutes=12, seconds=10)  # 17 min 50 s left: shown as 18
+    page.refresh()
+    events = store.scalar("SELECT count(*) FROM events")
+    scan(qtbot, page, slips.exit_payload(v))
+    assert state(store, v) == "observing"
+    assert store.scalar("SELECT count(*) FROM events") == events
+    assert page.banner.kind == "error"
+    assert "18" in page.banner.text() and str(queue_no(store, v)) in page.banner.text()
+    assert page.selected == v  # chosen, so that F6 can release early
+    assert page.code.selectedText() == page.code.text()  # the next scan replaces it
+
+    clock.advance(minutes=17, seconds=50)  # exactly the end: no need to wait for the countdown tick
+    scan(qtbot, page, slips.exit_payload(v))
+    assert state(store, v) == "released" and page.banner.kind == "ok"
+
+
+def test_exit_scan_of_someone_seated_a_moment_ago_elsewhere(page, qtbot, hub, store, clock):
+    (v,) = injected(store, clock)
+    page.refresh()
+    hub._poll.stop()  # the change is not announced yet: the table does not list them
+    seat(store, v)
+    assert page.table.rowCount() == 0
+    scan(qtbot, page, slips.exit_payload(v))
+    assert page.selected == v and page.banner.kind == "error" and "30" in page.banner.text()
+
+
+def test_exit_scan_refused_then_released_early_with_a_reason(page, qtbot, store, clock, monkeypatch):
+    (v,) = injected(store, clock)
+    seat(store, v)
+    clock.advance(minutes=10)
+    page.refresh()
+    monkeypatch.setattr(
+        QInputDialog, "getText", staticmethod(lambda *a, **kw: ("孩子发烧需回家，已告知注意事项", True))
+    )
+    scan(qtbot, page, str(queue_no(store, v)))
+    assert page.banner.kind == "error" and state(store, v) == "observing"
+    press(qtbot, page, Qt.Key.Key_F6)  # the observer overrides
+    assert state(store, v) == "released" and page.banner.kind == "ok"
+    row = obs(store, v)
+    assert row["override_reason"] == "孩子发烧需回家，已告知注意事项" and row["released_by"] == "obs1"
+    event = released_event(store, v)
+    assert event["override_reason"] == "孩子发烧需回家，已告知注意事项" and event["minutes_left"] == 20
+
+
 def test_early_release_with_a_reason_is_recorded(page, qtbot, store, clock, monkeypatch):
     (v,) = injected(store, clock)
     seat(store, v)
@@ -262,10 +341,14 @@ def test_early_release_without_a_reason_is_refused(page, qtbot, store, clock, mo
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **kw: answer))
     events = store.scalar("SELECT count(*) FROM events")
     scan(qtbot, page, str(queue_no(store, v)))
+    refused = (page.banner.kind, page.banner.text())  # the exit scan's refusal, with the minutes
     press(qtbot, page, Qt.Key.Key_F6)
     assert state(store, v) == "observing"
     assert store.scalar("SELECT count(*) FROM events") == events
-    assert page.banner.kind == ("error" if answer[1] else "info")  # cancel: no complaint
+    if answer[1]:  # an empty reason: refused
+        assert page.banner.kind == "error" and page.banner.text() != refused[1]
+    else:  # cancel: no complaint, the scan's message stays
+        assert (page.banner.kind, page.banner.text()) == refused
 
 
 def test_page_is_disabled_for_staff_without_release(make_hub, qtbot):
@@ -372,3 +455,40 @@ def test_reaction_while_waiting_for_a_seat(page, qtbot, store, clock):
     choose(dialog.category, "vasovagal_syncope")
     dialog.accept()
     assert store.scalar("SELECT category FROM aefi WHERE visit_id = ?", [v]) == "vasovagal_syncope"
+
+
+def test_exit_scan_by_camera_releases_when_the_time_is_up(make_hub, qtbot, store, clock, booked, tmp_path):
+    """A camera at the exit reads the slip's QR and the person whose time is up may leave."""
+    import cv2
+    import numpy as np
+    import segno
+
+    from station import bookings
+    from station.scan.payloads import exit_text
+    from tests.domainkit import drive
+    from ui.pages.observe import ObservePage
+
+    drive(store, clock, booked, "observing")
+    clock.advance(minutes=31)
+    qr = segno.make(exit_text(booked), error="m")
+    qr.save(str(tmp_path / "slip.png"), scale=8, border=4)
+    frame = np.full((480, 640, 3), 255, np.uint8)
+    code = cv2.imread(str(tmp_path / "slip.png"))
+    frame[40 : 40 + code.shape[0], 40 : 40 + code.shape[1]] = code
+    cv2.imwrite(str(tmp_path / "exit.png"), frame)
+
+    page = ObservePage(make_hub("obs1", ("observe",)), camera=str(tmp_path / "exit.png"))
+    qtbot.addWidget(page)
+    page.show()
+    assert page.camera is not None
+    qtbot.waitUntil(lambda: bookings.visit(store, booked)["state"] == "released", timeout=10000)
+    assert page.banner.kind == "ok"
+    page.camera.stop()
+
+
+def test_no_camera_configured_means_no_camera_widget(make_hub, qtbot):
+    from ui.pages.observe import ObservePage
+
+    page = ObservePage(make_hub("obs1", ("observe",)))
+    qtbot.addWidget(page)
+    assert page.camera is None

@@ -42,7 +42,9 @@ def test_one_person_through_four_desks(qtbot, make_hub, store, clock, booked):
     pre, c2 = desk(qtbot, make_hub, store, clock, PreScreenPage, "pre1", "prescreen")
     vac, c3 = desk(qtbot, make_hub, store, clock, InjectPage, "vac1", "inject")
     obs, c4 = desk(qtbot, make_hub, store, clock, ObservePage, "obs1", "observe")
-    person = store.one("SELECT p.* FROM people p JOIN visits v USING (person_id) WHERE visit_id = ?", [booked])
+    person = store.one(
+        "SELECT p.* FROM people p JOIN visits v USING (person_id) WHERE visit_id = ?", [booked]
+    )
 
     # 1. sign-in: the scanner gun types the ID number and Enter; Space confirms
     focus(qtbot, sign)

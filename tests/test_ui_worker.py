@@ -45,6 +45,23 @@ def test_errors_come_back_to_the_ui_thread(station_qapp, qtbot):
     assert where == [threading.get_ident()]
 
 
+def test_a_result_after_the_worker_is_gone_is_dropped(station_qapp, qtbot):
+    """A page closed while its print job runs: the result must not call back into deleted widgets."""
+    import time
+
+    from ui.qt import QCoreApplication, QEvent, QObject
+    from ui.worker import Worker
+
+    owner = QObject()
+    worker = Worker(owner)
+    called: list = []
+    worker.submit(lambda: time.sleep(0.2) or 1, on_done=called.append, on_error=called.append)
+    owner.deleteLater()  # the page goes; the pool waits for the running job, whose result is queued
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    qtbot.wait(100)  # deliver whatever was queued
+    assert called == []
+
+
 def test_the_qt_binding_keeps_its_references(station_qapp):
     """PySide6 6.12.0 on Python 3.11 lost a reference to None on each setText: the window died
     after a few thousand updates. Guard the binding in use (pinned below 6.12)."""

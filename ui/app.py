@@ -57,7 +57,8 @@ def make_app(lang: str, argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def run(data: Path, lang: str, *, config: Path | None = None) -> int:
+def run(data: Path, lang: str, *, config: Path | None = None, camera: str | None = None) -> int:
+    """The desk window; ``camera`` (``station --camera SPEC``) overrides ``settings.camera`` for this run."""
     from station.settings import Settings
     from station.store import Store
     from ui.dialogs import FirstRunDialog, LoginDialog
@@ -68,13 +69,14 @@ def run(data: Path, lang: str, *, config: Path | None = None) -> int:
     settings = Settings.load(config)
     store = Store.open(data / "station.sqlite3", origin=settings.station_id or None)
     hub = StationHub(store, settings, lang=lang)
+    hub.settings_saver = lambda: settings.save(config)
     if not settings.configured:
         if FirstRunDialog(hub).exec() != FirstRunDialog.DialogCode.Accepted:
             return 1
         settings.save(config)
     if LoginDialog(hub).exec() != LoginDialog.DialogCode.Accepted:
         return 1
-    window = MainWindow(hub)
+    window = MainWindow(hub, camera=camera)
     window.show()
     return app.exec()
 
@@ -83,4 +85,4 @@ def run(data: Path, lang: str, *, config: Path | None = None) -> int:
 @click.pass_context
 def gui_command(ctx: click.Context) -> None:
     """打开工作站窗口。 / Open the desk window."""
-    sys.exit(run(ctx.obj.data, ctx.obj.lang))
+    sys.exit(run(ctx.obj.data, ctx.obj.lang, camera=getattr(ctx.obj, "camera", None)))

@@ -41,6 +41,8 @@ class StationHub(QObject):
         self.lang = "en" if lang.startswith("en") else "zh"
         self.rules = rules or load_rules()
         self.staff: staffmod.Staff | None = None
+        # set by ui/app.py run(): writes the settings file (tests leave it None: nothing written)
+        self.settings_saver: Callable[[], Any] | None = None
         self._dirty = False
         store.listeners.append(self._on_event)
         self._data_version = self._read_data_version()
@@ -102,6 +104,13 @@ class StationHub(QObject):
         result = fn(self.store, *args, staff_id=self.staff.staff_id, **kwargs)
         self._flush()
         return result
+
+    def save_settings(self) -> bool:
+        """Keep a change of ``settings`` (the camera chosen, say); False when this hub has no file."""
+        if self.settings_saver is None:
+            return False
+        self.settings_saver()
+        return True
 
     def message(self, error: DomainError) -> str:
         return error.message(self.lang)

@@ -27,7 +27,8 @@ def page_class(role: str) -> type[Page]:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, hub: StationHub, *, ask_login: bool = True) -> None:
+    def __init__(self, hub: StationHub, *, ask_login: bool = True, camera: str | None = None) -> None:
+        """``camera``: the sign-in page's camera for this run (``station --camera``), else the setting."""
         super().__init__()
         self.hub = hub
         self.ask_login = ask_login
@@ -38,7 +39,8 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, Page] = {}
         for role in DESK_ROLES:
             if role in hub.settings.desk_roles:
-                page = page_class(role)(hub)
+                with_camera = role in ("signin", "observe")  # the code at sign-in, the slip at the exit
+                page = page_class(role)(hub, camera=camera) if with_camera else page_class(role)(hub)
                 self.pages[role] = page
                 self.tabs.addTab(page, page.title())
         self.lock_button = button(self.tr("Lock (F12)"), shortcut="F12")

@@ -11,14 +11,22 @@ from ui.qt import QObject, QRunnable, QThreadPool, Signal
 
 
 class _Signals(QObject):
-    done = Signal(object)
-    failed = Signal(object)
+    done = Signal(object, object)  # the job, its result
+    failed = Signal(object, object)  # the job, the exception
 
 
 class _Job(QRunnable):
-    def __init__(self, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+    def __init__(
+        self,
+        fn: Callable[..., Any],
+        args: tuple,
+        kwargs: dict,
+        on_done: Callable[[Any], None] | None,
+        on_error: Callable[[Exception], None] | None,
+    ) -> None:
         super().__init__()
         self.fn, self.args, self.kwargs = fn, args, kwargs
+        self.on_done, self.on_error = on_done, on_error
         self.signals = _Signals()
 
     def run(self) -> None:
@@ -26,9 +34,9 @@ class _Job(QRunnable):
             result = self.fn(*self.args, **self.kwargs)
         except Exception as exc:  # handed to the UI thread, which shows it
             exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
-            self.signals.failed.emit(exc)
+            self.signals.failed.emit(self, exc)
         else:
-            self.signals.done.emit(result)
+            self.signals.done.emit(self, result)
 
 
 class Worker(QObject):
@@ -48,18 +56,24 @@ class Worker(QObject):
         on_error: Callable[[Exception], None] | None = None,
         **kwargs: Any,
     ) -> None:
-        job = _Job(fn, args, kwargs)
+        job = _Job(fn, args, kwargs, on_done, on_error)
         job.setAutoDelete(False)
         self._jobs.add(job)
-
-        def finish(callback: Callable | None, value: Any) -> None:
-            self._jobs.discard(job)
-            if callback:
-                callback(value)
-
-        job.signals.done.connect(lambda r: finish(on_done, r))
-        job.signals.failed.connect(lambda e: finish(on_error, e))
+        # Slots of the worker itself: Qt drops a result that arrives after the worker (and the page
+        # that owns it) is gone, instead of calling back into deleted widgets.
+        job.signals.done.connect(self._finished)
+        job.signals.failed.connect(self._failed)
         self.pool.start(job)
+
+    def _finished(self, job: _Job, result: Any) -> None:
+        self._jobs.discard(job)
+        if job.on_done:
+            job.on_done(result)
+
+    def _failed(self, job: _Job, exc: Exception) -> None:
+        self._jobs.discard(job)
+        if job.on_error:
+            job.on_error(exc)
 
     def wait(self, ms: int = 30_000) -> bool:
         return self.pool.waitForDone(ms)

@@ -475,6 +475,116 @@
     </message>
 </context>
 <context>
+    <name>BoardWindow</name>
+    <message>
+        <source>Observation area board</source>
+        <translation>Observation area board</translation>
+    </message>
+    <message>
+        <source>Observation area</source>
+        <translation>Observation area</translation>
+    </message>
+    <message>
+        <source>May leave now</source>
+        <translation>May leave now</translation>
+    </message>
+    <message>
+        <source>Show your slip at the exit</source>
+        <translation>Show your slip at the exit</translation>
+    </message>
+    <message>
+        <source>Numbers appear here when their time is up</source>
+        <translation>Numbers appear here when their time is up</translation>
+    </message>
+    <message>
+        <source>No one is under observation</source>
+        <translation>No one is under observation</translation>
+    </message>
+    <message>
+        <source>Please stay {minutes} minutes after your injection. When your number is in green you may leave. Feel unwell? Tell the staff at once.</source>
+        <translation>Please stay {minutes} minutes after your injection. When your number is in green you may leave. Feel unwell? Tell the staff at once.</translation>
+    </message>
+    <message>
+        <source>Still observing: {n}</source>
+        <translation>Still observing: {n}</translation>
+    </message>
+    <message>
+        <source>page {page} of {pages}</source>
+        <translation>page {page} of {pages}</translation>
+    </message>
+    <message>
+        <source>{m} min</source>
+        <translation>{m} min</translation>
+    </message>
+    <message>
+        <source>Seat {seat}</source>
+        <translation>Seat {seat}</translation>
+    </message>
+    <message>
+        <source>standing</source>
+        <translation>standing</translation>
+    </message>
+</context>
+<context>
+    <name>CameraWidget</name>
+    <message>
+        <source>Retry</source>
+        <translation>Retry</translation>
+    </message>
+    <message>
+        <source>Starting the camera…</source>
+        <translation>Starting the camera…</translation>
+    </message>
+    <message>
+        <source>Scanning: {source}</source>
+        <translation>Scanning: {source}</translation>
+    </message>
+    <message>
+        <source>Last code: {what} at {time}</source>
+        <translation>Last code: {what} at {time}</translation>
+    </message>
+    <message>
+        <source>The video has ended</source>
+        <translation>The video has ended</translation>
+    </message>
+    <message>
+        <source>camera {n}</source>
+        <translation>camera {n}</translation>
+    </message>
+    <message>
+        <source>demo pictures</source>
+        <translation>demo pictures</translation>
+    </message>
+    <message>
+        <source>booking QR</source>
+        <translation>booking QR</translation>
+    </message>
+    <message>
+        <source>health code</source>
+        <translation>health code</translation>
+    </message>
+    <message>
+        <source>exit code</source>
+        <translation>exit code</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>unknown code</source>
+        <translation>unknown code</translation>
+    </message>
+    <message>
+        <source>Camera off</source>
+        <translation>Camera off</translation>
+    </message>
+    <message>
+        <source>Not an exit code: scan the QR on the observation slip</source>
+        <translation>Not an exit code: scan the QR on the observation slip</translation>
+    </message>
+</context>
+<context>
     <name>Doses</name>
     <message>
         <source>booster</source>
@@ -791,6 +901,18 @@
         <translation>Adverse reaction (F7)</translation>
     </message>
     <message>
+        <source>Reprint slip (F8)</source>
+        <translation>Reprint slip (F8)</translation>
+    </message>
+    <message>
+        <source>Print preview</source>
+        <translation>Print preview</translation>
+    </message>
+    <message>
+        <source>Board (F9)</source>
+        <translation>Board (F9)</translation>
+    </message>
+    <message>
         <source>Observation area</source>
         <translation>Observation area</translation>
     </message>
@@ -865,6 +987,14 @@
         <translation>No. {n}: {why}</translation>
     </message>
     <message>
+        <source>No. {n} may leave</source>
+        <translation>No. {n} may leave</translation>
+    </message>
+    <message>
+        <source>No. {n} may not leave yet: {m} more minutes (until {until}). F6 releases early</source>
+        <translation>No. {n} may not leave yet: {m} more minutes (until {until}). F6 releases early</translation>
+    </message>
+    <message>
         <source>No one is waiting for a seat</source>
         <translation>No one is waiting for a seat</translation>
     </message>
@@ -901,6 +1031,18 @@ Reason for releasing early (required):</translation>
     <message>
         <source>No. {n} released early ({m} minutes left)</source>
         <translation>No. {n} released early ({m} minutes left)</translation>
+    </message>
+    <message>
+        <source>No. {n}: preparing the slip…</source>
+        <translation>No. {n}: preparing the slip…</translation>
+    </message>
+    <message>
+        <source>No. {n}: printing the slip…</source>
+        <translation>No. {n}: printing the slip…</translation>
+    </message>
+    <message>
+        <source>No. {n}: slip printed ({printer})</source>
+        <translation>No. {n}: slip printed ({printer})</translation>
     </message>
     <message>
         <source>No. {n}: SERIOUS adverse reaction: report it immediately</source>
@@ -1202,6 +1344,14 @@ Reason for releasing early (required):</translation>
         <translation>Scan the code or type the ID number, then Enter</translation>
     </message>
     <message>
+        <source>The camera to scan with</source>
+        <translation>The camera to scan with</translation>
+    </message>
+    <message>
+        <source>Camera (F9)</source>
+        <translation>Camera (F9)</translation>
+    </message>
+    <message>
         <source>Sign in (Enter)</source>
         <translation>Sign in (Enter)</translation>
     </message>
@@ -1266,6 +1416,30 @@ Reason for releasing early (required):</translation>
         <translation>Other document</translation>
     </message>
     <message>
+        <source>Camera {n}</source>
+        <translation>Camera {n}</translation>
+    </message>
+    <message>
+        <source>Demo pictures (no camera)</source>
+        <translation>Demo pictures (no camera)</translation>
+    </message>
+    <message>
+        <source>This is the exit code of an observation slip: scan it at the observation exit</source>
+        <translation>This is the exit code of an observation slip: scan it at the observation exit</translation>
+    </message>
+    <message>
+        <source>Health code read by the scanner gun, which cannot see its colour: look at the phone. Green: scan the booking QR or ID card</source>
+        <translation>Health code read by the scanner gun, which cannot see its colour: look at the phone. Green: scan the booking QR or ID card</translation>
+    </message>
+    <message>
+        <source>Health code green: press Enter to sign in</source>
+        <translation>Health code green: press Enter to sign in</translation>
+    </message>
+    <message>
+        <source>Health code green: now scan the booking QR or ID card</source>
+        <translation>Health code green: now scan the booking QR or ID card</translation>
+    </message>
+    <message>
         <source>Booking found: check the ID card, then press Enter</source>
         <translation>Booking found: check the ID card, then press Enter</translation>
     </message>
@@ -1290,12 +1464,63 @@ Reason for releasing early (required):</translation>
         <translation> (booster)</translation>
     </message>
     <message>
+        <source>Booking {no} is not in this station's list: register as a walk-in</source>
+        <translation>Booking {no} is not in this station's list: register as a walk-in</translation>
+    </message>
+    <message>
         <source>No booking today: register as a walk-in</source>
         <translation>No booking today: register as a walk-in</translation>
     </message>
     <message>
         <source>Signed in: queue number {n}. Please go to pre-screen</source>
         <translation>Signed in: queue number {n}. Please go to pre-screen</translation>
+    </message>
+</context>
+<context>
+    <name>SlipPrinter</name>
+    <message>
+        <source>The printer “{name}” was not found</source>
+        <translation>The printer “{name}” was not found</translation>
+    </message>
+    <message>
+        <source>No printer is set up on this computer</source>
+        <translation>No printer is set up on this computer</translation>
+    </message>
+    <message>
+        <source>No. {n}: the slip's copy was not saved: {why}</source>
+        <translation>No. {n}: the slip's copy was not saved: {why}</translation>
+    </message>
+    <message>
+        <source>the slip was saved as {path}</source>
+        <translation>the slip was saved as {path}</translation>
+    </message>
+    <message>
+        <source>the slip was not saved either</source>
+        <translation>the slip was not saved either</translation>
+    </message>
+    <message>
+        <source>No. {n}: not printed: {problem}; {where}</source>
+        <translation>No. {n}: not printed: {problem}; {where}</translation>
+    </message>
+    <message>
+        <source>no printer</source>
+        <translation>no printer</translation>
+    </message>
+    <message>
+        <source>Observation slip {n}</source>
+        <translation>Observation slip {n}</translation>
+    </message>
+    <message>
+        <source>No. {n}: the printer “{name}” could not start printing</source>
+        <translation>No. {n}: the printer “{name}” could not start printing</translation>
+    </message>
+    <message>
+        <source>Print preview: observation slip</source>
+        <translation>Print preview: observation slip</translation>
+    </message>
+    <message>
+        <source>The slip could not be printed: {why}</source>
+        <translation>The slip could not be printed: {why}</translation>
     </message>
 </context>
 <context>

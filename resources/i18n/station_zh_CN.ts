@@ -476,6 +476,116 @@
     </message>
 </context>
 <context>
+    <name>BoardWindow</name>
+    <message>
+        <source>Observation area board</source>
+        <translation>留观区大屏</translation>
+    </message>
+    <message>
+        <source>Observation area</source>
+        <translation>留观区</translation>
+    </message>
+    <message>
+        <source>May leave now</source>
+        <translation>可以离开</translation>
+    </message>
+    <message>
+        <source>Show your slip at the exit</source>
+        <translation>请到出口出示留观单</translation>
+    </message>
+    <message>
+        <source>Numbers appear here when their time is up</source>
+        <translation>留观时间到的号码将显示在这里</translation>
+    </message>
+    <message>
+        <source>No one is under observation</source>
+        <translation>目前没有留观人员</translation>
+    </message>
+    <message>
+        <source>Please stay {minutes} minutes after your injection. When your number is in green you may leave. Feel unwell? Tell the staff at once.</source>
+        <translation>接种后请留观 {minutes} 分钟，号码显示在绿色区域后方可离开。如有不适，请立即告知工作人员。</translation>
+    </message>
+    <message>
+        <source>Still observing: {n}</source>
+        <translation>留观中：{n} 人</translation>
+    </message>
+    <message>
+        <source>page {page} of {pages}</source>
+        <translation>第 {page} / {pages} 页</translation>
+    </message>
+    <message>
+        <source>{m} min</source>
+        <translation>{m} 分钟</translation>
+    </message>
+    <message>
+        <source>Seat {seat}</source>
+        <translation>座位 {seat}</translation>
+    </message>
+    <message>
+        <source>standing</source>
+        <translation>站立</translation>
+    </message>
+</context>
+<context>
+    <name>CameraWidget</name>
+    <message>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Starting the camera…</source>
+        <translation>正在打开摄像头…</translation>
+    </message>
+    <message>
+        <source>Scanning: {source}</source>
+        <translation>正在扫码：{source}</translation>
+    </message>
+    <message>
+        <source>Last code: {what} at {time}</source>
+        <translation>{time} 扫到：{what}</translation>
+    </message>
+    <message>
+        <source>The video has ended</source>
+        <translation>视频已播放完毕</translation>
+    </message>
+    <message>
+        <source>camera {n}</source>
+        <translation>摄像头 {n}</translation>
+    </message>
+    <message>
+        <source>demo pictures</source>
+        <translation>演示图片</translation>
+    </message>
+    <message>
+        <source>booking QR</source>
+        <translation>预约码</translation>
+    </message>
+    <message>
+        <source>health code</source>
+        <translation>健康码</translation>
+    </message>
+    <message>
+        <source>exit code</source>
+        <translation>离场码</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <source>unknown code</source>
+        <translation>无法识别的码</translation>
+    </message>
+    <message>
+        <source>Camera off</source>
+        <translation>摄像头已关闭</translation>
+    </message>
+    <message>
+        <source>Not an exit code: scan the QR on the observation slip</source>
+        <translation>不是离场码：请扫留观单上的二维码</translation>
+    </message>
+</context>
+<context>
     <name>Doses</name>
     <message>
         <source>booster</source>
@@ -792,6 +902,18 @@
         <translation>异常反应 (F7)</translation>
     </message>
     <message>
+        <source>Reprint slip (F8)</source>
+        <translation>重打留观单 (F8)</translation>
+    </message>
+    <message>
+        <source>Print preview</source>
+        <translation>打印预览</translation>
+    </message>
+    <message>
+        <source>Board (F9)</source>
+        <translation>大屏 (F9)</translation>
+    </message>
+    <message>
         <source>Observation area</source>
         <translation>留观区</translation>
     </message>
@@ -866,6 +988,14 @@
         <translation>{n}号：{why}</translation>
     </message>
     <message>
+        <source>No. {n} may leave</source>
+        <translation>{n}号可以离开</translation>
+    </message>
+    <message>
+        <source>No. {n} may not leave yet: {m} more minutes (until {until}). F6 releases early</source>
+        <translation>{n}号还不能离开：还需留观 {m} 分钟（至 {until}）。F6 可提前结束</translation>
+    </message>
+    <message>
         <source>No one is waiting for a seat</source>
         <translation>没有人等候入座</translation>
     </message>
@@ -902,6 +1032,18 @@ Reason for releasing early (required):</source>
     <message>
         <source>No. {n} released early ({m} minutes left)</source>
         <translation>{n}号已提前结束留观（还差 {m} 分钟）</translation>
+    </message>
+    <message>
+        <source>No. {n}: preparing the slip…</source>
+        <translation>{n}号：正在准备留观单…</translation>
+    </message>
+    <message>
+        <source>No. {n}: printing the slip…</source>
+        <translation>{n}号：正在打印留观单…</translation>
+    </message>
+    <message>
+        <source>No. {n}: slip printed ({printer})</source>
+        <translation>{n}号：留观单已打印（{printer}）</translation>
     </message>
     <message>
         <source>No. {n}: SERIOUS adverse reaction: report it immediately</source>
@@ -1203,6 +1345,14 @@ Reason for releasing early (required):</source>
         <translation>扫码或输入身份证号，然后回车</translation>
     </message>
     <message>
+        <source>The camera to scan with</source>
+        <translation>扫码用的摄像头</translation>
+    </message>
+    <message>
+        <source>Camera (F9)</source>
+        <translation>摄像头 (F9)</translation>
+    </message>
+    <message>
         <source>Sign in (Enter)</source>
         <translation>签到 (回车)</translation>
     </message>
@@ -1267,6 +1417,30 @@ Reason for releasing early (required):</source>
         <translation>其他证件</translation>
     </message>
     <message>
+        <source>Camera {n}</source>
+        <translation>摄像头 {n}</translation>
+    </message>
+    <message>
+        <source>Demo pictures (no camera)</source>
+        <translation>演示图片（无摄像头）</translation>
+    </message>
+    <message>
+        <source>This is the exit code of an observation slip: scan it at the observation exit</source>
+        <translation>这是留观单上的离场码，请到留观区出口扫码</translation>
+    </message>
+    <message>
+        <source>Health code read by the scanner gun, which cannot see its colour: look at the phone. Green: scan the booking QR or ID card</source>
+        <translation>扫码枪看不出健康码的颜色，请查看对方手机：绿码再扫预约码或身份证</translation>
+    </message>
+    <message>
+        <source>Health code green: press Enter to sign in</source>
+        <translation>健康码为绿码：按回车签到</translation>
+    </message>
+    <message>
+        <source>Health code green: now scan the booking QR or ID card</source>
+        <translation>健康码为绿码：请扫预约码或身份证</translation>
+    </message>
+    <message>
         <source>Booking found: check the ID card, then press Enter</source>
         <translation>已找到预约：请核对身份证，然后按回车</translation>
     </message>
@@ -1291,12 +1465,63 @@ Reason for releasing early (required):</source>
         <translation>（加强针）</translation>
     </message>
     <message>
+        <source>Booking {no} is not in this station&apos;s list: register as a walk-in</source>
+        <translation>本接种点名单中没有预约 {no}：请现场登记</translation>
+    </message>
+    <message>
         <source>No booking today: register as a walk-in</source>
         <translation>今日无预约：请现场登记</translation>
     </message>
     <message>
         <source>Signed in: queue number {n}. Please go to pre-screen</source>
         <translation>签到成功：排队号 {n}。请到预检台预检</translation>
+    </message>
+</context>
+<context>
+    <name>SlipPrinter</name>
+    <message>
+        <source>The printer “{name}” was not found</source>
+        <translation>找不到打印机“{name}”</translation>
+    </message>
+    <message>
+        <source>No printer is set up on this computer</source>
+        <translation>本机没有设置打印机</translation>
+    </message>
+    <message>
+        <source>No. {n}: the slip&apos;s copy was not saved: {why}</source>
+        <translation>{n}号：留观单副本未保存：{why}</translation>
+    </message>
+    <message>
+        <source>the slip was saved as {path}</source>
+        <translation>留观单已保存为 {path}</translation>
+    </message>
+    <message>
+        <source>the slip was not saved either</source>
+        <translation>留观单也未能保存</translation>
+    </message>
+    <message>
+        <source>No. {n}: not printed: {problem}; {where}</source>
+        <translation>{n}号：未打印：{problem}；{where}</translation>
+    </message>
+    <message>
+        <source>no printer</source>
+        <translation>没有打印机</translation>
+    </message>
+    <message>
+        <source>Observation slip {n}</source>
+        <translation>留观单 {n}</translation>
+    </message>
+    <message>
+        <source>No. {n}: the printer “{name}” could not start printing</source>
+        <translation>{n}号：打印机“{name}”无法开始打印</translation>
+    </message>
+    <message>
+        <source>Print preview: observation slip</source>
+        <translation>打印预览：留观单</translation>
+    </message>
+    <message>
+        <source>The slip could not be printed: {why}</source>
+        <translation>留观单无法打印：{why}</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,10 @@
 
 The observation area is seen by the public, so names are masked here. Everything reads the tables
 again on each change (the hub's ``records_did_change``) and every 20 seconds (the countdown).
+
+Each person seated gets their slip printed at once (ui/printing.py, off the UI thread); F8 reprints
+it. The exit scan of a slip's QR or a queue number releases the person at once when their time is
+up, and refuses with the minutes left before. F9 opens the waiting-area board (ui/board.py).
 """
 
 from __future__ import annotations
@@ -12,7 +16,10 @@ from typing import Any
 from station import bookings, flow, observe, slips
 from station.errors import DomainError
 from station.identity import mask_name, normalize_id
+from ui.boardwindow import BoardWindow
+from ui.camera import attach_camera
 from ui.pages.base import Page
+from ui.printing import SlipPrinter
 from ui.qt import (
     QAbstractItemView,
     QColor,
@@ -67,16 +74,24 @@ def product_short(hub, code: str | None) -> str:
 class ObservePage(Page):
     role = "observe"
     permission = "release"
+    AUTO_PRINT = True  # print the slip when a person is seated (no setting: every site wants it)
 
     COLUMNS = 8
     C_SEAT, C_QUEUE, C_NAME, C_PRODUCT, C_INJECTED, C_UNTIL, C_LEFT, C_AEFI = range(COLUMNS)
 
-    def __init__(self, hub) -> None:
+    def __init__(self, hub, camera: str | None = None) -> None:
+        """``camera``: a camera for the exit scan (``station --camera``, else ``settings.camera``);
+        without one the exit scan takes the scanner gun and the keyboard only."""
         super().__init__(hub)
         self.rows: list[dict[str, Any]] = []  # people observing, soonest release first
         self.waiting_rows: list[dict[str, Any]] = []
         self.selected: str | None = None  # visit id chosen in the table (click, arrows or exit scan)
         self.aefi_dialog: AefiDialog | None = None
+        self.board: BoardWindow | None = None
+        self.printer = SlipPrinter(hub, self)
+        self.printer.printed.connect(self._slip_printed)
+        self.printer.failed.connect(self._slip_failed)
+        self.printer.previewed.connect(lambda _visit_id: self.print_status.clear_message())
 
         # --- left: people injected, waiting for a seat --------------------------------------------
         self.waiting = QListWidget()
@@ -94,6 +109,7 @@ class ObservePage(Page):
         self.seat_who.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.occupancy = label()
         self.room = Banner()  # nearly full / full: stays while it is true
+        self.print_status = Banner()  # printing: its own line, so it never hides the seat or exit message
 
         left = QVBoxLayout()
         left.addWidget(label(self.tr("Waiting for a seat"), "title"))
@@ -106,6 +122,7 @@ class ObservePage(Page):
         left.addWidget(self.seat_who)
         left.addWidget(self.occupancy)
         left.addWidget(self.room)
+        left.addWidget(self.print_status)
 
         # --- right: the observation area ----------------------------------------------------------
         self.code = CodeInput(self.tr("Exit scan: queue number or slip code, then Enter"))
@@ -142,6 +159,12 @@ class ObservePage(Page):
         self.early_button.clicked.connect(self.release_early)
         self.aefi_button = button(self.tr("Adverse reaction (F7)"), "danger")
         self.aefi_button.clicked.connect(self.report_aefi)
+        self.reprint_button = button(self.tr("Reprint slip (F8)"))
+        self.reprint_button.clicked.connect(self.reprint)
+        self.preview_button = button(self.tr("Print preview"))
+        self.preview_button.clicked.connect(self.preview_slip)
+        self.board_button = button(self.tr("Board (F9)"))
+        self.board_button.clicked.connect(self.open_board)
 
         right = QVBoxLayout()
         top = QHBoxLayout()
@@ -155,21 +178,32 @@ class ObservePage(Page):
         for b in (self.release_button, self.early_button, self.aefi_button):
             buttons.addWidget(b)
         right.addLayout(buttons)
+        more = QHBoxLayout()
+        for b in (self.reprint_button, self.preview_button, self.board_button):
+            more.addWidget(b)
+        right.addLayout(more)
 
         layout = QHBoxLayout(self)
         layout.addLayout(left, 2)
         layout.addLayout(right, 5)
+        spec = camera or hub.settings.camera
+        self.camera = attach_camera(self, self.code, spec) if spec else None
 
         shortcut(self, "F2", self.seat_next)
         shortcut(self, "F5", self.release)
         shortcut(self, "F6", self.release_early)
         shortcut(self, "F7", self.report_aefi)
+        shortcut(self, "F8", self.reprint)
+        shortcut(self, "F9", self.open_board)
         # scan -> table -> buttons; the waiting list and its button last
         QWidget.setTabOrder(self.code, self.table)
         QWidget.setTabOrder(self.table, self.release_button)
         QWidget.setTabOrder(self.release_button, self.early_button)
         QWidget.setTabOrder(self.early_button, self.aefi_button)
-        QWidget.setTabOrder(self.aefi_button, self.waiting)
+        QWidget.setTabOrder(self.aefi_button, self.reprint_button)
+        QWidget.setTabOrder(self.reprint_button, self.preview_button)
+        QWidget.setTabOrder(self.preview_button, self.board_button)
+        QWidget.setTabOrder(self.board_button, self.waiting)
         QWidget.setTabOrder(self.waiting, self.seat_button)
 
         self.timer = QTimer(self)
@@ -345,20 +379,28 @@ class ObservePage(Page):
 
     # --- the exit scan --------------------------------------------------------------------------
     def find(self, text: str) -> None:
-        """A queue number, the slip's exit QR (or its visit id) or an ID number: select that person."""
+        """A queue number, the slip's exit QR (or its visit id) or an ID number: select that person.
+
+        The exit scan proper (the slip's QR or a queue number) also releases the person at once
+        when their time is up; before, it refuses with the minutes left (F6 then releases early,
+        with a reason)."""
         self.banner.clear_message()
         self.code.selectAll()  # the next scan replaces it
-        visit = self._lookup(text.strip())
+        text = text.strip()
+        visit = self._lookup(text)
         if visit is None:
-            self.banner.show_message(
-                self.tr("No visit today for “{code}”").format(code=text.strip()), "error"
-            )
+            self.banner.show_message(self.tr("No visit today for “{code}”").format(code=text), "error")
             return
         n = visit["queue_no"]
+        exit_scan = slips.parse_exit_payload(text) is not None or _is_queue_number(text)
         if visit["state"] == flow.OBSERVING:
-            self.select(visit["visit_id"])
+            if not self.select(visit["visit_id"]):  # seated a moment ago elsewhere: not listed yet
+                self.refresh()
+                self.select(visit["visit_id"])
             r = self.row(visit["visit_id"])
-            if r and r["left"] == 0:
+            if r and exit_scan:
+                self._exit(r)
+            elif r and r["left"] == 0:
                 self.banner.show_message(
                     self.tr("No. {n}: time is up, press F5 to release").format(n=n), "ok"
                 )
@@ -381,10 +423,24 @@ class ObservePage(Page):
             self.tr("No. {n}: {why}").format(n=n, why=self.hub.message(DomainError(code))), "error"
         )
 
+    def _exit(self, r: dict[str, Any]) -> None:
+        """The exit scan of a person observing: out at once when the time is up, else refused."""
+        left = observe.minutes_left(r, self.hub.now())  # now, not at the last refresh
+        if left == 0:
+            if self.act(observe.release, r["visit_id"]):
+                self._released(r, self.tr("No. {n} may leave").format(n=r["queue_no"]))
+            return
+        self.banner.show_message(
+            self.tr("No. {n} may not leave yet: {m} more minutes (until {until}). F6 releases early").format(
+                n=r["queue_no"], m=left, until=hhmm(r["until"])
+            ),
+            "error",
+        )
+
     def _lookup(self, text: str) -> dict[str, Any] | None:
         store, day = self.hub.store, self.hub.today().isoformat()
         text = slips.parse_exit_payload(text) or text  # the slip's exit QR carries the visit id
-        if text.isascii() and text.isdigit() and len(text) <= 6:
+        if _is_queue_number(text):
             return store.one("SELECT * FROM visits WHERE day = ? AND queue_no = ?", [day, int(text)])
         visit = store.one("SELECT * FROM visits WHERE visit_id = ?", [text])
         if visit is not None:
@@ -421,6 +477,8 @@ class ObservePage(Page):
         self.refresh()
         self.select(visit_id)
         self.waiting.setCurrentRow(0)
+        if self.AUTO_PRINT:
+            self.print_slip(visit_id)
 
     def _chosen(self) -> dict[str, Any] | None:
         r = self.row(self.selected)
@@ -467,6 +525,46 @@ class ObservePage(Page):
         self.code.setFocus()
         self.refresh()
 
+    # --- slips and the board ----------------------------------------------------------------------
+    def print_slip(self, visit_id: str, preview: bool = False) -> None:
+        queue_no = bookings.visit(self.hub.store, visit_id)["queue_no"]
+        self.print_status.show_message(
+            self.tr("No. {n}: preparing the slip…").format(n=queue_no)
+            if preview
+            else self.tr("No. {n}: printing the slip…").format(n=queue_no),
+            "info",
+        )
+        self.printer.print_slip(visit_id, preview=preview)
+
+    def reprint(self) -> None:
+        r = self._chosen()
+        if r is not None:
+            self.print_slip(r["visit_id"])
+
+    def preview_slip(self) -> None:
+        r = self._chosen()
+        if r is not None:
+            self.print_slip(r["visit_id"], preview=True)
+
+    def _slip_printed(self, visit_id: str, where: str) -> None:
+        queue_no = bookings.visit(self.hub.store, visit_id)["queue_no"]
+        self.print_status.show_message(
+            self.tr("No. {n}: slip printed ({printer})").format(n=queue_no, printer=where), "ok"
+        )
+
+    def _slip_failed(self, visit_id: str, message: str) -> None:
+        self.print_status.show_message(message, "error")
+
+    def open_board(self) -> None:
+        """The waiting-area board: full screen on a second screen when there is one."""
+        if self.board is None:
+            # A window of its own, no parent: a child window would grey out with this page when the
+            # desk locks (the board needs no login). It does not keep the program running once the
+            # desk window is closed.
+            self.board = BoardWindow(self.hub)
+            self.board.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)
+        self.board.show_on_board_screen(avoid=self.window().screen())
+
     def report_aefi(self) -> None:
         """Open the adverse-reaction form for the chosen person (observing, or else waiting for a seat)."""
         r = self.row(self.selected)
@@ -503,6 +601,10 @@ class ObservePage(Page):
             + ("　" + self.tr("observe until {until}").format(until=hhmm(until["until"])) if until else ""),
             "warn",
         )
+
+
+def _is_queue_number(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) <= 6
 
 
 class AefiDialog(QDialog):

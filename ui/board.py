@@ -1,0 +1,66 @@
+"""`station board`: the waiting-area board on its own, for a TV by the observation area.
+
+The window is ``ui.boardwindow.BoardWindow`` (also importable from here). This module loads no Qt
+until the board opens: the `station` command loads every command plugin to list it, and its other
+commands must run without Qt (tests/test_layers.py).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+_WINDOW = ("BoardEntry", "BoardWindow", "board_screen")
+
+
+def __getattr__(name: str) -> Any:  # ui.board.BoardWindow: the window, loaded (with Qt) when asked for
+    if name in _WINDOW:
+        from ui import boardwindow
+
+        return getattr(boardwindow, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def run_board(data: Path, lang: str, *, windowed: bool = False, config: Path | None = None) -> int:
+    """Open the board alone on the station's database in ``data`` (no login: it only reads)."""
+    from station.errors import DomainError
+    from station.settings import Settings
+    from station.store import Store
+    from ui.app import make_app
+    from ui.boardwindow import BoardWindow, board_screen
+    from ui.hub import StationHub
+
+    settings = Settings.load(config)
+    try:
+        store = Store.open(data / "station.sqlite3", create=False)
+    except DomainError as exc:  # no station database in that folder
+        click.echo(exc.message(lang), err=True)
+        return 2
+    app = make_app(lang)
+    hub = StationHub(store, settings, lang=lang)
+    board = BoardWindow(hub)
+    if windowed or board_screen() is None:
+        board.show()
+    else:
+        board.show_on_board_screen()
+    try:
+        return app.exec()
+    finally:
+        board.close()
+        hub.close()
+        store.close()
+
+
+@click.command("board")
+@click.option(
+    "--windowed",
+    is_flag=True,
+    help="在窗口中显示（不全屏） / In a window, not full screen on the second screen",
+)
+@click.pass_context
+def board_command(ctx: click.Context, windowed: bool) -> None:
+    """打开留观区大屏（只读，无需登录）。 / Open the waiting-area board (read-only, no login)."""
+    sys.exit(run_board(ctx.obj.data, ctx.obj.lang, windowed=windowed))
