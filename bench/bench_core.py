@@ -126,7 +126,9 @@ def main() -> None:
         f"people: {store.scalar('SELECT count(*) FROM people'):,}; file {path.stat().st_size / 1e6:.0f} MB"
     )
     bench_lookup(store, 10_000)
+    store.start_checkpointer()  # as the desk window runs it: checkpoints off the commit path
     bench_append(store, args.appends)
+    store.stop_checkpointer()
     bench_rebuild(store)
     store.close()
 

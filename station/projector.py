@@ -158,7 +158,7 @@ def _step(conn: sqlite3.Connection, event: Event, stamp_column: str | None, **ex
 def _booking_added(conn: sqlite3.Connection, event: Event) -> None:
     p = event.payload
     person = p["person"]
-    conn.execute(
+    new_person = conn.execute(
         """INSERT INTO people (person_id, id_type, id_number, name, phone, unit, birth_date, sex)
            VALUES (:person_id, :id_type, :id_number, :name, :phone, :unit, :birth_date, :sex)
            ON CONFLICT (person_id) DO NOTHING""",
@@ -193,7 +193,8 @@ def _booking_added(conn: sqlite3.Connection, event: Event) -> None:
             event.hlc,
         ],
     )
-    _refresh_person(conn, person["person_id"])
+    if new_person.rowcount != 1:  # a first booking already wrote the person as it gives them
+        _refresh_person(conn, person["person_id"])
     earlier = [t for t in twins if t[2] < event.hlc]
     if earlier:
         _conflict(conn, event, "duplicate_booking", {"other_visit": earlier[0][0], "day": p["day"]})
@@ -319,7 +320,8 @@ def _observation_started(conn: sqlite3.Connection, event: Event) -> None:
             "INSERT INTO observations (visit_id, seat, minutes, started_at, until) VALUES (?, ?, ?, ?, ?)",
             [event.visit_id, p.get("seat"), p["minutes"], p["at"], _plus_minutes(p["at"], p["minutes"])],
         )
-        _extend_observation(conn, event.visit_id)  # a reaction reported before seating still counts
+        if conn.execute("SELECT 1 FROM aefi WHERE visit_id = ? LIMIT 1", [event.visit_id]).fetchone():
+            _extend_observation(conn, event.visit_id)  # a reaction reported before seating still counts
 
 
 @handles("AdverseEventReported")

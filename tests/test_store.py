@@ -794,3 +794,35 @@ def test_station_id_can_be_set_until_something_is_recorded(tmp_path):
         store.set_origin("other")
     assert fixed.value.code == "station_id_fixed" and store.origin == "gym-desk-1"
     assert store.events()[0].origin == "gym-desk-1"
+
+
+def test_background_checkpointer_keeps_commits_free_of_checkpoints(tmp_path, clock):
+    import time
+
+    store = Store.open(tmp_path / "c.sqlite3", now=clock)
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # start from an empty WAL
+    store.start_checkpointer(every=0.05)
+    assert store.scalar("PRAGMA wal_autocheckpoint") == 0  # commits never checkpoint themselves
+    staffmod.add(store, "a1", "管理员", ["admin"], "1234", by="cli:test")
+    for i in range(20):
+        stock.receive(
+            store,
+            staff_id="a1",
+            lot_no=f"L{i}",
+            product="sinopharm_bbibp",
+            expiry=clock().date() + timedelta(days=30),
+            vials=1,
+        )
+    # the background thread copies the WAL into the database file: the file grows by itself
+    main_file = tmp_path / "c.sqlite3"
+    size = main_file.stat().st_size
+    deadline = time.time() + 5
+    while time.time() < deadline and main_file.stat().st_size <= size:
+        time.sleep(0.05)
+    assert main_file.stat().st_size > size
+    store.close()
+    # everything written is in the database file itself after close, and nothing was lost
+    again = Store.open(tmp_path / "c.sqlite3", now=clock)
+    assert again.scalar("SELECT count(*) FROM lots") == 20
+    assert again.scalar("PRAGMA wal_autocheckpoint") == 1000
+    again.close()

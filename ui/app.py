@@ -68,6 +68,7 @@ def run(data: Path, lang: str, *, config: Path | None = None, camera: str | None
     app = make_app(lang)
     settings = Settings.load(config)
     store = Store.open(data / "station.sqlite3", origin=settings.station_id or None)
+    store.start_checkpointer()  # commits at the desk never pay for a WAL checkpoint
     hub = StationHub(store, settings, lang=lang)
     hub.settings_saver = lambda: settings.save(config)
     if not settings.configured:
