@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from station import flow
 from station import staff as staffmod
 from station.errors import DomainError
 from station.identity import parse_document, parse_mobile, parse_resident_id
@@ -59,6 +60,20 @@ def visit(store: Store, visit_id: str) -> dict[str, Any]:
     if row is None:
         raise DomainError("visit_unknown", visit=visit_id)
     return row
+
+
+def record_step(
+    store: Store, visit_id: str, event_type: str, payload: dict[str, Any], *, staff_id: str, permission: str
+) -> dict[str, Any]:
+    """The shape every simple step of the flow has: who may, whether the visit may take this step
+    now, then the event (stamped with the station's time). Returns the visit as it is after."""
+    with store.transaction():
+        staffmod.require(store, staff_id, permission)
+        flow.check_step(event_type, visit(store, visit_id)["state"], visit_id)
+        store.append(
+            event_type, {**payload, "at": store.now().isoformat()}, visit_id=visit_id, staff_id=staff_id
+        )
+        return visit(store, visit_id)
 
 
 def visit_on(store: Store, person_id: str, day: date) -> dict[str, Any] | None:

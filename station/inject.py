@@ -69,29 +69,16 @@ def call_next(store: Store, *, staff_id: str, desk: str) -> dict[str, Any] | Non
 
 def recall(store: Store, visit_id: str, *, staff_id: str, desk: str) -> dict[str, Any]:
     """Call the same person again (they did not hear)."""
-    with store.transaction():
-        staffmod.require(store, staff_id, "inject")
-        visit = bookings.visit(store, visit_id)
-        flow.check_step("Called", visit["state"], visit_id)
-        store.append(
-            "Called", {"desk": str(desk), "at": store.now().isoformat()}, visit_id=visit_id, staff_id=staff_id
-        )
-        return bookings.visit(store, visit_id)
+    return bookings.record_step(
+        store, visit_id, "Called", {"desk": str(desk)}, staff_id=staff_id, permission="inject"
+    )
 
 
 def mark_absent(store: Store, visit_id: str, *, staff_id: str, desk: str) -> dict[str, Any]:
     """The called person is not there: they go to the back of the queue, and the desk calls the next."""
-    with store.transaction():
-        staffmod.require(store, staff_id, "inject")
-        visit = bookings.visit(store, visit_id)
-        flow.check_step("CallMissed", visit["state"], visit_id)
-        store.append(
-            "CallMissed",
-            {"desk": str(desk), "at": store.now().isoformat()},
-            visit_id=visit_id,
-            staff_id=staff_id,
-        )
-        return bookings.visit(store, visit_id)
+    return bookings.record_step(
+        store, visit_id, "CallMissed", {"desk": str(desk)}, staff_id=staff_id, permission="inject"
+    )
 
 
 def plan(store: Store, visit_id: str, rules: Rules | None = None) -> dict[str, Any]:

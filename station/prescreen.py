@@ -99,14 +99,11 @@ def screen(
 
 def cancel_booking(store: Store, visit_id: str, *, staff_id: str, reason: str) -> dict[str, Any]:
     """Cancel a booking (pre-screen staff only, as the pilot site asked)."""
-    with store.transaction():
-        staffmod.require(store, staff_id, "cancel_booking")
-        visit = bookings.visit(store, visit_id)
-        flow.check_step("BookingCancelled", visit["state"], visit_id)
-        store.append(
-            "BookingCancelled",
-            {"reason": reason, "at": store.now().isoformat()},
-            visit_id=visit_id,
-            staff_id=staff_id,
-        )
-        return bookings.visit(store, visit_id)
+    return bookings.record_step(
+        store,
+        visit_id,
+        "BookingCancelled",
+        {"reason": reason},
+        staff_id=staff_id,
+        permission="cancel_booking",
+    )
