@@ -132,3 +132,16 @@ def test_domain_error_str_is_english_and_message_defaults_to_chinese():
     assert str(err) == "No staff member nobody"
     assert "nobody" in err.message() and CJK.search(err.message())
     assert err.as_dict() == {"error": "staff_unknown", "reason": "No staff member nobody", "staff": "nobody"}
+
+
+def test_product_codes_in_refusals_read_as_product_names():
+    from station.errors import DomainError
+
+    err = DomainError(
+        "lot_wrong_product", lot="L1", lot_product="sinovac_coronavac", product="sinopharm_bbibp"
+    )
+    zh, en = err.message("zh"), err.message("en")
+    assert "科兴" in zh and "北京生物" in zh and "sinovac" not in zh
+    assert "CoronaVac" in en and "sinopharm_bbibp" not in en
+    # an unknown code stays as it is
+    assert "mystery" in DomainError("product_unknown", product="mystery").message("zh")
