@@ -126,3 +126,44 @@ def test_bare_station_command_finds_the_window():
     from station.cli import _gui_command
 
     assert _gui_command() is not None and _gui_command().name == "gui"
+
+
+def test_run_first_run_login_window_then_closes_the_station(station_qapp, tmp_path, monkeypatch):
+    """`station` from nothing: the set-up dialog, the login, the window; settings saved, data kept."""
+    from ui import app as appmod
+    from ui.dialogs import FirstRunDialog, LoginDialog
+    from ui.mainwindow import MainWindow
+
+    shown: list[str] = []
+
+    def first_run(dialog: FirstRunDialog) -> int:
+        dialog.site.insert("商场临时接种点")
+        dialog.station_id.setText("mall-1")
+        dialog.admin_id.setText("boss")
+        dialog.admin_name.insert("王站长")
+        dialog.admin_pin.setText("2580")
+        dialog.accept()
+        shown.append("first_run")
+        return dialog.result()
+
+    def login(dialog: LoginDialog) -> int:
+        dialog.staff_id.setText("boss")
+        dialog.pin.setText("2580")
+        dialog.accept()
+        shown.append("login")
+        return dialog.result()
+
+    windows: list[MainWindow] = []
+    monkeypatch.setattr(FirstRunDialog, "exec", first_run)
+    monkeypatch.setattr(LoginDialog, "exec", login)
+    monkeypatch.setattr(MainWindow, "show", lambda w: windows.append(w))
+    monkeypatch.setattr(type(station_qapp), "exec", lambda app: 0)
+    assert appmod.run(tmp_path / "data", "zh", config=tmp_path / "config") == 0
+    assert shown == ["first_run", "login"]
+    assert list(windows[0].pages) == ["signin", "prescreen", "inject", "observe", "admin"]
+    saved = Settings.load(tmp_path / "config")
+    assert saved.site_name == "商场临时接种点" and saved.station_id == "mall-1" and saved.configured
+    store = Store.open(tmp_path / "data" / "station.sqlite3")
+    assert store.origin == "mall-1" and staffmod.login(store, "boss", "2580").roles == ("admin",)
+    store.close()
+    windows[0].close()

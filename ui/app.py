@@ -71,15 +71,19 @@ def run(data: Path, lang: str, *, config: Path | None = None, camera: str | None
     store.start_checkpointer()  # commits at the desk never pay for a WAL checkpoint
     hub = StationHub(store, settings, lang=lang)
     hub.settings_saver = lambda: settings.save(config)
-    if not settings.configured:
-        if FirstRunDialog(hub).exec() != FirstRunDialog.DialogCode.Accepted:
+    try:
+        if not settings.configured:
+            if FirstRunDialog(hub).exec() != FirstRunDialog.DialogCode.Accepted:
+                return 1
+            settings.save(config)
+        if LoginDialog(hub).exec() != LoginDialog.DialogCode.Accepted:
             return 1
-        settings.save(config)
-    if LoginDialog(hub).exec() != LoginDialog.DialogCode.Accepted:
-        return 1
-    window = MainWindow(hub, camera=camera)
-    window.show()
-    return app.exec()
+        window = MainWindow(hub, camera=camera)
+        window.show()
+        return app.exec()
+    finally:
+        hub.close()
+        store.close()  # stops the checkpointer; what was recorded is in the database file
 
 
 @click.command("gui")
