@@ -169,6 +169,24 @@ def fixed_columns(table: QTableWidget) -> Iterator[None]:
             header.setSectionResizeMode(i, mode)
 
 
+def product_name(rules: Any, code: str | None, lang: str) -> str:
+    """A vaccine product's full name in the UI language (the code itself when unknown)."""
+    prod = rules.products.get(code or "")
+    if prod is None:
+        return code or "—"
+    return prod.name_zh if lang == "zh" else prod.name_en
+
+
+def product_short(rules: Any, code: str | None, lang: str) -> str:
+    """A name short enough for a table cell: the maker's short name in Chinese, the brand in English."""
+    prod = rules.products.get(code or "")
+    if prod is None:
+        return code or ""
+    if lang == "zh":
+        return prod.name_zh.rsplit("）", 1)[-1].strip() or prod.name_zh
+    return prod.name_en.split(" (", 1)[0]
+
+
 def shortcut(widget: QWidget, keys: str, slot: Any) -> QShortcut:
     sc = QShortcut(QKeySequence(keys), widget)
     sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)

@@ -30,7 +30,7 @@ from ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from ui.widgets import button, label, shortcut
+from ui.widgets import button, label, product_short, shortcut
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
 GREY = QColor("#8c959f")
@@ -405,7 +405,7 @@ class AdminPage(Page):
             booster = (
                 self.tr("after a series of {primaries}: from {days} days").format(
                     primaries=self.list_sep().join(
-                        self._product_name(rules.products[c]) for c in p.boosters_after
+                        product_short(rules, c, self.hub.lang) for c in p.boosters_after
                     ),
                     days=p.booster_min_days,
                 )
@@ -442,12 +442,6 @@ class AdminPage(Page):
         layout.addWidget(self.products_table)  # a few products: all of them, the questions scroll
         layout.addWidget(self.questions_table, 1)
         return w
-
-    def _product_name(self, p) -> str:
-        """The short name: the maker in Chinese, the brand in English."""
-        if self.hub.lang == "zh":
-            return p.name_zh.rsplit("）", 1)[-1].strip() or p.name_zh
-        return p.name_en.split(" (", 1)[0]
 
     # --- Conflicts ---------------------------------------------------------------------------------
     def _conflicts_tab(self) -> QWidget:

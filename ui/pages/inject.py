@@ -16,7 +16,7 @@ from station import inject, stock
 from station.errors import DomainError
 from station.identity import mask_name
 from ui.pages.base import Page
-from ui.pages.prescreen import dose_label, named, page_key, product_name
+from ui.pages.prescreen import dose_label, page_key
 from ui.qt import (
     QAbstractItemView,
     QComboBox,
@@ -29,7 +29,7 @@ from ui.qt import (
     Qt,
     QVBoxLayout,
 )
-from ui.widgets import PersonCard, button, label
+from ui.widgets import PersonCard, button, label, product_name
 
 PAGE_STYLE = """
 QPushButton#call_next { min-height: 72px; font-size: 26px; }
@@ -211,7 +211,7 @@ class InjectPage(Page):
             self._acting = False
 
     def say(self, exc: DomainError) -> None:
-        self.banner.show_message(self.hub.message(named(exc, self.hub.rules, self.hub.lang)), "error")
+        self.banner.show_message(self.hub.message(exc), "error")
 
     @property
     def desk(self) -> str:

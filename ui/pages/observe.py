@@ -44,7 +44,7 @@ from ui.qt import (
     QWidget,
     Signal,
 )
-from ui.widgets import Banner, CodeInput, button, fixed_columns, label, shortcut
+from ui.widgets import Banner, CodeInput, button, fixed_columns, label, product_short, shortcut
 
 REFRESH_MS = 20_000  # the countdown is in whole minutes: a re-read every 20 s keeps it right
 NEARLY_FULL = 0.9  # share of seats taken from which the room shows a warning
@@ -56,19 +56,6 @@ VISIT_ROLE = Qt.ItemDataRole.UserRole
 
 def hhmm(iso: str | None) -> str:
     return datetime.fromisoformat(iso).strftime("%H:%M") if iso else ""
-
-
-def product_short(hub, code: str | None) -> str:
-    """A product name short enough for a table cell: the maker's short name in Chinese, the brand in English."""
-    if not code:
-        return ""
-    product = hub.rules.products.get(code)
-    if product is None:
-        return code
-    if hub.lang == "zh":
-        tail = product.name_zh.rsplit("）", 1)[-1].strip()
-        return tail or product.name_zh
-    return product.name_en.split(" (", 1)[0]
 
 
 class ObservePage(Page):
@@ -280,7 +267,7 @@ class ObservePage(Page):
                 str(r["seat"]) if r["seat"] else self.tr("standing"),
                 str(r["queue_no"] or ""),
                 mask_name(r["name"]),
-                product_short(self.hub, r["product"]),
+                product_short(self.hub.rules, r["product"], self.hub.lang),
                 hhmm(r["injected"]),
                 hhmm(r["until"]),
                 self.tr("may leave") if left == 0 else self.tr("{n} min").format(n=left),
@@ -313,7 +300,7 @@ class ObservePage(Page):
                 n=r["queue_no"] or "-",
                 name=mask_name(r["name"]),
                 time=hhmm(r["injected_at"]),
-                product=product_short(self.hub, r["product"]),
+                product=product_short(self.hub.rules, r["product"], self.hub.lang),
             )
             item = QListWidgetItem(text)
             item.setData(VISIT_ROLE, r["visit_id"])

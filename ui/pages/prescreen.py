@@ -44,16 +44,9 @@ from ui.qt import (
     QWidget,
     Signal,
 )
-from ui.widgets import CodeInput, PersonCard, button, label
+from ui.widgets import CodeInput, PersonCard, button, label, product_name
 
 # --- shared with the injection desk: names of products and doses in the UI language ------------
-
-
-def product_name(rules: Rules, code: str | None, lang: str) -> str:
-    prod = rules.products.get(code or "")
-    if prod is None:
-        return code or "—"
-    return prod.name_zh if lang == "zh" else prod.name_en
 
 
 def dose_label(rules: Rules, code: str | None, number: int, lang: str, is_booster: bool | None = None) -> str:
@@ -67,18 +60,6 @@ def dose_label(rules: Rules, code: str | None, number: int, lang: str, is_booste
         rule = prod.dose_rule(number)
         return rule.label_zh if lang == "zh" else rule.label_en
     return QCoreApplication.translate("Doses", "dose {n}").format(n=number)
-
-
-PRODUCT_FACTS = ("product", "lot_product", "primary")
-
-
-def named(exc: DomainError, rules: Rules, lang: str) -> DomainError:
-    """The same refusal with product codes replaced by the product names people know."""
-    facts = {
-        k: product_name(rules, v, lang) if k in PRODUCT_FACTS and isinstance(v, str) else v
-        for k, v in exc.facts.items()
-    }
-    return DomainError(exc.code, **facts)
 
 
 def page_key(widget: QWidget, keys: str, slot: Any) -> QShortcut:
@@ -460,7 +441,7 @@ class PreScreenPage(Page):
         try:
             return self.hub.run(fn, *args, **kwargs)
         except DomainError as exc:
-            self.banner.show_message(self.hub.message(named(exc, self.hub.rules, self.hub.lang)), "error")
+            self.banner.show_message(self.hub.message(exc), "error")
             return None
 
     # --- the queue -----------------------------------------------------------------------------------
@@ -657,7 +638,7 @@ class PreScreenPage(Page):
             due = rules.next_dose(past, product)
             outcome, reason = prescreen.dose_check(rules, self.current, past, product, today)
         except DomainError as exc:
-            text = self.hub.message(named(exc, rules, lang))
+            text = self.hub.message(exc)
         else:
             which = dose_label(rules, due.product, due.dose_number, lang, due.is_booster)
             if reason == "too_early_for_dose" and due.earliest:
@@ -813,7 +794,7 @@ class PreScreenPage(Page):
                 )
                 self.focus_temperature()
                 return
-        self.banner.show_message(self.hub.message(named(exc, self.hub.rules, self.hub.lang)), "error")
+        self.banner.show_message(self.hub.message(exc), "error")
         if exc.code == "temperature_implausible":
             self.focus_temperature()
 
