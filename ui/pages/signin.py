@@ -102,7 +102,7 @@ class SignInPage(Page):
         self.walk_in_box.hide()
 
         self.queue_caption = label(self.tr("Queue number"), "title")
-        self.queue_no = label("—", "queue")
+        self.queue_no = label("", "queue")  # empty until the first sign-in (a dash this big reads as a bar)
         self.queue_who = label(wrap=True)
 
         left = QVBoxLayout()
