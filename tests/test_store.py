@@ -441,7 +441,12 @@ def test_two_laptops_converge_whatever_the_order(pair, clock, mode):
     assert_same_tables(a, b)
     assert_rebuilds(a, b)
     assert day_status(a, DAY) == day_status(b, DAY)
-    assert day_status(a, DAY)["conflicts"] == 0
+    # both sign-in desks handed out numbers 1 and 2 while cut off: the later two are flagged, the
+    # same two on both laptops; nothing else contradicts
+    for s in (a, b):
+        codes = [r["code"] for r in s.all("SELECT code FROM conflicts")]
+        assert codes == ["duplicate_queue_no"] * 2
+    assert day_status(a, DAY)["conflicts"] == 2
 
 
 def test_a_third_laptop_gets_the_same_tables_from_one_mixed_batch(pair, clock, tmp_path):
@@ -621,8 +626,10 @@ def test_same_person_booked_on_two_laptops_converges(pair, clock, order):
     assert_same_tables(a, b)
     assert_rebuilds(a, b)
     for s in (a, b):
-        assert s.all("SELECT visit_id, code FROM conflicts") == [
-            {"visit_id": vb, "code": "duplicate_booking"}
+        # the later walk-in is a second booking of the person, and got the same queue number too
+        assert s.all("SELECT visit_id, code FROM conflicts ORDER BY code") == [
+            {"visit_id": vb, "code": "duplicate_booking"},
+            {"visit_id": vb, "code": "duplicate_queue_no"},
         ]
         assert bookings.visit(s, va)["conflict"] == 0 and bookings.visit(s, vb)["conflict"] == 1
         assert (
@@ -826,3 +833,37 @@ def test_background_checkpointer_keeps_commits_free_of_checkpoints(tmp_path, clo
     assert again.scalar("SELECT count(*) FROM lots") == 20
     assert again.scalar("PRAGMA wal_autocheckpoint") == 1000
     again.close()
+
+
+@pytest.mark.parametrize("order", ["a_first", "b_first"])
+def test_same_queue_number_from_two_sign_in_laptops_is_a_conflict_everywhere(tmp_path, clock, order):
+    a = open_station(tmp_path / "a.sqlite3", "desk-a", clock)
+    seed_staff_and_stock(a)
+    v1 = bookings.add_booking(a, new_person(), DAY, None, staff_id="admin1")
+    v2 = bookings.add_booking(a, new_person(), DAY, None, staff_id="admin1")
+    b = open_station(tmp_path / "b.sqlite3", "desk-b", clock)
+    b.ingest(a.events())
+    # cut off from each other, both sign-in desks hand out number 1
+    signin.sign_in(a, v1, staff_id="sign1")
+    clock.advance(minutes=1)
+    signin.sign_in(b, v2, staff_id="sign1")
+    assert bookings.visit(a, v1)["queue_no"] == bookings.visit(b, v2)["queue_no"] == 1
+    if order == "a_first":
+        b.ingest(missing(b, a))
+        a.ingest(missing(a, b))
+    else:
+        a.ingest(missing(a, b))
+        b.ingest(missing(b, a))
+    assert tables(a) == tables(b)
+    for s in (a, b):
+        rows = s.all("SELECT visit_id, code FROM conflicts")
+        later = (
+            v2
+            if a.scalar("SELECT hlc FROM events WHERE visit_id = ? AND type = 'SignedIn'", [v2])
+            > a.scalar("SELECT hlc FROM events WHERE visit_id = ? AND type = 'SignedIn'", [v1])
+            else v1
+        )
+        assert rows == [{"visit_id": later, "code": "duplicate_queue_no"}]
+        assert rebuild.check(s).ok
+    a.close()
+    b.close()
