@@ -1,4 +1,4 @@
-"""Vaccine stock by lot: received, opened, used (counted from the doses given), wasted."""
+"""Vaccine stock by lot: received, opened, used (kept by triggers on the doses table), wasted."""
 
 from __future__ import annotations
 

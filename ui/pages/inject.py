@@ -200,8 +200,8 @@ class InjectPage(Page):
         return self.tr("Injection")
 
     def act(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        """As Page.act, with product names instead of codes in the refusal."""
-        self._acting = True  # the refresh our own write causes is not news from elsewhere
+        """As Page.act, marking the refresh our own write causes as not news from another desk."""
+        self._acting = True
         try:
             return self.hub.run(fn, *args, **kwargs)
         except DomainError as exc:

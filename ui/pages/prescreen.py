@@ -436,14 +436,6 @@ class PreScreenPage(Page):
     def title(self) -> str:
         return self.tr("Pre-screen")
 
-    def act(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        """As Page.act, with product names instead of codes in the refusal."""
-        try:
-            return self.hub.run(fn, *args, **kwargs)
-        except DomainError as exc:
-            self.banner.show_message(self.hub.message(exc), "error")
-            return None
-
     # --- the queue -----------------------------------------------------------------------------------
     def refresh(self) -> None:
         may = self.hub.may(self.permission)
