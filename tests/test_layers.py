@@ -82,9 +82,10 @@ def _clean_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def test_importing_every_station_and_sync_module_loads_no_qt(tmp_path):
+def _run_python(script: str, tmp_path: Path) -> subprocess.CompletedProcess:
+    """Run ``script`` in a fresh interpreter (nothing imported yet) and expect it to succeed."""
     out = subprocess.run(
-        [sys.executable, "-c", _PROBE],
+        [sys.executable, "-c", script],
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -92,6 +93,11 @@ def test_importing_every_station_and_sync_module_loads_no_qt(tmp_path):
         timeout=120,
     )
     assert out.returncode == 0, out.stderr
+    return out
+
+
+def test_importing_every_station_and_sync_module_loads_no_qt(tmp_path):
+    out = _run_python(_PROBE, tmp_path)
     result = json.loads(out.stdout)
     expected = {f"station.{p.stem}" for p in (ROOT / "station").glob("*.py") if p.stem != "__init__"}
     assert expected <= set(result["loaded"])
@@ -110,15 +116,7 @@ print(",".join(bad))
 
 
 def test_station_alone_loads_neither_sync_nor_ui(tmp_path):
-    out = subprocess.run(
-        [sys.executable, "-c", _STATION_ONLY],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=_clean_env(tmp_path),
-        timeout=120,
-    )
-    assert out.returncode == 0, out.stderr
+    out = _run_python(_STATION_ONLY, tmp_path)
     assert out.stdout.strip() == ""
 
 
@@ -135,13 +133,5 @@ print("QT-LOADED" if any(m.split(".")[0] == "PySide6" for m in sys.modules) else
 
 
 def test_the_command_line_runs_without_loading_qt(tmp_path):
-    out = subprocess.run(
-        [sys.executable, "-c", _CLI],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=_clean_env(tmp_path),
-        timeout=120,
-    )
-    assert out.returncode == 0, out.stderr
+    out = _run_python(_CLI, tmp_path)
     assert out.stdout.strip().endswith("NO-QT"), out.stdout
