@@ -1,0 +1,170 @@
+"""What the two SQL stores (SQLite and PostgreSQL) share: the per-event checks of a push, the schema's
+shape, small conversions. Each store reads and writes its own database; the decisions are made here,
+once, so that both answer a batch the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from station.store import Event
+from sync.protocol import Rejected, canonical, event_digest
+from sync.server.store import Credential, PushResult
+
+SCHEMA_VERSION = 1
+
+# Columns of the events table as the stores write them (pos is assigned by the database).
+EVENT_INSERT_COLUMNS = (
+    "origin",
+    "seq",
+    "id",
+    "hlc",
+    "type",
+    "visit_id",
+    "staff_id",
+    "payload",
+    "recorded_at",
+    "site",
+    "digest",
+)
+# Columns read back to build (pos, Event).
+EVENT_READ_COLUMNS = "pos, id, origin, seq, hlc, type, visit_id, staff_id, payload, recorded_at"
+CREDENTIAL_COLUMNS = "token_id, role, site, station, created_at, revoked_at"
+
+
+def event_from_row(row: tuple) -> tuple[int, Event]:
+    pos, id_, origin, seq, hlc, type_, visit_id, staff_id, payload, recorded_at = row
+    return pos, Event(
+        id=id_,
+        origin=origin,
+        seq=seq,
+        hlc=hlc,
+        type=type_,
+        visit_id=visit_id,
+        staff_id=staff_id,
+        payload=payload_from_db(payload),
+        recorded_at=recorded_at,
+    )
+
+
+def payload_from_db(text: str) -> dict[str, Any]:
+    return json.loads(text)
+
+
+def credential_from_row(row: tuple) -> Credential:
+    token_id, role, site, station, created_at, revoked_at = row
+    return Credential(
+        token_id=token_id, role=role, site=site, station=station, created_at=created_at, revoked_at=revoked_at
+    )
+
+
+def is_expired(expires_at: str, now: str) -> bool:
+    """True when ``now`` is at or past ``expires_at`` (ISO 8601 text; compared as instants when both
+    parse with the same awareness, as text otherwise)."""
+    try:
+        a, b = datetime.fromisoformat(expires_at), datetime.fromisoformat(now)
+        if (a.tzinfo is None) == (b.tzinfo is None):
+            return b >= a
+    except ValueError:
+        pass
+    return now >= expires_at
+
+
+@dataclass
+class PushPlan:
+    """A batch checked against what the store holds: what to insert, what to bind, what to answer."""
+
+    result: PushResult
+    rows: list[tuple] = field(default_factory=list)  # for the events table, EVENT_INSERT_COLUMNS order
+    tops: dict[str, int] = field(default_factory=dict)  # origin -> highest seq after the batch (changed only)
+    new_origins: set[str] = field(default_factory=set)  # origins to bind to the pushing site
+
+
+def resent(
+    events: Iterable[Event], bound: dict[str, tuple[str, int]], *, site: str, allowed_origins: set[str] | None
+) -> dict[str, list[int]]:
+    """Per origin, the held seqs that this batch sends again: the only digests a push has to read."""
+    out: dict[str, list[int]] = {}
+    for e in events:
+        b = bound.get(e.origin)
+        if b is None or b[0] != site or (allowed_origins is not None and e.origin not in allowed_origins):
+            continue
+        if type(e.seq) is int and 1 <= e.seq <= b[1]:
+            out.setdefault(e.origin, []).append(e.seq)
+    return out
+
+
+def plan_push(
+    events: list[Event],
+    *,
+    site: str,
+    allowed_origins: set[str] | None,
+    bound: dict[str, tuple[str, int]],
+    held: dict[tuple[str, int], str],
+) -> PushPlan:
+    """Check each event on its own (see ``ServerStore.push``).
+
+    ``bound``: for the batch's origins that the store knows, (site, highest seq held); ``held``: the
+    digests of the held events that the batch sends again (``resent``).
+    """
+    result = PushResult()
+    plan = PushPlan(result)
+    tops = {origin: top for origin, (_site, top) in bound.items()}
+    added: dict[tuple[str, int], str] = {}  # digests of the events this batch adds
+
+    def reject(i: int, e: Event, error: str, reason: str) -> None:
+        result.rejected.append(Rejected(i, e.origin, e.seq, error, reason))
+
+    for i, e in enumerate(events):
+        origin, seq = e.origin, e.seq
+        if allowed_origins is not None and origin not in allowed_origins:
+            reject(i, e, "origin_not_allowed", f"this credential may not push events of origin {origin!r}")
+            continue
+        b = bound.get(origin)
+        if b is not None and b[0] != site:
+            reject(i, e, "origin_other_site", f"origin {origin!r} belongs to another site")
+            continue
+        if type(seq) is not int or seq < 1:
+            reject(i, e, "malformed_event", "seq must be a positive integer")
+            continue
+        digest = event_digest(e)
+        top = tops.get(origin, 0)
+        if seq <= top:
+            have = added.get((origin, seq)) or held.get((origin, seq))
+            if have == digest:
+                result.duplicates += 1
+            else:
+                reject(i, e, "event_mismatch", f"{origin}/{seq} is held with other content")
+            continue
+        if seq != top + 1:
+            reject(i, e, "event_gap", f"{origin}/{seq} does not follow {top}: the next is {top + 1}")
+            continue
+        tops[origin] = seq
+        added[(origin, seq)] = digest
+        plan.rows.append(
+            (
+                origin,
+                seq,
+                e.id,
+                e.hlc,
+                e.type,
+                e.visit_id,
+                e.staff_id,
+                canonical(e.payload).decode(),
+                e.recorded_at,
+                site,
+                digest,
+            )
+        )
+        if b is None:
+            plan.new_origins.add(origin)
+    result.accepted = len(plan.rows)
+    plan.tops = {o: t for o, t in tops.items() if t != bound.get(o, (None, 0))[1]}
+    for e in events:
+        if e.origin not in result.hwm:
+            result.hwm[e.origin] = tops.get(e.origin, 0)
+    return plan
