@@ -396,9 +396,10 @@ def decode(c: Ctx, paths: tuple[Path, ...], as_json: bool, every_frame: bool) ->
 @pass_ctx
 @domain_errors
 def slip(c: Ctx, visit: str, out: Path, size: str | None, day: str | None) -> None:
-    """生成留观单 PDF（VISIT 为就诊号、排队号或出口二维码内容）。
+    """生成留观单 PDF（VISIT 为就诊号、排队号如 A023（纯数字 23 即 A023）或出口二维码内容）。
 
-    Write an observation slip as PDF (VISIT: the visit id, the day's queue number, or the exit QR text).
+    Write an observation slip as PDF (VISIT: the visit id, the day's queue number such as A023 (plain
+    23 means A023), or the exit QR text).
     """
     from station import slips
     from station.settings import Settings

@@ -186,6 +186,25 @@ def _m0002(db: Database) -> None:
             db.execute(statement)
 
 
+# A letter per sign-in desk (A001, B001): two desks cut off from each other no longer hand out the
+# same number. Visits and duplicate-number conflicts from before were all desk "A"; the conflict's
+# detail names the number as shown (its message reads "{queue_no}"), as the projector now writes it.
+SCHEMA_0003 = """
+ALTER TABLE visits ADD COLUMN queue_prefix TEXT;
+UPDATE visits SET queue_prefix = 'A' WHERE queue_no IS NOT NULL;
+CREATE INDEX visits_day_prefix_queue ON visits(day, queue_prefix, queue_no);
+UPDATE conflicts SET detail = json_set(detail, '$.queue_no', printf('A%03d', json_extract(detail, '$.queue_no')))
+ WHERE code = 'duplicate_queue_no' AND json_type(detail, '$.queue_no') = 'integer'
+"""
+
+
+@migrations(name="0003_queue_prefix")
+def _m0003(db: Database) -> None:
+    for statement in SCHEMA_0003.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
 def _run_script(db: Database, script: str) -> None:
     # executescript() would COMMIT the migration's transaction first: run statement by statement.
     for statement in script.split(";"):

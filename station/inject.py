@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from station import bookings, flow, history, stock
+from station import bookings, flow, history, signin, stock
 from station import staff as staffmod
 from station.errors import DomainError
 from station.rules import Rules, load_rules
@@ -18,11 +18,11 @@ CALL_HOLD_MINUTES = 10  # a person called by another desk is left to that desk f
 
 
 def queue(store: Store, day: date) -> list[dict[str, Any]]:
-    """Screened people waiting for the injection, in queue-number order; people called and found
-    absent go behind everyone missed fewer times (then by queue number)."""
+    """Screened people waiting for the injection, in queue order (sign-in order, see
+    ``signin.QUEUE_ORDER``); people called and found absent go behind everyone missed fewer times."""
     return store.all(
-        """SELECT v.*, p.name, p.id_number, p.id_type FROM visits v JOIN people p USING (person_id)
-           WHERE v.day = ? AND v.state = 'screened' ORDER BY v.missed, v.queue_no""",
+        f"""SELECT v.*, p.name, p.id_number, p.id_type FROM visits v JOIN people p USING (person_id)
+            WHERE v.day = ? AND v.state = 'screened' ORDER BY v.missed, {signin.QUEUE_ORDER}""",
         [day.isoformat()],
     )
 

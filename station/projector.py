@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from station import flow
+from station.signin import format_queue_no
 from station.store import EVENT_COLUMNS, Event
 
 Handler = Callable[[sqlite3.Connection, Event], None]
@@ -237,26 +238,29 @@ def _refresh_person(conn: sqlite3.Connection, person_id: str) -> None:
 @handles("SignedIn")
 def _signed_in(conn: sqlite3.Connection, event: Event) -> None:
     queue_no = event.payload["queue_no"]
-    if not _step(conn, event, "signed_in_at", queue_no=queue_no):
+    prefix = event.payload.get("queue_prefix") or "A"  # signed in before desks had letters: desk A
+    if not _step(conn, event, "signed_in_at", queue_no=queue_no, queue_prefix=prefix):
         return
-    # Two sign-in laptops cut off from each other can hand out the same number: the later sign-in
-    # (by HLC, whatever order the events arrived in) is the conflict, so every node agrees.
+    # Two sign-in laptops cut off from each other can hand out the same number (the same letter set
+    # on both): the later sign-in (by HLC, whatever order the events arrived in) is the conflict,
+    # so every node agrees. The detail names the number as shown ("A001").
+    shown = format_queue_no(prefix, queue_no)
     day = conn.execute("SELECT day FROM visits WHERE visit_id = ?", [event.visit_id]).fetchone()[0]
     twins = conn.execute(
         """SELECT v.visit_id, e.id, e.hlc FROM visits v
            JOIN events e ON e.visit_id = v.visit_id AND e.type = 'SignedIn'
-           WHERE v.day = ? AND v.queue_no = ? AND v.visit_id != ? ORDER BY e.hlc""",
-        [day, queue_no, event.visit_id],
+           WHERE v.day = ? AND v.queue_prefix = ? AND v.queue_no = ? AND v.visit_id != ? ORDER BY e.hlc""",
+        [day, prefix, queue_no, event.visit_id],
     ).fetchall()
     earlier = [t for t in twins if t[2] < event.hlc]
     if earlier:
-        _conflict(conn, event, "duplicate_queue_no", {"other_visit": earlier[0][0], "queue_no": queue_no})
+        _conflict(conn, event, "duplicate_queue_no", {"other_visit": earlier[0][0], "queue_no": shown})
     first = earlier[0][0] if earlier else event.visit_id
     for visit_id, event_id, _ in (t for t in twins if t[2] > event.hlc):
         conn.execute(
             """INSERT INTO conflicts (event_id, visit_id, code, detail) VALUES (?, ?, 'duplicate_queue_no', ?)
                ON CONFLICT (event_id) DO UPDATE SET detail = excluded.detail""",
-            [event_id, visit_id, _json({"other_visit": first, "queue_no": queue_no})],
+            [event_id, visit_id, _json({"other_visit": first, "queue_no": shown})],
         )
         conn.execute("UPDATE visits SET conflict = 1 WHERE visit_id = ?", [visit_id])
 

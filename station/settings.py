@@ -29,6 +29,7 @@ class Settings:
     slip_size: str = "80mm"
     server_url: str | None = None
     emergency_phone: str = ""
+    queue_prefix: str = "A"  # this sign-in desk's letter: its queue numbers are A001, A002, ...
 
     @property
     def configured(self) -> bool:
@@ -47,6 +48,8 @@ class Settings:
         if isinstance(settings.health_hosts, str):  # "a.cn, b.cn" written by hand
             settings.health_hosts = settings.health_hosts.split(",")
         settings.health_hosts = [str(h).strip() for h in settings.health_hosts or [] if str(h).strip()]
+        prefix = str(settings.queue_prefix).strip().upper()
+        settings.queue_prefix = prefix if len(prefix) == 1 and "A" <= prefix <= "Z" else "A"
         return settings
 
     def save(self, folder: Path | None = None) -> Path:

@@ -1,7 +1,14 @@
-"""Step 1, sign-in: find the booking (or register a walk-in) and hand out the next queue number."""
+"""Step 1, sign-in: find the booking (or register a walk-in) and hand out the next queue number.
+
+A queue number is the sign-in desk's letter and the desk's next number for the day (A001, B001),
+so two sign-in laptops cut off from each other never hand out the same one (each laptop has its
+own letter, the ``queue_prefix`` setting). ``format_queue_no`` is the one way a number is shown.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -28,14 +35,92 @@ def find(store: Store, id_number: str, day: date, id_type: str = "resident_id") 
     return Found(person, bookings.visit_on(store, person["person_id"], day))
 
 
-def _next_queue_no(store: Store, day: str) -> int:
-    return store.scalar("SELECT coalesce(max(queue_no), 0) + 1 FROM visits WHERE day = ?", [day])
+DEFAULT_PREFIX = "A"  # a desk without a letter of its own, and every number given before letters
+_QUEUE_REF = re.compile(r"([A-Za-z]?)(\d{1,6})")
+
+
+# Queue order (pre-screen, injection) is sign-in order, for ``visits v``: with two sign-in desks
+# the bare numbers would put every B behind the A of the same number. The sign-in time decides,
+# then the sign-in event's HLC (the log's order, for sign-ins in the same instant), then the number.
+QUEUE_ORDER = """v.signed_in_at,
+    (SELECT min(e.hlc) FROM events e WHERE e.visit_id = v.visit_id AND e.type = 'SignedIn'),
+    v.queue_prefix, v.queue_no"""
+
+
+def normalize_prefix(prefix: str | None) -> str:
+    """A sign-in desk's letter, upper case; ValueError for anything but one letter A-Z."""
+    letter = (prefix or DEFAULT_PREFIX).strip().upper()
+    if len(letter) != 1 or not "A" <= letter <= "Z":
+        raise ValueError(f"queue prefix must be one letter A-Z, not {prefix!r}")
+    return letter
+
+
+def format_queue_no(prefix: str | None, queue_no: int | None) -> str:
+    """The queue number as shown and called: "A001" (three digits at least); "" when none yet."""
+    if queue_no is None:
+        return ""
+    return f"{prefix or DEFAULT_PREFIX}{int(queue_no):03d}"
+
+
+def queue_label(visit: Mapping[str, Any]) -> str:
+    """A visit row's queue number as shown (see ``format_queue_no``)."""
+    return format_queue_no(visit.get("queue_prefix"), visit.get("queue_no"))
+
+
+def parse_queue_no(text: str) -> tuple[str, int] | None:
+    """What staff type or call: "A023", "a23" -> ("A", 23); plain digits "23" mean desk A.
+    None when ``text`` is not a queue number."""
+    text = (text or "").strip()
+    m = _QUEUE_REF.fullmatch(text)
+    if m is None or not text.isascii():
+        return None
+    return (m.group(1).upper() or DEFAULT_PREFIX, int(m.group(2)))
+
+
+def find_by_queue_no(store: Store, day: date | str, text: str) -> dict[str, Any] | None:
+    """The visit of ``day`` holding the queue number in ``text`` (see ``parse_queue_no``)."""
+    ref = parse_queue_no(text)
+    if ref is None:
+        return None
+    day = day if isinstance(day, str) else day.isoformat()
+    return store.one(
+        """SELECT * FROM visits WHERE day = ? AND queue_prefix = ? AND queue_no = ?
+           ORDER BY signed_in_at, visit_id LIMIT 1""",
+        [day, *ref],
+    )
+
+
+def queue_labels(store: Store, visit_ids: Iterable[str]) -> dict[str, str]:
+    """The shown queue number of each visit id (for rows read without ``queue_prefix``)."""
+    ids = list(dict.fromkeys(visit_ids))
+    labels: dict[str, str] = {}
+    for start in range(0, len(ids), 500):  # well under SQLite's limit on bound parameters
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        for row in store.all(
+            f"SELECT visit_id, queue_prefix, queue_no FROM visits WHERE visit_id IN ({marks})", chunk
+        ):
+            labels[row["visit_id"]] = queue_label(row)
+    return labels
+
+
+def _next_queue_no(store: Store, day: str, prefix: str = DEFAULT_PREFIX) -> int:
+    return store.scalar(
+        "SELECT coalesce(max(queue_no), 0) + 1 FROM visits WHERE day = ? AND queue_prefix = ?", [day, prefix]
+    )
 
 
 def sign_in(
-    store: Store, visit_id: str, *, staff_id: str, desk: str | None = None, method: str = "typed"
+    store: Store,
+    visit_id: str,
+    *,
+    staff_id: str,
+    desk: str | None = None,
+    method: str = "typed",
+    prefix: str = DEFAULT_PREFIX,
 ) -> dict[str, Any]:
-    """Sign a booked visit in and give it the day's next queue number."""
+    """Sign a booked visit in and give it the next queue number of this desk's letter ``prefix``."""
+    prefix = normalize_prefix(prefix)
     with store.transaction():
         staffmod.require(store, staff_id, "sign_in")
         visit = bookings.visit(store, visit_id)
@@ -46,7 +131,8 @@ def sign_in(
         store.append(
             "SignedIn",
             {
-                "queue_no": _next_queue_no(store, visit["day"]),
+                "queue_no": _next_queue_no(store, visit["day"], prefix),
+                "queue_prefix": prefix,
                 "desk": desk,
                 "method": method,
                 "at": store.now().isoformat(),
@@ -65,12 +151,14 @@ def walk_in(
     desk: str | None = None,
     method: str = "typed",
     product: str | None = None,
+    prefix: str = DEFAULT_PREFIX,
 ) -> dict[str, Any]:
     """Sign in a person without a booking: the booking is created and signed in as one step."""
+    prefix = normalize_prefix(prefix)
     with store.transaction():
         staffmod.require(store, staff_id, "sign_in")
         day = store.now().date()
         visit_id = bookings.add_booking(
             store, person, day, None, staff_id=staff_id, source="walk_in", product=product
         )
-        return sign_in(store, visit_id, staff_id=staff_id, desk=desk, method=method)
+        return sign_in(store, visit_id, staff_id=staff_id, desk=desk, method=method, prefix=prefix)

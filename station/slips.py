@@ -19,7 +19,7 @@ from typing import Any
 
 from reportlab.lib.units import mm
 
-from station import bookings, history
+from station import bookings, history, signin
 from station import pdf as pdfmod
 from station.errors import DomainError
 from station.identity import mask_id
@@ -113,6 +113,7 @@ class SlipData:
     emergency_phone: str
     next_due: NextDue | None  # None when the series is complete
     aefi: tuple[AefiNote, ...] = field(default_factory=tuple)
+    queue_prefix: str = signin.DEFAULT_PREFIX  # the sign-in desk's letter: "A" of A023
 
     @property
     def exit_payload(self) -> str:
@@ -124,7 +125,7 @@ class SlipData:
 
     @property
     def queue_text(self) -> str:
-        return str(self.queue_no) if self.queue_no is not None else "—"
+        return signin.format_queue_no(self.queue_prefix, self.queue_no) or "—"
 
 
 def exit_payload(visit_id: str) -> str:
@@ -205,6 +206,7 @@ def slip_data(store: Store, visit_id: str, settings: Settings, rules: Rules | No
         day=date.fromisoformat(visit["day"]),
         site=settings.site_name.strip(),
         queue_no=visit["queue_no"],
+        queue_prefix=visit["queue_prefix"] or signin.DEFAULT_PREFIX,
         name=(person.get("name") or "").strip(),
         id_masked=mask_id(person.get("id_number") or ""),
         product=code,
@@ -393,7 +395,7 @@ def _layout(data: SlipData, paper: _Paper, lang: str, scale: float) -> tuple[lis
     top = f.y
     col = (24 if not paper.wide else 28) * mm * s
     f.lines(t["queue"], 8, width=col, align="center", top=top)
-    big = min(30.0, (col - 2 * mm * s) / s / pdfmod.text_width(data.queue_text, 1))  # 1005 fits too
+    big = min(30.0, (col - 2 * mm * s) / s / pdfmod.text_width(data.queue_text, 1))  # A1005 fits too
     qbottom = f.lines(
         data.queue_text, big, width=col, bold=True, align="center", top=top + 9 * s, leading=1.1
     )
@@ -539,8 +541,9 @@ def build_slip(data: SlipData, size: str = "80mm", lang: str = "zh") -> bytes:
 
 
 def slip_path(data_dir: Path, data: SlipData) -> Path:
-    """``<data>/slips/<YYYY-MM-DD>/<queue, 4 digits>-<visit_id[:8]>.pdf``."""
-    queue = f"{data.queue_no:04d}" if data.queue_no is not None else "0000"
+    """``<data>/slips/<YYYY-MM-DD>/<letter><queue, 4 digits>-<visit_id[:8]>.pdf`` (A0023-...: four
+    digits, so a day's files list in queue order)."""
+    queue = f"{data.queue_prefix}{data.queue_no:04d}" if data.queue_no is not None else "0000"
     return Path(data_dir) / SLIPS_FOLDER / data.day.isoformat() / f"{queue}-{data.visit_id[:8]}.pdf"
 
 
@@ -580,17 +583,16 @@ def save_slip(
 
 def resolve_visit(store: Store, ref: str, day: date | None = None) -> str:
     """A visit id from what staff type or scan: the visit id itself, the exit QR text
-    (``VSX1|<visit_id>``), or the queue number of ``day`` (default: today on the store's clock)."""
+    (``VSX1|<visit_id>``), or the queue number of ``day`` (default: today on the store's clock):
+    "A023", or plain digits "23" for desk A (see ``signin.parse_queue_no``)."""
     ref = (ref or "").strip()
     ref = parse_exit_payload(ref) or ref
-    if ref.isdigit():
+    number = signin.parse_queue_no(ref)
+    if number is not None:
         day = day or store.now().date()
-        row = store.one(
-            "SELECT visit_id FROM visits WHERE day = ? AND queue_no = ? ORDER BY booked_at LIMIT 1",
-            [day.isoformat(), int(ref)],
-        )
+        row = signin.find_by_queue_no(store, day, ref)
         if row is None:
-            raise DomainError("visit_unknown", visit=f"{day.isoformat()} #{ref}")
+            raise DomainError("visit_unknown", visit=f"{day.isoformat()} {signin.format_queue_no(*number)}")
         return row["visit_id"]
     bookings.visit(store, ref)  # visit_unknown when there is no such visit
     return ref
@@ -609,7 +611,7 @@ def write_slip_file(
 ) -> Path:
     """`station slip VISIT_ID --out FILE.pdf [--size 80mm|a6]`: write the slip to ``out``.
 
-    ``visit_id`` may also be the exit QR's text or the day's queue number (digits; ``day`` defaults
+    ``visit_id`` may also be the exit QR's text or the day's queue number ("A023" or "23"; ``day`` defaults
     to today). Returns the path written.
     """
     if size not in SIZES:

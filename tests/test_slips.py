@@ -84,7 +84,7 @@ def test_slip_data_from_a_real_visit(store, observed):
     data = slips.slip_data(store, observed, SETTINGS)
     person = _person_with_id(store, observed)
     assert data.site == SITE
-    assert data.queue_no == 3
+    assert (data.queue_prefix, data.queue_no, data.queue_text) == ("A", 3, "A003")
     assert data.name == "张三"
     assert data.id_masked == mask_id(person["id_number"]) != person["id_number"]
     assert data.product == "sinopharm_bbibp"
@@ -159,7 +159,7 @@ def test_every_field_is_on_the_slip(store, observed, size):
     assert person["id_number"] not in compact  # the full ID number is never printed
     # The queue number and "observe until" are the large type.
     big = "".join(ch["text"] for ch in page.chars if ch["size"] >= 20)
-    assert flat(big) == "3留观至08:43", big
+    assert flat(big) == "A003留观至08:43", big
 
 
 def test_english_slip(store, observed):
@@ -169,6 +169,7 @@ def test_english_slip(store, observed):
     for item in [
         SITE,
         "Queue No.",
+        "A003",
         "张三",
         RULES.product("sinopharm_bbibp").name_en,
         "Lot LOT-A",
@@ -257,7 +258,8 @@ def test_long_names_wrap_inside_the_page(store, observed, size):
         slips.slip_data(store, observed, SETTINGS),
         site=long_site,
         name="MUHAMMADALI ABDULRAHMAN AL-FULANI",
-        queue_no=1005,
+        queue_no=1005,  # "W1005": a desk's thousandth person and more
+        queue_prefix="W",
         emergency_phone="010-12345678 / 010-87654321 / 120",
         aefi=(
             slips.AefiNote("vasovagal_syncope", "moderate", "treated_on_site", False),
@@ -393,11 +395,11 @@ def test_wrap_fits_the_width_and_keeps_punctuation_off_the_line_start():
 def test_save_slip_writes_the_days_folder(store, observed, tmp_path):
     data = slips.slip_data(store, observed, SETTINGS)
     path = slips.save_slip(data, tmp_path, size="a6")
-    assert path == tmp_path / "slips" / "2026-11-26" / f"0003-{observed[:8]}.pdf"
+    assert path == tmp_path / "slips" / "2026-11-26" / f"A0003-{observed[:8]}.pdf"
     assert path.read_bytes() == slips.build_slip(data, "a6")
     # from the store: data_dir defaults to the database's folder; the printed bytes are kept as given
     path2 = slips.save_slip(store, visit_id=observed, settings=SETTINGS, pdf=b"%PDF-printed")
-    assert path2 == store.path.parent / "slips" / "2026-11-26" / f"0003-{observed[:8]}.pdf"
+    assert path2 == store.path.parent / "slips" / "2026-11-26" / f"A0003-{observed[:8]}.pdf"
     assert path2.read_bytes() == b"%PDF-printed"
     assert sorted(p.name for p in path2.parent.iterdir()) == [path2.name]  # no temp file left
 
@@ -435,6 +437,9 @@ def test_write_slip_file_by_visit_id_queue_number_or_exit_code(store, observed, 
     assert "留观至 08:43" in text and page.width == pytest.approx(105 * mm, abs=0.1)
     by_queue = slips.write_slip_file(store, "3", tmp_path / "q.pdf", "80mm", SETTINGS)
     assert "张三" in text_of(by_queue.read_bytes())[0]
+    for ref in ("A003", "a3"):
+        again = slips.write_slip_file(store, ref, tmp_path / "a.pdf", "80mm", SETTINGS)
+        assert again.read_bytes() == by_queue.read_bytes()
     by_code = slips.write_slip_file(store, f"VSX1|{observed}", tmp_path / "c.pdf", "80mm", SETTINGS)
     assert by_code.read_bytes() == by_queue.read_bytes()
 
@@ -442,6 +447,8 @@ def test_write_slip_file_by_visit_id_queue_number_or_exit_code(store, observed, 
 def test_write_slip_file_refusals(store, observed, tmp_path):
     with refused("visit_unknown"):
         slips.write_slip_file(store, "99", tmp_path / "x.pdf", "80mm", SETTINGS)
+    with refused("visit_unknown", visit="2026-11-26 B003"):  # no desk B today
+        slips.write_slip_file(store, "B003", tmp_path / "x.pdf", "80mm", SETTINGS)
     with refused("visit_unknown"):  # queue number 3 of another day
         slips.write_slip_file(store, "3", tmp_path / "x.pdf", "80mm", SETTINGS, day=date(2026, 11, 27))
     with refused("slip_size_unknown"):
@@ -450,3 +457,20 @@ def test_write_slip_file_refusals(store, observed, tmp_path):
     with refused("slip_write_failed"):
         slips.write_slip_file(store, observed, tmp_path / "file" / "x.pdf", "80mm", SETTINGS)
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_second_sign_in_desks_letter_is_on_the_slip_and_its_file(store, clock, tmp_path):
+    visit_id = bookings.add_booking(store, new_person("王五"), DAY, "08:00-08:30", staff_id="admin1")
+    signin.sign_in(store, visit_id, staff_id="sign1", desk="S2", prefix="B")
+    do_screen(store, visit_id)
+    do_inject(store, visit_id)
+    do_observe(store, visit_id)
+    data = slips.slip_data(store, visit_id, SETTINGS)
+    assert data.queue_text == "B001"
+    for size in slips.SIZES:
+        text, page = text_of(slips.build_slip(data, size))
+        big = "".join(ch["text"] for ch in page.chars if ch["size"] >= 20)
+        assert flat(big).startswith("B001留观至"), big
+    assert slips.save_slip(data, tmp_path).name == f"B0001-{visit_id[:8]}.pdf"
+    by_queue = slips.write_slip_file(store, "B001", tmp_path / "b.pdf", "80mm", SETTINGS)
+    assert "王五" in text_of(by_queue.read_bytes())[0]
