@@ -89,7 +89,9 @@ def decode_event(data: Any) -> Event:
     _need(isinstance(data["hlc"], str) and HLC_RE.fullmatch(data["hlc"]) is not None, "hlc is not a stamp")
     _need(isinstance(data["type"], str) and TYPE_RE.fullmatch(data["type"]) is not None, "type is not a name")
     for f in ("visit_id", "staff_id"):
-        _need(data[f] is None or (isinstance(data[f], str) and len(data[f]) <= 128), f"{f} must be text or null")
+        _need(
+            data[f] is None or (isinstance(data[f], str) and len(data[f]) <= 128), f"{f} must be text or null"
+        )
     _need(isinstance(data["payload"], dict), "payload must be a JSON object")
     _need(len(canonical(data["payload"])) <= MAX_EVENT_BYTES, "payload too large")
     _need(isinstance(data["recorded_at"], str) and len(data["recorded_at"]) <= 64, "recorded_at must be text")

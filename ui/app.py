@@ -58,7 +58,8 @@ def make_app(lang: str, argv: list[str] | None = None) -> QApplication:
 
 
 def run(data: Path, lang: str, *, config: Path | None = None, camera: str | None = None) -> int:
-    """The desk window; ``camera`` (``station --camera SPEC``) overrides ``settings.camera`` for this run."""
+    """The desk window on the station in ``data`` (its settings beside its database, unless ``config``
+    names another folder); ``camera`` (``station --camera SPEC``) overrides ``settings.camera``."""
     from station.settings import Settings
     from station.store import Store
     from ui.dialogs import FirstRunDialog, LoginDialog
@@ -66,6 +67,7 @@ def run(data: Path, lang: str, *, config: Path | None = None, camera: str | None
     from ui.mainwindow import MainWindow
 
     app = make_app(lang)
+    config = config or data
     settings = Settings.load(config)
     store = Store.open(data / "station.sqlite3", origin=settings.station_id or None)
     store.start_checkpointer()  # commits at the desk never pay for a WAL checkpoint
@@ -79,6 +81,7 @@ def run(data: Path, lang: str, *, config: Path | None = None, camera: str | None
         if LoginDialog(hub).exec() != LoginDialog.DialogCode.Accepted:
             return 1
         window = MainWindow(hub, camera=camera)
+        hub.start_sync()  # when this station has joined a hub; never blocks the window
         window.show()
         return app.exec()
     finally:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from station.status import day_status
 from ui.hub import StationHub
-from ui.qt import QFrame, QHBoxLayout, QLabel, QVBoxLayout
+from ui.qt import QFrame, QHBoxLayout, QLabel, QTimer, QVBoxLayout
+
+RETRYING = ("offline", "timeout", "server_error", "rate_limited", "checksum", "bad_answer")
 
 
 class Header(QFrame):
@@ -31,7 +35,13 @@ class Header(QFrame):
         layout.addWidget(self.counts)
         hub.records_did_change.connect(self.refresh)
         hub.staff_did_change.connect(self.refresh)
+        hub.sync_did_change.connect(self.refresh_sync)
         self.status: dict = {}
+        self.sync_state: dict = {}
+        self._sync_timer = QTimer(self)  # "synced N s ago" moves on with the clock, not only with records
+        self._sync_timer.setInterval(2000)
+        self._sync_timer.timeout.connect(self.refresh_sync)
+        self._sync_timer.start()
         self.refresh()
 
     def refresh(self) -> None:
@@ -43,7 +53,7 @@ class Header(QFrame):
             if staff
             else self.tr("Not logged in")
         )
-        self.sync.setText(self.tr("Sync: not set up (this laptop works alone)"))
+        self.refresh_sync()
         self.status = st = day_status(self.hub.store, self.hub.today())
         w = st["waiting"]
         self.counts.setText(
@@ -63,3 +73,51 @@ class Header(QFrame):
                 bookings_left=st["bookings_left"],
             )
         )
+
+    def refresh_sync(self) -> None:
+        """The truth about sync: success only ever means the server acknowledged."""
+        if self.hub.closed:
+            self._sync_timer.stop()
+            return
+        self.sync_state = st = self.hub.sync_status()
+        text, colour = sync_text(self, st)
+        self.sync.setText(text)
+        self.sync.setStyleSheet(f"color: {colour};")
+
+
+def _ago(iso: str | None) -> int | None:
+    if not iso:
+        return None
+    try:
+        return max(0, int((datetime.now(UTC) - datetime.fromisoformat(iso)).total_seconds()))
+    except ValueError:
+        return None
+
+
+def _local_hhmm(iso: str) -> str:
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%H:%M")
+    except ValueError:
+        return iso
+
+
+def sync_text(w: QFrame, st: dict) -> tuple[str, str]:
+    """(text, colour) for the header's sync label; ``w.tr`` translates."""
+    if not st.get("joined"):
+        return w.tr("Sync: not set up (this laptop works alone)"), "white"
+    waiting = st.get("waiting", 0)
+    error = st.get("last_error") or ""
+    code = error.split(":", 1)[0]
+    if error and code not in RETRYING:
+        return w.tr("Sync stopped: {reason} · {n} waiting").format(reason=error, n=waiting), "#ff8182"
+    if st.get("offline_since"):
+        return (
+            w.tr("Offline since {time} · {n} waiting").format(time=_local_hhmm(st["offline_since"]), n=waiting),
+            "#ffd33d",
+        )
+    ago = _ago(st.get("last_ok"))
+    if ago is None:
+        return w.tr("Sync: connecting · {n} waiting").format(n=waiting), "#ffd33d"
+    if waiting:
+        return w.tr("Synced {s} s ago · {n} waiting").format(s=ago, n=waiting), "#ffd33d"
+    return w.tr("Synced {s} s ago").format(s=ago), "#7ee787"

@@ -25,6 +25,7 @@ class StationHub(QObject):
     records_did_change = Signal()
     staff_did_change = Signal()
     idle_did_lock = Signal()
+    sync_did_change = Signal()
 
     def __init__(
         self,
@@ -44,6 +45,9 @@ class StationHub(QObject):
         # set by ui/app.py run(): writes the settings file (tests leave it None: nothing written)
         self.settings_saver: Callable[[], Any] | None = None
         self._dirty = False
+        self.closed = False
+        self.sync_worker = None  # sync.client.worker.SyncWorker once this station has joined a hub
+        self.sync_options: dict[str, Any] = {}
         store.listeners.append(self._on_event)
         self._data_version = self._read_data_version()
         self._poll = QTimer(self)
@@ -115,9 +119,41 @@ class StationHub(QObject):
     def message(self, error: DomainError) -> str:
         return error.message(self.lang)
 
+    # --- sync --------------------------------------------------------------------------------
+    def start_sync(self) -> bool:
+        """Sync in the background when this station has joined a hub; True when running."""
+        from sync.client.engine import load_link
+        from sync.client.worker import SyncWorker
+
+        if self.sync_worker is not None:
+            return True
+        if self.store.path is None or load_link(self.store) is None:
+            return False
+        self.sync_worker = SyncWorker(self.store.path, **self.sync_options).start()
+        self.sync_did_change.emit()
+        return True
+
+    def stop_sync(self) -> None:
+        if self.sync_worker is not None:
+            self.sync_worker.stop()
+            self.sync_worker = None
+
+    def sync_status(self) -> dict[str, Any]:
+        from sync.client.engine import status
+
+        state = status(self.store)
+        worker = self.sync_worker
+        state["running"] = worker is not None
+        if worker is not None and worker.last_ok and worker.last_ok > (state["last_ok"] or ""):
+            if not state["offline_since"] or worker.last_ok > state["offline_since"]:
+                state["last_ok"] = worker.last_ok
+        return state
+
     # --- change notification -----------------------------------------------------------------
     def _on_event(self, event: Event) -> None:
         self._dirty = True
+        if self.sync_worker is not None and event.origin == self.store.origin:
+            self.sync_worker.wake()  # push right after each local write
 
     def _flush(self) -> None:
         if self._dirty:
@@ -137,8 +173,10 @@ class StationHub(QObject):
 
     def close(self) -> None:
         """Stop watching the database (before the store is closed)."""
+        self.closed = True
         self._poll.stop()
         self._idle.stop()
+        self.stop_sync()
         self.staff = None
         if self._on_event in self.store.listeners:
             self.store.listeners.remove(self._on_event)

@@ -89,7 +89,9 @@ class ServerStore(ABC):
         """Keep a one-time enrollment code (its hash only)."""
 
     @abstractmethod
-    def redeem(self, code_hash: str, *, station: str, token_hash: str, token_id: str, now: str) -> Credential | None:
+    def redeem(
+        self, code_hash: str, *, station: str, token_hash: str, token_id: str, now: str
+    ) -> Credential | None:
         """Trade a live, unused, unexpired code for a credential, in one transaction; None when
         the code is unknown, used or expired. A station credential for an origin that already has a
         live credential in another site is refused (None is not enough there: raise

@@ -1,0 +1,252 @@
+"""A station's side of sync: joining, one push round, one pull round, and what the header shows.
+
+The link to the hub (address, credential, pinned certificate, server id) and the sync state live in
+the station's own database (table ``meta``, keys ``sync.*``): a station is its folder, and a copied
+folder syncs as the same station. The pull cursor is written in the same transaction as the events
+it brought, so a cut at any moment re-reads a range and never skips one.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from station.store import EVENT_COLUMNS, Event, Store
+from sync import protocol, tls
+from sync.client.remote import Remote, SyncError, normalize_url
+
+LINK_KEYS = ("url", "token", "cert", "server_id", "site", "role", "token_id")
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+# --- the link ------------------------------------------------------------------------------------
+def parse_code(text: str) -> dict[str, str]:
+    """A typed code (ABCD-EFGH-JKLM) or the enrollment QR's text (vaxstation:join?code=..&fp=..&url=..)."""
+    text = text.strip()
+    if text.lower().startswith("vaxstation:join?"):
+        query = {k: v[0] for k, v in parse_qs(urlsplit(text).query).items()}
+        if not query.get("code"):
+            raise SyncError("bad_code", "the scanned code holds no enrollment code")
+        return query
+    return {"code": text}
+
+
+def redeem(url: str | None, code_text: str, station: str, *, timeout: float = 10.0) -> dict[str, Any]:
+    """Trade an enrollment code for a credential; pin the server's certificate (checked against the
+    code's fingerprint when it carries one). Returns the link to keep."""
+    code = parse_code(code_text)
+    url = normalize_url(url or code.get("url") or "")
+    cert = None
+    if url.startswith("https://"):
+        try:
+            cert = tls.fetch_certificate(url, timeout=timeout)
+        except OSError as exc:
+            raise SyncError("offline", f"{url}: {exc}") from None
+        expected = code.get("fp", "").lower()
+        if expected and tls.fingerprint(cert) != expected:
+            raise SyncError("hub_changed", "the server's certificate is not the one in the enrollment code")
+    with Remote(url, cert_pem=cert, timeout=timeout) as remote:
+        answer = remote.join(code["code"], station)
+    return {
+        "url": url,
+        "cert": cert,
+        **{k: answer.get(k) for k in ("token", "server_id", "site", "role", "token_id")},
+    }
+
+
+def load_link(store: Store) -> dict[str, Any] | None:
+    rows = dict(store.conn.execute("SELECT key, value FROM meta WHERE key LIKE 'sync.%'").fetchall())
+    if not rows.get("sync.url") or not rows.get("sync.token"):
+        return None
+    return {k: rows.get(f"sync.{k}") for k in LINK_KEYS}
+
+
+def set_meta(store: Store, items: dict[str, Any]) -> None:
+    with store.transaction():
+        for key, value in items.items():
+            if value is None:
+                store.conn.execute("DELETE FROM meta WHERE key = ?", [key])
+            else:
+                store.conn.execute(
+                    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    [key, str(value)],
+                )
+
+
+def meta(store: Store, key: str) -> str | None:
+    row = store.conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def join(store: Store, url: str | None, code_text: str) -> dict[str, Any]:
+    """Join this station to a hub (or a district server) and keep the link beside its records."""
+    link = redeem(url, code_text, store.origin)
+    set_meta(
+        store,
+        {
+            **{f"sync.{k}": link.get(k) for k in LINK_KEYS},
+            "sync.acked": None,
+            "sync.last_error": None,
+            "sync.offline_since": None,
+            "sync.rejected": None,
+        },
+    )
+    return link
+
+
+def leave(store: Store) -> None:
+    """Forget the link (the records and the log stay; nothing is deleted)."""
+    set_meta(store, {f"sync.{k}": None for k in LINK_KEYS})
+
+
+def remote_for(store: Store, *, timeout: float = 10.0) -> Remote:
+    link = load_link(store)
+    if link is None:
+        raise SyncError("not_joined", "this station has not joined a hub (station sync join URL CODE)")
+    return Remote(
+        link["url"], token=link["token"], cert_pem=link["cert"], server_id=link["server_id"], timeout=timeout
+    )
+
+
+# --- rounds --------------------------------------------------------------------------------------
+def own_events_after(store: Store, seq: int, limit: int) -> list[Event]:
+    rows = store.conn.execute(
+        f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?",
+        [store.origin, seq, limit],
+    ).fetchall()
+    return [Event.from_row(r) for r in rows]
+
+
+class Syncer:
+    """Push and pull rounds for one station on its own connection (one Syncer per thread)."""
+
+    def __init__(self, store: Store, remote: Remote | None = None) -> None:
+        self.store = store
+        self.remote = remote or remote_for(store)
+        self.server_id = self.remote.server_id or ""
+        self._acked: int | None = None  # the server's mark for this origin, asked at the first round
+
+    @property
+    def cursor_key(self) -> str:
+        return f"sync.cursor.{self.server_id}"
+
+    def push(self) -> int:
+        """Send this station's events the server lacks; returns how many it acknowledged."""
+        origin = self.store.origin
+        if self._acked is None:
+            self._acked = int(self.remote.hwm()["hwm"].get(origin, 0))
+        sent = 0
+        try:
+            while True:
+                events = own_events_after(self.store, self._acked, protocol.MAX_BATCH_EVENTS)
+                if not events:
+                    break
+                for batch in protocol.batches(events):
+                    answer = self.remote.push(batch)
+                    mark = int(answer["hwm"].get(origin, self._acked))
+                    if answer["rejected"]:
+                        self._note_rejected(answer["rejected"])
+                    if mark <= self._acked:
+                        first = (
+                            answer["rejected"][0]
+                            if answer["rejected"]
+                            else {"error": "refused", "reason": "no progress"}
+                        )
+                        raise SyncError(
+                            first["error"],
+                            f"the server refuses {origin} #{self._acked + 1}: {first['reason']}",
+                        )
+                    sent += mark - self._acked
+                    self._acked = mark
+                    if mark < batch[-1]["seq"]:
+                        break  # the server stopped short (a refusal): ask again from its mark
+        except SyncError:
+            if sent:
+                set_meta(self.store, {"sync.acked": self._acked})
+            self._acked = None  # after any failure, ask the server what it holds
+            raise
+        self._ok({"sync.acked": self._acked})
+        return sent
+
+    def pull(self, wait: float = 0) -> int:
+        """Bring the site's events from the server; returns how many were new here."""
+        cursor = int(meta(self.store, self.cursor_key) or 0)
+        new = 0
+        while True:
+            page = self.remote.pull(cursor, wait=wait)
+            wait = 0
+            report = self.store.ingest_report(page.events, meta={self.cursor_key: str(page.next)})
+            new += report.new
+            if report.rejected:
+                self._note_rejected(
+                    [
+                        {"origin": e.origin, "seq": e.seq, "error": code, "reason": "pulled"}
+                        for e, code in report.rejected
+                    ]
+                )
+                if any(code == "event_gap" for _, code in report.rejected):
+                    # something before this page is missing here: read the server's log again from the start
+                    set_meta(self.store, {self.cursor_key: 0})
+                    raise SyncError(
+                        "checksum", "a pulled page did not follow on; reading again from the start"
+                    )
+            cursor = page.next
+            if not page.more:
+                break
+        self._ok(quiet=not new)
+        return new
+
+    def _ok(self, extra: dict[str, Any] | None = None, quiet: bool = False) -> None:
+        """Record a server acknowledgement. An empty pull (every long-poll that times out) writes
+        nothing unless the station was offline: the header's clock moves with pushes and arrivals."""
+        if quiet and meta(self.store, "sync.offline_since") is None:
+            return
+        set_meta(
+            self.store,
+            {"sync.last_ok": utcnow(), "sync.offline_since": None, "sync.last_error": None, **(extra or {})},
+        )
+
+    def _note_rejected(self, rejected: list[dict[str, Any]]) -> None:
+        held = json.loads(meta(self.store, "sync.rejected") or "[]")
+        held = (held + rejected)[-50:]
+        set_meta(self.store, {"sync.rejected": json.dumps(held, ensure_ascii=False)})
+
+    def failed(self, exc: SyncError) -> None:
+        record_failure(self.store, exc)
+
+
+def record_failure(store: Store, exc: SyncError) -> None:
+    """Keep the failure for the header: the error, and since when this station is offline."""
+    if load_link(store) is None:
+        return
+    items: dict[str, Any] = {"sync.last_error": f"{exc.code}: {exc.reason}"}
+    if meta(store, "sync.offline_since") is None:
+        items["sync.offline_since"] = utcnow()
+    set_meta(store, items)
+
+
+def status(store: Store) -> dict[str, Any]:
+    """What the header and `station sync status` show; success only ever means a server's answer."""
+    link = load_link(store)
+    local = store.scalar("SELECT coalesce(max(seq), 0) FROM events WHERE origin = ?", [store.origin]) or 0
+    acked = int(meta(store, "sync.acked") or 0)
+    rejected = json.loads(meta(store, "sync.rejected") or "[]")
+    return {
+        "joined": link is not None,
+        "url": link["url"] if link else None,
+        "server_id": link["server_id"] if link else None,
+        "site": link["site"] if link else None,
+        "station": store.origin,
+        "last_ok": meta(store, "sync.last_ok"),
+        "offline_since": meta(store, "sync.offline_since"),
+        "last_error": meta(store, "sync.last_error"),
+        "local_seq": local,
+        "acked": acked,
+        "waiting": max(0, local - acked) if link else local,
+        "rejected": rejected,
+    }

@@ -1,0 +1,85 @@
+"""Two desk windows on two laptops' databases and a hub between them: what one desk records, the
+other shows by itself, and each header tells the truth about sync."""
+
+from __future__ import annotations
+
+import pytest
+
+from station.settings import Settings
+from tests.conftest import PIN
+from tests.syncbed import Site, first_morning
+
+pytestmark = pytest.mark.usefixtures("fast_pins")
+
+
+@pytest.fixture
+def site(tmp_path, clock):
+    s = Site(tmp_path, clock)
+    yield s
+    s.close()
+
+
+def window(station_qapp, qtbot, store, staff_id: str, roles: tuple[str, ...]):
+    from ui.hub import StationHub
+    from ui.mainwindow import MainWindow
+
+    settings = Settings(site_name="测试接种点", station_id=store.origin, desk_roles=list(roles), desk="1")
+    hub = StationHub(store, settings, poll_ms=50)
+    hub.sync_options = {"live_wait": 2.0, "retry_every": 1.0, "max_backoff": 1.0, "timeout": 5.0}
+    hub.login(staff_id, PIN)
+    win = MainWindow(hub, ask_login=False)
+    qtbot.addWidget(win)
+    win.show()
+    return hub, win
+
+
+def test_a_person_signed_in_on_one_window_appears_in_the_others_prescreen_queue(site, station_qapp, qtbot):
+    admin = site.station("desk-admin")
+    visits = first_morning(admin, bookings_count=2)
+    desk_a, desk_b = site.station("desk-qd"), site.station("desk-yj")
+    site.sync(admin, desk_a, desk_b)
+
+    hub_a, win_a = window(station_qapp, qtbot, desk_a, "sign1", ("signin",))
+    hub_b, win_b = window(station_qapp, qtbot, desk_b, "pre1", ("prescreen",))
+    try:
+        assert hub_a.start_sync() and hub_b.start_sync()
+        page_b = win_b.pages["prescreen"]
+        assert page_b.queue.rowCount() == 0
+
+        # sign in on window A through its page: scan the ID, confirm
+        page_a = win_a.pages["signin"]
+        person = desk_a.one(
+            "SELECT p.* FROM people p JOIN visits v USING (person_id) WHERE visit_id = ?", [visits[0]]
+        )
+        qtbot.keyClicks(page_a.code, person["id_number"])
+        qtbot.keyClick(page_a.code, "\r")
+        qtbot.keyClick(page_a.sign_in_button, " ")
+        assert desk_a.scalar("SELECT state FROM visits WHERE visit_id = ?", [visits[0]]) == "signed_in"
+
+        # window B: no click, the person arrives in the pre-screen queue
+        qtbot.waitUntil(lambda: page_b.queue.rowCount() == 1, timeout=10_000)
+        assert page_b.queue.item(0, 1).text() == person["name"]
+        # both headers say synced, nothing waiting
+        qtbot.waitUntil(lambda: win_a.header.sync_state.get("waiting") == 0, timeout=10_000)
+        assert "s" in win_a.header.sync.text() and win_a.header.sync_state["joined"]
+        assert "同步" in win_b.header.sync.text() or "Synced" in win_b.header.sync.text()
+    finally:
+        hub_a.close()
+        hub_b.close()
+
+
+def test_the_header_says_offline_and_counts_what_waits(site, station_qapp, qtbot):
+    admin = site.station("desk-admin")
+    first_morning(admin, bookings_count=1)
+    hub, win = window(station_qapp, qtbot, admin, "admin1", ("admin",))
+    try:
+        site.server.stop()  # the hub goes away (unplugged)
+        site.server = None
+        hub.start_sync()
+        qtbot.waitUntil(lambda: bool(win.header.sync_state.get("offline_since")), timeout=15_000)
+        win.header.refresh_sync()
+        text = win.header.sync.text()
+        assert "离线" in text and str(win.header.sync_state["waiting"]) in text
+        assert win.header.sync_state["waiting"] == admin.version_vector()["desk-admin"]
+    finally:
+        hub.close()
