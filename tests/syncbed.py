@@ -97,7 +97,7 @@ class Site:
             self.start_process()
         else:
             self.hub_store = open_store(self.hub_db)
-            self.server = Server(self.hub_store, port=self.port).start()
+            self.server = Server(self.hub_store, port=self.port, graceful_seconds=0.1).start()
 
     @property
     def url(self) -> str:

@@ -12,14 +12,16 @@ from sync.server.app import enroll
 from sync.server.serve import Server
 from sync.server.store import open_store
 from tests.domainkit import answers
+from tests.pgfixtures import store_url  # noqa: F401  (fixture)
 from tests.syncbed import Site, assert_converged, first_morning, materialize, wire
 
 pytestmark = pytest.mark.usefixtures("fast_pins")
 
 
 @pytest.fixture
-def site(tmp_path, clock):
-    s = Site(tmp_path, clock)
+def site(tmp_path, clock, store_url):
+    """A hub on each backend: SQLite (a site hub) and PostgreSQL (a district's store)."""
+    s = Site(tmp_path, clock, hub_db=store_url)
     yield s
     s.close()
 

@@ -13,14 +13,16 @@ from sync.client.remote import SyncError
 from tests.conftest import DAY, new_person
 from tests.domainkit import answers
 from tests.faultproxy import FaultProxy
+from tests.pgfixtures import store_url  # noqa: F401  (fixture)
 from tests.syncbed import Site, assert_converged, first_morning, wire
 
 pytestmark = pytest.mark.usefixtures("fast_pins")
 
 
 @pytest.fixture
-def site(tmp_path, clock):
-    s = Site(tmp_path, clock)
+def site(tmp_path, clock, store_url):
+    """A hub on each backend: SQLite (a site hub) and PostgreSQL (a district's store)."""
+    s = Site(tmp_path, clock, hub_db=store_url)
     yield s
     s.close()
 
@@ -165,8 +167,8 @@ def test_a_desk_offline_all_morning_reconnects_at_noon(site, clock):
         proxy.close()
 
 
-def test_the_hub_killed_mid_push_and_restarted(tmp_path, clock):
-    site = Site(tmp_path, clock, subprocess_hub=True)
+def test_the_hub_killed_mid_push_and_restarted(tmp_path, clock, store_url):
+    site = Site(tmp_path, clock, hub_db=store_url, subprocess_hub=True)
     try:
         a = site.station("desk-a")
         first_morning(a, bookings_count=0)

@@ -52,6 +52,7 @@ class Server:
         advertise: bool = False,
         site: str | None = None,
         app_options: dict[str, Any] | None = None,
+        graceful_seconds: float = 2.0,
     ) -> None:
         self.store = store
         self.host = host
@@ -87,7 +88,7 @@ class Server:
             log_level="warning",
             access_log=False,
             timeout_keep_alive=75,
-            timeout_graceful_shutdown=2,
+            timeout_graceful_shutdown=graceful_seconds,
             lifespan="off",
             **ssl_args,
         )
