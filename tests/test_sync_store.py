@@ -135,6 +135,24 @@ def test_hwm_by_site(server_store):
     assert server_store.hwm(site=None) == {"a": 4, "b": 2, "c": 7}
 
 
+def test_prepare_gives_the_protocols_digest_and_payload_text():
+    """The stores take each event's digest and canonical payload from one JSON encoding."""
+    from sync.protocol import canonical, event_digest
+    from sync.server.sqlcommon import _SPLICE_OK, prepare
+
+    assert _SPLICE_OK
+    tricky = [
+        ev("a", 1),
+        replace(ev("a", 2), visit_id=None, staff_id=None, payload={}),
+        replace(
+            ev("a", 3), staff_id='quote " and ,"recorded_at":', payload={"recorded_at": ',"payload":"x"'}
+        ),
+        replace(ev("a", 4), payload={"payload": {"payload": [1, "\u2028", "\\", "é", None, 1.5e300]}}),
+        replace(ev("a", 5), hlc=5, payload={"n": 1}),  # not a plain event: the plain way
+    ]
+    assert prepare(tricky) == [(event_digest(e), canonical(e.payload).decode()) for e in tricky]
+
+
 # --- reading ----------------------------------------------------------------------------------------
 
 

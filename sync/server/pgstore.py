@@ -36,6 +36,7 @@ from sync.server.sqlcommon import (
     event_from_row,
     is_expired,
     plan_push,
+    prepare,
     resent,
 )
 from sync.server.store import Credential, Page, PushResult, ServerStore
@@ -196,17 +197,23 @@ class PostgresStore(ServerStore):
     # --- the log ------------------------------------------------------------------------------------
     def push(self, events: list[Event], *, site: str, allowed_origins: set[str] | None) -> PushResult:
         origins = list(dict.fromkeys(e.origin for e in events))
+        prepared = prepare(events)
         with self._tx() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self._push_key,))
             cur.execute("SELECT origin, site, hwm FROM origins WHERE origin = ANY(%s)", (origins,))
             bound = {origin: (s, hwm) for origin, s, hwm in cur.fetchall()}
             held: dict[tuple[str, int], str] = {}
             for origin, seqs in resent(events, bound, site=site, allowed_origins=allowed_origins).items():
+                # the range lets the (origin, seq) index bound the scan whatever the planner's estimates
                 cur.execute(
-                    "SELECT seq, digest FROM events WHERE origin = %s AND seq = ANY(%s)", (origin, seqs)
+                    "SELECT seq, digest FROM events WHERE origin = %s AND seq BETWEEN %s AND %s "
+                    "AND seq = ANY(%s::bigint[])",
+                    (origin, min(seqs), max(seqs), seqs),
                 )
                 held.update(((origin, seq), digest) for seq, digest in cur.fetchall())
-            plan = plan_push(events, site=site, allowed_origins=allowed_origins, bound=bound, held=held)
+            plan = plan_push(
+                events, prepared, site=site, allowed_origins=allowed_origins, bound=bound, held=held
+            )
             if plan.rows:
                 with cur.copy(_COPY_EVENTS) as copy:
                     for row in plan.rows:

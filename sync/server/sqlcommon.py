@@ -5,6 +5,7 @@ once, so that both answer a batch the same way.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from station.store import Event
-from sync.protocol import Rejected, canonical, event_digest
+from sync.protocol import Rejected, canonical, encode_event, event_digest
 from sync.server.store import Credential, PushResult
 
 SCHEMA_VERSION = 1
@@ -98,8 +99,67 @@ def resent(
     return out
 
 
+def prepare(events: list[Event]) -> list[tuple[str, str]]:
+    """Each event's digest and canonical payload text: the costly part of a push, done before the
+    store locks anything."""
+    return [_prepare_one(e, _SPLICE_OK) for e in events]
+
+
+_PAYLOAD_KEY = b',"payload":'
+_AFTER_PAYLOAD = b',"recorded_at":'
+
+
+def _prepare_one(event: Event, splice: bool) -> tuple[str, str]:
+    """``(event_digest(event), canonical(event.payload).decode())`` with one JSON encoding, not two.
+
+    The event's canonical text is ``{"hlc":..,"id":..,"origin":..,"payload":P,"recorded_at":..,
+    "seq":..,"staff_id":..,"type":..,"visit_id":..}`` and P is the payload's canonical text. When the
+    fields around P are text (or null, or the int seq), none of them can hold an unescaped quote, so
+    the first ``,"payload":`` and the last ``,"recorded_at":`` bound P. Anything else, or a protocol
+    whose canonical form has changed (checked once below), takes the plain way.
+    """
+    text = canonical(encode_event(event))
+    digest = hashlib.sha256(text).hexdigest()
+    if splice and _plain_fields(event):
+        start = text.find(_PAYLOAD_KEY) + len(_PAYLOAD_KEY)
+        return digest, text[start : text.rfind(_AFTER_PAYLOAD)].decode()
+    return digest, canonical(event.payload).decode()
+
+
+def _plain_fields(e: Event) -> bool:
+    return (
+        type(e.hlc) is str
+        and type(e.id) is str
+        and type(e.origin) is str
+        and type(e.recorded_at) is str
+        and type(e.seq) is int
+        and type(e.type) is str
+        and (e.staff_id is None or type(e.staff_id) is str)
+        and (e.visit_id is None or type(e.visit_id) is str)
+    )
+
+
+def _splice_matches_protocol() -> bool:
+    sample = Event(
+        id="00000000-0000-4000-8000-000000000000",
+        origin="o",
+        seq=7,
+        hlc="1764115200000.00001.o",
+        type="SignedIn",
+        visit_id=None,
+        staff_id='a"b',
+        payload={"z": 1, "a": ["张三", {"recorded_at": ',"recorded_at":'}], "payload": None},
+        recorded_at="2026-11-26T08:00:00+08:00",
+    )
+    return _prepare_one(sample, True) == (event_digest(sample), canonical(sample.payload).decode())
+
+
+_SPLICE_OK = _splice_matches_protocol()
+
+
 def plan_push(
     events: list[Event],
+    prepared: list[tuple[str, str]],
     *,
     site: str,
     allowed_origins: set[str] | None,
@@ -108,8 +168,9 @@ def plan_push(
 ) -> PushPlan:
     """Check each event on its own (see ``ServerStore.push``).
 
-    ``bound``: for the batch's origins that the store knows, (site, highest seq held); ``held``: the
-    digests of the held events that the batch sends again (``resent``).
+    ``prepared``: ``prepare(events)``; ``bound``: for the batch's origins that the store knows,
+    (site, highest seq held); ``held``: the digests of the held events that the batch sends again
+    (``resent``).
     """
     result = PushResult()
     plan = PushPlan(result)
@@ -131,7 +192,7 @@ def plan_push(
         if type(seq) is not int or seq < 1:
             reject(i, e, "malformed_event", "seq must be a positive integer")
             continue
-        digest = event_digest(e)
+        digest, payload = prepared[i]
         top = tops.get(origin, 0)
         if seq <= top:
             have = added.get((origin, seq)) or held.get((origin, seq))
@@ -154,7 +215,7 @@ def plan_push(
                 e.type,
                 e.visit_id,
                 e.staff_id,
-                canonical(e.payload).decode(),
+                payload,
                 e.recorded_at,
                 site,
                 digest,

@@ -28,6 +28,7 @@ from sync.server.sqlcommon import (
     event_from_row,
     is_expired,
     plan_push,
+    prepare,
     resent,
 )
 from sync.server.store import Credential, Page, PushResult, ServerStore
@@ -133,6 +134,7 @@ class SqliteStore(ServerStore):
     # --- the log ------------------------------------------------------------------------------------
     def push(self, events: list[Event], *, site: str, allowed_origins: set[str] | None) -> PushResult:
         origins = list(dict.fromkeys(e.origin for e in events))
+        prepared = prepare(events)
         with self._tx(write=True) as db:
             bound: dict[str, tuple[str, int]] = {}
             if origins:
@@ -148,7 +150,9 @@ class SqliteStore(ServerStore):
                     (origin, json.dumps(seqs)),
                 )
                 held.update(((origin, seq), digest) for seq, digest in rows)
-            plan = plan_push(events, site=site, allowed_origins=allowed_origins, bound=bound, held=held)
+            plan = plan_push(
+                events, prepared, site=site, allowed_origins=allowed_origins, bound=bound, held=held
+            )
             if plan.rows:
                 db.executemany(_INSERT_EVENT, plan.rows)
             if plan.tops:
