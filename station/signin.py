@@ -8,7 +8,7 @@ own letter, the ``queue_prefix`` setting). ``format_queue_no`` is the one way a 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -90,18 +90,20 @@ def find_by_queue_no(store: Store, day: date | str, text: str) -> dict[str, Any]
     )
 
 
-def queue_labels(store: Store, visit_ids: Iterable[str]) -> dict[str, str]:
-    """The shown queue number of each visit id (for rows read without ``queue_prefix``)."""
-    ids = list(dict.fromkeys(visit_ids))
-    labels: dict[str, str] = {}
+def add_queue_prefix(store: Store, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Fill in ``queue_prefix`` (by ``visit_id``) on rows read without it, so ``queue_label`` shows
+    them right; returns ``rows``."""
+    ids = list(dict.fromkeys(r["visit_id"] for r in rows if "queue_prefix" not in r and r.get("visit_id")))
+    prefixes: dict[str, str | None] = {}
     for start in range(0, len(ids), 500):  # well under SQLite's limit on bound parameters
         chunk = ids[start : start + 500]
         marks = ", ".join("?" * len(chunk))
-        for row in store.all(
-            f"SELECT visit_id, queue_prefix, queue_no FROM visits WHERE visit_id IN ({marks})", chunk
-        ):
-            labels[row["visit_id"]] = queue_label(row)
-    return labels
+        sql = f"SELECT visit_id, queue_prefix FROM visits WHERE visit_id IN ({marks})"
+        prefixes.update((r["visit_id"], r["queue_prefix"]) for r in store.all(sql, chunk))
+    for r in rows:
+        if "queue_prefix" not in r:
+            r["queue_prefix"] = prefixes.get(r.get("visit_id") or "")
+    return rows
 
 
 def _next_queue_no(store: Store, day: str, prefix: str = DEFAULT_PREFIX) -> int:

@@ -318,4 +318,8 @@ def test_find_and_resolve_by_queue_number(store):
     with pytest.raises(DomainError) as info:
         slips.resolve_visit(store, "B002", DAY)
     assert info.value.code == "visit_unknown" and info.value.facts["visit"] == f"{DAY.isoformat()} B002"
-    assert signin.queue_labels(store, [a1, b1, a1]) == {a1: "A001", b1: "B001"}
+    rows = signin.add_queue_prefix(store, [{"visit_id": b1}, {"visit_id": a1}, {"visit_id": None}])
+    assert [r["queue_prefix"] for r in rows] == ["B", "A", None]
+    assert signin.add_queue_prefix(store, [{"visit_id": b1, "queue_prefix": "Q"}]) == [
+        {"visit_id": b1, "queue_prefix": "Q"}
+    ]

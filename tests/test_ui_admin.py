@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from station import bookings, inject, prescreen
+from station import bookings, inject, prescreen, signin
 from station import staff as staffmod
 from station.errors import DomainError
 from station.messages import render
@@ -254,7 +254,7 @@ def test_a_conflict_is_shown_and_resolved_with_a_note(page, qtbot, store, confli
     ).values()
     visit = bookings.visit(store, conflict)
     cells = [table.item(0, c).text() for c in range(table.columnCount())]
-    assert cells[2] == str(visit["queue_no"])
+    assert cells[2] == signin.queue_label(visit) == f"A{visit['queue_no']:03d}"
     assert cells[4] == render("already_injected", "zh")
     assert cells[5] == origin
     assert "1" in page.tabs.tabText(3)

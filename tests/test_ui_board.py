@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from station import bookings, observe
+from station import bookings, observe, signin
 from station.settings import Settings
 from station.store import Store
 from tests.conftest import DAY, new_person
@@ -58,8 +58,9 @@ def seat(store, visit_id: str) -> dict:
     return observe.start_observation(store, visit_id, staff_id="obs1")
 
 
-def queue_no(store, visit_id: str) -> int:
-    return bookings.visit(store, visit_id)["queue_no"]
+def queue_no(store, visit_id: str) -> str:
+    """The visit's queue number as shown and called: "A003"."""
+    return signin.queue_label(bookings.visit(store, visit_id))
 
 
 def tick(board) -> None:
@@ -270,20 +271,31 @@ def test_big_type_for_a_screen_5_m_away(board, store, clock):
     assert board.title.fontInfo().pixelSize() >= 56
 
 
-def test_a_four_digit_number_and_the_minutes_fit_on_a_tile(board, store, clock):
+def test_a_desk_letter_and_digits_and_the_minutes_fit_on_a_tile(board, store, clock):
+    import dataclasses
+
     a, b = injected(store, clock, 2)
     seat(store, a)
     clock.advance(minutes=20)
     seat(store, b)
     clock.advance(minutes=10)
     tick(board)
-    for kind, minutes in (("up", ""), ("wait", board.tr("{m} min").format(m=30))):
-        (tile,) = board.shown_tiles(kind)
-        margins = tile.layout().contentsMargins()
-        room = tile.contentsRect().width() - margins.left() - margins.right()
-        needed = tile.number.fontMetrics().horizontalAdvance("1005")
-        needed += tile.left.fontMetrics().horizontalAdvance(minutes) + 8 if minutes else 0
-        assert needed <= room, (kind, needed, room)
+    for number in ("A001", "B023", "W999", "A1005", "W1005"):
+        board.entries = [dataclasses.replace(e, number=number) for e in board.entries]
+        board._fill()
+        for kind, minutes in (("up", ""), ("wait", board.tr("{m} min").format(m=30))):
+            (tile,) = board.shown_tiles(kind)
+            assert tile.number.text() == number
+            margins = tile.layout().contentsMargins()
+            room = tile.contentsRect().width() - margins.left() - margins.right()
+            needed = tile.number.fontMetrics().horizontalAdvance(number)
+            needed += tile.left.fontMetrics().horizontalAdvance(minutes) + 8 if minutes else 0
+            assert needed <= room, (number, kind, needed, room)
+            size, full = tile.number.fontInfo().pixelSize(), board._number_px[kind]
+            if number in ("A001", "B023"):  # the usual numbers at full size
+                assert size == full, (number, kind, size)
+            else:  # wider ones a little smaller, still large
+                assert 0.7 * full <= size <= full, (number, kind, size)
 
 
 def test_windowed_on_one_screen(board):

@@ -260,7 +260,7 @@ def test_a_camera_scan_shows_the_card_then_enter_signs_in(make_page, qtbot, tmp_
     assert page.banner.kind == "info" and page.sign_in_button.hasFocus()
     qtbot.keyClick(page.sign_in_button, Qt.Key.Key_Return)
     visit = bookings.visit(store, booked)
-    assert visit["state"] == "signed_in" and page.queue_no.text() == str(visit["queue_no"])
+    assert visit["state"] == "signed_in" and page.queue_no.text() == signin.queue_label(visit)
     assert (
         store.one("SELECT json_extract(payload, '$.method') m FROM events WHERE type = 'SignedIn'")["m"]
         == "qr"

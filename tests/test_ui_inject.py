@@ -70,7 +70,7 @@ def zh(code: str, **facts) -> str:
 def test_call_next_follows_queue_order(page, qtbot, store, first):
     assert page.waiting.count() == 2 and not page.inject_button.isEnabled()
     qtbot.keyClick(page, Qt.Key.Key_F2)
-    assert page.queue_no.text() == "1"
+    assert page.queue_no.text() == "A001"
     assert page.card.name.text() == "张三"
     assert page.vaccine.text() == "新冠病毒灭活疫苗（Vero细胞）北京生物"
     assert page.dose.text() == "第一剂次"
@@ -131,8 +131,8 @@ def test_recall_calls_the_same_person_again(page, qtbot, store, first):
     qtbot.keyClick(page, Qt.Key.Key_F3)
     calls = store.all("SELECT * FROM events WHERE type = 'Called' AND visit_id = ?", [first])
     assert len(calls) == 2
-    assert page.banner.kind == "info" and "1" in page.banner.text()
-    assert page.called["visit_id"] == first and page.queue_no.text() == "1"
+    assert page.banner.kind == "info" and "A001" in page.banner.text()
+    assert page.called["visit_id"] == first and page.queue_no.text() == "A001"
 
 
 def test_absent_goes_to_the_back_and_next_call_gets_the_next(page, qtbot, store, first, second):
@@ -142,7 +142,7 @@ def test_absent_goes_to_the_back_and_next_call_gets_the_next(page, qtbot, store,
     assert page.called is None and page.call_button.isEnabled() and page.call_button.hasFocus()
     assert [v["visit_id"] for v in inject.queue(store, DAY)] == [second, first]
     qtbot.keyClick(page, Qt.Key.Key_F2)
-    assert page.called["visit_id"] == second and page.queue_no.text() == "2"
+    assert page.called["visit_id"] == second and page.queue_no.text() == "A002"
 
 
 def test_no_skipping_call_next_keeps_the_called_person(page, qtbot, store, first):
@@ -246,7 +246,7 @@ def test_second_dose_shows_dose_two(make_hub, qtbot, store, clock):
 def test_desk_shows_its_called_person_after_a_restart(make_hub, qtbot, store, first):
     do_call(store, first)  # desk "1" called them, then the program was restarted
     page = _page(make_hub, qtbot)
-    assert page.called["visit_id"] == first and page.queue_no.text() == "1"
+    assert page.called["visit_id"] == first and page.queue_no.text() == "A001"
     assert page.inject_button.isEnabled() and not page.call_button.isEnabled()
 
 

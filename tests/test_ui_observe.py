@@ -8,9 +8,9 @@ from datetime import datetime
 
 import pytest
 
-from station import bookings, observe, slips
+from station import bookings, observe, signin, slips
 from tests.conftest import DAY, new_person
-from tests.domainkit import drive
+from tests.domainkit import do_inject, do_screen, drive
 from ui.qt import QInputDialog, Qt
 
 pytestmark = pytest.mark.usefixtures("fast_pins")
@@ -60,8 +60,9 @@ def state(store, visit_id: str) -> str:
     return bookings.visit(store, visit_id)["state"]
 
 
-def queue_no(store, visit_id: str) -> int:
-    return bookings.visit(store, visit_id)["queue_no"]
+def queue_no(store, visit_id: str) -> str:
+    """The visit's queue number as shown and called: "A003"."""
+    return signin.queue_label(bookings.visit(store, visit_id))
 
 
 def table_column(page, column: int) -> list[str]:
@@ -492,3 +493,23 @@ def test_no_camera_configured_means_no_camera_widget(make_hub, qtbot):
     page = ObservePage(make_hub("obs1", ("observe",)))
     qtbot.addWidget(page)
     assert page.camera is None
+
+
+def test_exit_scan_takes_the_desks_letter_and_plain_digits_mean_a(page, qtbot, store, clock):
+    """Two sign-in desks: A001 and B001 are different people; "1" typed alone is A001."""
+    a, b = book(store, 2)
+    signin.sign_in(store, a, staff_id="sign1", prefix="A")
+    signin.sign_in(store, b, staff_id="sign1", prefix="B")
+    for v in (a, b):
+        do_screen(store, v)
+        do_inject(store, v)
+        seat(store, v)
+    clock.advance(minutes=30)
+    tick(page)
+    assert sorted(table_column(page, page.C_QUEUE)) == ["A001", "B001"]
+    scan(qtbot, page, "b1")  # lower case, no zeros: still B001
+    assert state(store, b) == "released" and state(store, a) == "observing"
+    assert page.banner.text() == page.tr("No. {n} may leave").format(n="B001")
+    scan(qtbot, page, "1")
+    assert state(store, a) == "released"
+    assert page.banner.text() == page.tr("No. {n} may leave").format(n="A001")

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from station import bookings, flow
+from station import bookings, flow, signin
 from station import staff as staffmod
 from tests.conftest import DAY, PIN, new_person
 from tests.domainkit import RULES, YESNO, do_sign_in, state
@@ -75,13 +75,26 @@ def answer_all(qtbot, page, yes: tuple[str, ...] = ()) -> None:
 
 def test_queue_lists_the_signed_in_in_queue_order_with_masked_ids(page, store, first, second):
     assert page.queue.rowCount() == 2
-    assert [page.queue.item(r, 0).text() for r in range(2)] == ["1", "2"]
+    assert [page.queue.item(r, 0).text() for r in range(2)] == ["A001", "A002"]
     assert [page.queue.item(r, 1).text() for r in range(2)] == ["张三", "李四"]
     number = store.one(
         "SELECT p.id_number FROM people p JOIN visits v USING (person_id) WHERE visit_id = ?", [first]
     )
     assert page.queue.item(0, 2).text() != number["id_number"]
     assert "********" in page.queue.item(0, 2).text()
+
+
+def test_two_sign_in_desks_queue_in_sign_in_order(page, store, clock, first, second):
+    """B001 signed in after A002 waits behind A002, not beside A001 (ordered by sign-in time)."""
+    third = bookings.add_booking(store, new_person(name="王五"), DAY, None, staff_id="admin1")
+    clock.advance(minutes=2)
+    signin.sign_in(store, third, staff_id="sign1", prefix="B")
+    fourth = bookings.add_booking(store, new_person(name="赵六"), DAY, None, staff_id="admin1")
+    clock.advance(minutes=1)
+    signin.sign_in(store, fourth, staff_id="sign1", prefix="A")
+    page.refresh()
+    assert [page.queue.item(r, 0).text() for r in range(4)] == ["A001", "A002", "B001", "A003"]
+    assert [v["visit_id"] for v in page.waiting] == [first, second, third, fourth]
 
 
 def test_pass_with_all_no_and_normal_temperature(page, qtbot, store, first):

@@ -40,7 +40,8 @@ def test_scan_booked_person_then_enter_gives_queue_number(page, qtbot, store, bo
     qtbot.keyClick(page.sign_in_button, " ")
     visit = bookings.visit(store, booked)
     assert visit["state"] == "signed_in"
-    assert page.queue_no.text() == str(visit["queue_no"]) == "1"
+    assert page.queue_no.text() == signin.queue_label(visit) == "A001"
+    assert "A001" in page.banner.text()
     assert page.banner.kind == "ok"
     assert page.code.text() == "" and page.code.hasFocus()
 
@@ -77,7 +78,7 @@ def test_walk_in_registration_books_and_signs_in(page, qtbot, store):
     qtbot.mouseClick(page.walk_in_button, Qt.MouseButton.LeftButton)
     found = signin.find(store, person["id_number"], DAY)
     assert found.visit["state"] == "signed_in" and found.visit["source"] == "walk_in"
-    assert page.queue_no.text() == str(found.visit["queue_no"])
+    assert page.queue_no.text() == signin.queue_label(found.visit) == "A001"
 
 
 def test_walk_in_with_bad_phone_is_refused(page, qtbot, store):
@@ -97,3 +98,33 @@ def test_page_is_disabled_for_staff_without_permission(make_hub, qtbot):
     qtbot.addWidget(page)
     page.refresh()
     assert not page.isEnabled()
+
+
+def test_the_desks_letter_comes_from_its_settings(make_hub, qtbot, store, booked):
+    """A second sign-in laptop set to B hands out B001, B002..., booked or walk-in."""
+    from ui.pages.signin import SignInPage
+
+    hub = make_hub("sign1", ("signin",))
+    hub.settings.queue_prefix = "B"
+    page = SignInPage(hub)
+    qtbot.addWidget(page)
+    page.show()
+    other = bookings.add_booking(store, new_person(), DAY, None, staff_id="admin1")
+    signin.sign_in(store, other, staff_id="sign1")  # desk A's first, on the same day
+    person = store.one(
+        "SELECT p.* FROM people p JOIN visits v USING (person_id) WHERE visit_id = ?", [booked]
+    )
+    scan(qtbot, page, person["id_number"])
+    qtbot.keyClick(page.sign_in_button, " ")
+    visit = bookings.visit(store, booked)
+    assert (visit["queue_prefix"], visit["queue_no"]) == ("B", 1)
+    assert page.queue_no.text() == "B001" and "B001" in page.banner.text()
+    walker = new_person(name="李四")
+    scan(qtbot, page, walker["id_number"])
+    page.w_name.insert("李四")
+    qtbot.keyClicks(page.w_phone, "13912345678")
+    qtbot.mouseClick(page.walk_in_button, Qt.MouseButton.LeftButton)
+    assert page.queue_no.text() == "B002"
+    # scanned again: the refusal names the number as given
+    scan(qtbot, page, person["id_number"])
+    assert page.banner.kind == "error" and "B001" in page.banner.text()

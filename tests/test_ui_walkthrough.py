@@ -51,7 +51,7 @@ def test_one_person_through_four_desks(qtbot, make_hub, store, clock, booked):
     qtbot.keyClicks(sign.code, person["id_number"])
     qtbot.keyClick(sign.code, Qt.Key.Key_Return)
     qtbot.keyClick(sign.sign_in_button, Qt.Key.Key_Space)
-    assert sign.queue_no.text() == "1"
+    assert sign.queue_no.text() == "A001"
 
     # 2. pre-screen sees the person arrive (another connection: the data_version poll)
     qtbot.waitUntil(lambda: pre.queue.rowCount() == 1, timeout=3000)

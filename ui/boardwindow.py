@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from station import observe
+from station import observe, signin
 from station.identity import mask_name
 from ui.qt import (
     QApplication,
@@ -57,7 +57,7 @@ class BoardEntry:
     """One person under observation as the board shows them (nothing more is read)."""
 
     visit_id: str
-    queue_no: int | None
+    number: str  # the queue number as called ("A001", see signin.format_queue_no); "" when none
     seat: int | None
     name: str  # masked
     until: datetime
@@ -271,11 +271,13 @@ class BoardWindow(QWidget):
     def refresh(self) -> None:
         """Re-read who is observing; alert for anyone whose time has just come up."""
         now = self.hub.now()
-        rows = observe.observing(self.hub.store, now.date().isoformat())
+        rows = signin.add_queue_prefix(
+            self.hub.store, observe.observing(self.hub.store, now.date().isoformat())
+        )
         self.entries = [
             BoardEntry(
                 visit_id=r["visit_id"],
-                queue_no=r["queue_no"],
+                number=signin.queue_label(r),
                 seat=r["seat"],
                 name=mask_name(r["name"] or ""),
                 until=datetime.fromisoformat(r["until"]),
@@ -344,8 +346,8 @@ class BoardWindow(QWidget):
             else ""
         )
         for tile, e in zip(self.wait_area.show_tiles(len(shown)), shown, strict=True):
+            tile.left.setText(self.tr("{m} min").format(m=e.left))  # before the number is fitted beside it
             self._fill_tile(tile, e)
-            tile.left.setText(self.tr("{m} min").format(m=e.left))
         if any(self.fresh(e.visit_id) for e in up):
             if not self.blinker.isActive():
                 self.blinker.start()
@@ -365,11 +367,25 @@ class BoardWindow(QWidget):
 
     def _fill_tile(self, tile: _Tile, e: BoardEntry) -> None:
         tile.visit_id = e.visit_id
-        tile.number.setText(str(e.queue_no) if e.queue_no is not None else "—")
+        tile.number.setText(e.number or "—")
         seat = self.tr("Seat {seat}").format(seat=e.seat) if e.seat else self.tr("standing")
         tile.seat.setText(seat)
         tile.mark.setVisible(e.reaction)
         tile.name.setText(e.name)
+        self._fit_number(tile)
+
+    def _fit_number(self, tile: _Tile) -> None:
+        """The number at its full size, smaller only when it would not fit (beside the minutes): a
+        wide desk letter and four digits, W1005, on a tile sized for A001."""
+        full = self._number_px[tile.property("kind")]
+        margins = tile.layout().contentsMargins()
+        room = tile.contentsRect().width() - margins.left() - margins.right()
+        if not tile.left.isHidden():
+            room -= tile.left.fontMetrics().horizontalAdvance(tile.left.text()) + 8
+        now_px = tile.number.fontInfo().pixelSize() or full
+        needed = tile.number.fontMetrics().horizontalAdvance(tile.number.text()) * full / now_px
+        size = full if needed <= room else max(1, int(full * room / needed))
+        tile.number.setStyleSheet("" if size == full else f"font-size: {size}px;")
 
     def _page_of(self, kind: str, entries: list[BoardEntry], capacity: int) -> list[BoardEntry]:
         pages = max(1, -(-len(entries) // capacity))
@@ -407,7 +423,9 @@ class BoardWindow(QWidget):
         def px(n: float) -> int:
             return max(1, round(n * scale))
 
-        # Sized so that a four-digit queue number and "30 min" fit on one line (tests check 1005).
+        # Sized so that a queue number (A001, B023) and "30 min" fit on one line at full size;
+        # wider ones (W999, A1005) are set smaller to fit (_fit_number; the tests check both).
+        self._number_px = {"up": px(80), "wait": px(60)}
         self.up_area.set_tile_size(px(282), px(150), px(14))
         self.wait_area.set_tile_size(px(364), px(120), px(14))
         self.setStyleSheet(
@@ -429,8 +447,9 @@ class BoardWindow(QWidget):
             QFrame[kind="up"][glow="on"] {{ background: #fff8c5; border-color: {GLOW}; }}
             QFrame[kind="wait"] {{ background: white; border-radius: {px(12)}px; border: {px(2)}px solid #d0d7de; }}
             QFrame[kind] QLabel {{ border: none; background: transparent; }}
-            QFrame[kind] QLabel[part="number"] {{ font-family: {DIGITS}; font-size: {px(60)}px; font-weight: bold; }}
-            QFrame[kind="up"] QLabel[part="number"] {{ font-size: {px(80)}px; font-weight: bold;
+            QFrame[kind] QLabel[part="number"] {{ font-family: {DIGITS}; font-size: {self._number_px["wait"]}px;
+                                                 font-weight: bold; }}
+            QFrame[kind="up"] QLabel[part="number"] {{ font-size: {self._number_px["up"]}px; font-weight: bold;
                                                    color: {GREEN_DARK}; }}
             QFrame[kind] QLabel[part="left"] {{ font-size: {px(40)}px; font-weight: bold; color: {BLUE}; }}
             QFrame[kind] QLabel[part="seat"] {{ font-size: {px(30)}px; color: #424a53; }}

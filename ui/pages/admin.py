@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from station import conflicts, status
+from station import conflicts, signin, status
 from station import staff as staffmod
 from station.errors import DomainError
 from station.hlc import Stamp
@@ -488,7 +488,9 @@ class AdminPage(Page):
         return at.strftime("%H:%M") if at.date() == now.date() else at.strftime("%Y-%m-%d %H:%M")
 
     def _refresh_conflicts(self) -> None:
-        self.open_conflicts = conflicts.open_conflicts(self.hub.store)
+        self.open_conflicts = signin.add_queue_prefix(
+            self.hub.store, conflicts.open_conflicts(self.hub.store)
+        )
         rows = []
         for c in self.open_conflicts:
             facts = {k: v for k, v in c["detail"].items() if k not in ("code", "lang")}
@@ -496,7 +498,7 @@ class AdminPage(Page):
                 [
                     self._when(c["hlc"]),
                     self.event_label(c["type"]),
-                    str(c["queue_no"] or ""),
+                    signin.queue_label(c),
                     c["name"] or "",
                     render(c["code"], self.hub.lang, **facts),
                     c["origin"],

@@ -12,7 +12,7 @@ import json
 from datetime import date
 from typing import Any
 
-from station import inject, stock
+from station import inject, signin, stock
 from station.errors import DomainError
 from station.identity import mask_name
 from ui.pages.base import Page
@@ -229,7 +229,9 @@ class InjectPage(Page):
             self.show_called(None)
             if not self._acting:  # e.g. recorded on another laptop meanwhile
                 self.banner.show_message(
-                    self.tr("Queue number {n} is no longer waiting at this desk").format(n=gone["queue_no"]),
+                    self.tr("Queue number {n} is no longer waiting at this desk").format(
+                        n=signin.queue_label(gone)
+                    ),
                     "warn",
                 )
         elif called is not None and (self.called is None or called["visit_id"] != self.called["visit_id"]):
@@ -238,7 +240,7 @@ class InjectPage(Page):
                 self.banner.show_message(
                     self.tr(
                         "Queue number {n} is called at this desk: inject (Enter) or mark absent (F4)"
-                    ).format(n=called["queue_no"]),
+                    ).format(n=signin.queue_label(called)),
                     "info",
                 )
         self.fill_lots()
@@ -253,7 +255,7 @@ class InjectPage(Page):
         self.waiting_title.setText(self.tr("Waiting: {n}").format(n=len(waiting)))
         self.waiting.clear()
         for v in waiting[:30]:
-            text = f"{v['queue_no']}　{mask_name(v['name'])}"
+            text = f"{signin.queue_label(v)}　{mask_name(v['name'])}"
             if v["called_desk"] and v["called_desk"] != str(self.desk):
                 text += "　" + self.tr("(desk {desk})").format(desk=v["called_desk"])
             elif v["missed"]:
@@ -330,7 +332,7 @@ class InjectPage(Page):
             self.notes.hide()
             self.product = rules.default_product
         else:
-            self.queue_no.setText(str(visit["queue_no"]))
+            self.queue_no.setText(signin.queue_label(visit))
             person = self.hub.store.one("SELECT * FROM people WHERE person_id = ?", [visit["person_id"]])
             self.card.show_person(person or visit, self.hub.today())
             try:
@@ -382,7 +384,7 @@ class InjectPage(Page):
         if self.called is not None:  # no skipping: this desk's person first
             self.banner.show_message(
                 self.tr("Queue number {n} is called at this desk: inject (Enter) or mark absent (F4)").format(
-                    n=self.called["queue_no"]
+                    n=signin.queue_label(self.called)
                 ),
                 "warn",
             )
@@ -397,7 +399,9 @@ class InjectPage(Page):
         self.show_called(visit)
         self.refresh()
         self.banner.show_message(
-            self.tr("Calling queue number {n}: {name}").format(n=visit["queue_no"], name=visit["name"]),
+            self.tr("Calling queue number {n}: {name}").format(
+                n=signin.queue_label(visit), name=visit["name"]
+            ),
             "info",
         )
         self.inject_button.setFocus()
@@ -425,7 +429,7 @@ class InjectPage(Page):
         text = self.tr(
             "Queue number {n} {name}: {dose} recorded (lot {lot}). Please go to observation"
         ).format(
-            n=who["queue_no"],
+            n=signin.queue_label(who),
             name=who["name"],
             dose=dose_label(self.hub.rules, dose["product"], dose["dose_number"], self.hub.lang),
             lot=dose["lot_no"],
@@ -447,7 +451,7 @@ class InjectPage(Page):
         if visit:
             self.banner.show_message(
                 self.tr("Calling queue number {n} again: {name}").format(
-                    n=visit["queue_no"], name=self.called["name"]
+                    n=signin.queue_label(visit), name=self.called["name"]
                 ),
                 "info",
             )
@@ -464,7 +468,7 @@ class InjectPage(Page):
         self.refresh()
         self.banner.show_message(
             self.tr("Queue number {n} is absent: back of the queue. Call the next (F2)").format(
-                n=who["queue_no"]
+                n=signin.queue_label(who)
             ),
             "info",
         )

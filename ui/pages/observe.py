@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from station import bookings, flow, observe, slips
+from station import bookings, flow, observe, signin, slips
 from station.errors import DomainError
 from station.identity import mask_name, normalize_id
 from ui.boardwindow import BoardWindow
@@ -206,7 +206,7 @@ class ObservePage(Page):
     def refresh(self) -> None:
         self.setEnabled(self.hub.may(self.permission))
         store, day = self.hub.store, self.hub.today().isoformat()
-        self.rows = observe.observing(store, day)
+        self.rows = signin.add_queue_prefix(store, observe.observing(store, day))
         ids = [r["visit_id"] for r in self.rows]
         doses: dict[str, dict[str, Any]] = {}
         aefi: dict[str, dict[str, Any]] = {}
@@ -229,7 +229,7 @@ class ObservePage(Page):
             r["injected"] = doses.get(r["visit_id"], {}).get("at")
             r["serious"] = bool(aefi.get(r["visit_id"], {}).get("serious"))
         self.waiting_rows = store.all(
-            """SELECT v.visit_id, v.queue_no, v.injected_at, p.name,
+            """SELECT v.visit_id, v.queue_prefix, v.queue_no, v.injected_at, p.name,
                       (SELECT d.product FROM doses d WHERE d.visit_id = v.visit_id
                        ORDER BY d.at DESC LIMIT 1) AS product
                FROM visits v JOIN people p USING (person_id)
@@ -265,7 +265,7 @@ class ObservePage(Page):
                     aefi_text += " " + self.tr("SERIOUS")
             cells = [
                 str(r["seat"]) if r["seat"] else self.tr("standing"),
-                str(r["queue_no"] or ""),
+                signin.queue_label(r),
                 mask_name(r["name"]),
                 product_short(self.hub.rules, r["product"], self.hub.lang),
                 hhmm(r["injected"]),
@@ -297,7 +297,7 @@ class ObservePage(Page):
         self.waiting.clear()
         for r in self.waiting_rows:
             text = self.tr("No. {n}  {name}  {time}\n{product}").format(
-                n=r["queue_no"] or "-",
+                n=signin.queue_label(r) or "-",
                 name=mask_name(r["name"]),
                 time=hhmm(r["injected_at"]),
                 product=product_short(self.hub.rules, r["product"], self.hub.lang),
@@ -338,7 +338,7 @@ class ObservePage(Page):
             return
         self.who.setText(
             self.tr("No. {n}  {name}  ·  seat {seat}  ·  until {until}").format(
-                n=r["queue_no"],
+                n=signin.queue_label(r),
                 name=mask_name(r["name"]),
                 seat=r["seat"] or self.tr("standing"),
                 until=hhmm(r["until"]),
@@ -378,7 +378,7 @@ class ObservePage(Page):
         if visit is None:
             self.banner.show_message(self.tr("No visit today for “{code}”").format(code=text), "error")
             return
-        n = visit["queue_no"]
+        n = signin.queue_label(visit)
         exit_scan = slips.parse_exit_payload(text) is not None or _is_queue_number(text)
         if visit["state"] == flow.OBSERVING:
             if not self.select(visit["visit_id"]):  # seated a moment ago elsewhere: not listed yet
@@ -415,11 +415,11 @@ class ObservePage(Page):
         left = observe.minutes_left(r, self.hub.now())  # now, not at the last refresh
         if left == 0:
             if self.act(observe.release, r["visit_id"]):
-                self._released(r, self.tr("No. {n} may leave").format(n=r["queue_no"]))
+                self._released(r, self.tr("No. {n} may leave").format(n=signin.queue_label(r)))
             return
         self.banner.show_message(
             self.tr("No. {n} may not leave yet: {m} more minutes (until {until}). F6 releases early").format(
-                n=r["queue_no"], m=left, until=hhmm(r["until"])
+                n=signin.queue_label(r), m=left, until=hhmm(r["until"])
             ),
             "error",
         )
@@ -428,7 +428,7 @@ class ObservePage(Page):
         store, day = self.hub.store, self.hub.today().isoformat()
         text = slips.parse_exit_payload(text) or text  # the slip's exit QR carries the visit id
         if _is_queue_number(text):
-            return store.one("SELECT * FROM visits WHERE day = ? AND queue_no = ?", [day, int(text)])
+            return signin.find_by_queue_no(store, day, text)
         visit = store.one("SELECT * FROM visits WHERE visit_id = ?", [text])
         if visit is not None:
             return visit if visit["day"] == day else None
@@ -446,7 +446,7 @@ class ObservePage(Page):
             self.banner.show_message(self.tr("No one is waiting for a seat"), "info")
             return
         visit_id = item.data(VISIT_ROLE)
-        queue_no = bookings.visit(self.hub.store, visit_id)["queue_no"]
+        queue_no = signin.queue_label(bookings.visit(self.hub.store, visit_id))
         obs = self.act(
             observe.start_observation, visit_id, seats=self.hub.settings.seats, rules=self.hub.rules
         )
@@ -478,7 +478,7 @@ class ObservePage(Page):
         if r is None:
             return
         if self.act(observe.release, r["visit_id"]):
-            self._released(r, self.tr("No. {n} released: may leave").format(n=r["queue_no"]))
+            self._released(r, self.tr("No. {n} released: may leave").format(n=signin.queue_label(r)))
 
     def release_early(self) -> None:
         r = self._chosen()
@@ -492,7 +492,7 @@ class ObservePage(Page):
             self,
             self.tr("Release early"),
             self.tr("No. {n} has {m} minutes left.\nReason for releasing early (required):").format(
-                n=r["queue_no"], m=left
+                n=signin.queue_label(r), m=left
             ),
         )
         if not ok:
@@ -502,7 +502,8 @@ class ObservePage(Page):
             return
         if self.act(observe.release, r["visit_id"], override_reason=reason.strip()):
             self._released(
-                r, self.tr("No. {n} released early ({m} minutes left)").format(n=r["queue_no"], m=left)
+                r,
+                self.tr("No. {n} released early ({m} minutes left)").format(n=signin.queue_label(r), m=left),
             )
 
     def _released(self, r: dict[str, Any], text: str) -> None:
@@ -514,7 +515,7 @@ class ObservePage(Page):
 
     # --- slips and the board ----------------------------------------------------------------------
     def print_slip(self, visit_id: str, preview: bool = False) -> None:
-        queue_no = bookings.visit(self.hub.store, visit_id)["queue_no"]
+        queue_no = signin.queue_label(bookings.visit(self.hub.store, visit_id))
         self.print_status.show_message(
             self.tr("No. {n}: preparing the slip…").format(n=queue_no)
             if preview
@@ -534,7 +535,7 @@ class ObservePage(Page):
             self.print_slip(r["visit_id"], preview=True)
 
     def _slip_printed(self, visit_id: str, where: str) -> None:
-        queue_no = bookings.visit(self.hub.store, visit_id)["queue_no"]
+        queue_no = signin.queue_label(bookings.visit(self.hub.store, visit_id))
         self.print_status.show_message(
             self.tr("No. {n}: slip printed ({printer})").format(n=queue_no, printer=where), "ok"
         )
@@ -576,7 +577,7 @@ class ObservePage(Page):
 
     def _aefi_recorded(self, row: dict[str, Any]) -> None:
         self.refresh()
-        n = bookings.visit(self.hub.store, row["visit_id"])["queue_no"]
+        n = signin.queue_label(bookings.visit(self.hub.store, row["visit_id"]))
         if row.get("serious"):
             self.banner.show_message(
                 self.tr("No. {n}: SERIOUS adverse reaction: report it immediately").format(n=n), "error"
@@ -591,7 +592,8 @@ class ObservePage(Page):
 
 
 def _is_queue_number(text: str) -> bool:
-    return text.isascii() and text.isdigit() and len(text) <= 6
+    """A queue number as called ("A023"), or plain digits for desk A ("23")."""
+    return signin.parse_queue_no(text) is not None
 
 
 class AefiDialog(QDialog):
@@ -653,7 +655,7 @@ class AefiDialog(QDialog):
         layout.addWidget(
             label(
                 self.tr("Adverse reaction: No. {n}  {name}").format(
-                    n=visit.get("queue_no") or "-", name=mask_name(visit.get("name") or "")
+                    n=signin.queue_label(visit) or "-", name=mask_name(visit.get("name") or "")
                 ),
                 "title",
             )

@@ -92,12 +92,13 @@ QFrame#cancel_box { background: #fff8c5; border: 1px solid #bf8700; border-radiu
 
 
 def signed_in_queue(store: Store, day: date) -> list[dict[str, Any]]:
-    """People signed in on ``day`` and waiting for the pre-screen, in queue-number order."""
+    """People signed in on ``day`` and waiting for the pre-screen, in queue order (sign-in order
+    across the sign-in desks' letters, ``signin.QUEUE_ORDER``)."""
     return store.all(
-        """SELECT v.visit_id, v.person_id, v.queue_no, v.product, v.slot, v.state,
-                  p.name, p.id_number, p.id_type, p.birth_date, p.sex, p.phone
-           FROM visits v JOIN people p USING (person_id)
-           WHERE v.day = ? AND v.state = 'signed_in' ORDER BY v.queue_no""",
+        f"""SELECT v.visit_id, v.person_id, v.queue_prefix, v.queue_no, v.product, v.slot, v.state,
+                   p.name, p.id_number, p.id_type, p.birth_date, p.sex, p.phone
+            FROM visits v JOIN people p USING (person_id)
+            WHERE v.day = ? AND v.state = 'signed_in' ORDER BY {signin.QUEUE_ORDER}""",
         [day.isoformat()],
     )
 
@@ -451,7 +452,7 @@ class PreScreenPage(Page):
         self.queue.setRowCount(len(self.waiting))
         keep = 0
         for i, v in enumerate(self.waiting):
-            cells = (str(v["queue_no"]), v["name"], mask_id(v["id_number"]))
+            cells = (signin.queue_label(v), v["name"], mask_id(v["id_number"]))
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, v["visit_id"])
@@ -469,7 +470,7 @@ class PreScreenPage(Page):
             self.reset_form()
             self.banner.show_message(
                 self.tr("Queue number {n} {name} was dealt with at another desk").format(
-                    n=who["queue_no"], name=who["name"]
+                    n=signin.queue_label(who), name=who["name"]
                 ),
                 "warn",
             )
@@ -517,7 +518,7 @@ class PreScreenPage(Page):
             code = flow.refusal("Screened", found.visit["state"]) or "step_not_allowed"
             message = self.hub.message(DomainError(code))
             if found.visit["queue_no"]:
-                message += "　" + self.tr("Queue number {n}").format(n=found.visit["queue_no"])
+                message += "　" + self.tr("Queue number {n}").format(n=signin.queue_label(found.visit))
         else:
             message = self.tr("Nobody with this ID number is signed in today")
         self.banner.show_message(message, "error")
@@ -530,7 +531,7 @@ class PreScreenPage(Page):
         self.current = dict(visit)
         self.loaded_by = self.hub.staff_id
         today = self.hub.today()
-        extra = [self.tr("Queue number {n}").format(n=visit["queue_no"])]
+        extra = [self.tr("Queue number {n}").format(n=signin.queue_label(visit))]
         if visit.get("slot"):
             extra.append(self.tr("Slot {slot}").format(slot=visit["slot"]))
         self.card.show_person(visit, today, "　".join(extra))
@@ -540,7 +541,9 @@ class PreScreenPage(Page):
         self.set_acting(True)
         self.show_history()
         self.banner.show_message(
-            self.tr("Pre-screening queue number {n}: {name}").format(n=visit["queue_no"], name=visit["name"]),
+            self.tr("Pre-screening queue number {n}: {name}").format(
+                n=signin.queue_label(visit), name=visit["name"]
+            ),
             "info",
         )
         self.scroll.verticalScrollBar().setValue(0)
@@ -743,7 +746,7 @@ class PreScreenPage(Page):
         self.refresh()
         if result.outcome == "pass":
             text = self.tr("Queue number {n} {name}: passed. Please go to the injection desk").format(
-                n=who["queue_no"], name=who["name"]
+                n=signin.queue_label(who), name=who["name"]
             )
             notes = [self.note_label(n) for n in result.notes]
             if notes:
@@ -757,7 +760,7 @@ class PreScreenPage(Page):
             )
             self.banner.show_message(
                 self.tr("Queue number {n} {name}: turned away ({outcome}): {reasons}").format(
-                    n=who["queue_no"],
+                    n=signin.queue_label(who),
                     name=who["name"],
                     outcome=outcome,
                     reasons="；".join(self.reason_label(r) for r in result.reasons),
@@ -814,7 +817,7 @@ class PreScreenPage(Page):
         assert self.current is not None
         self.cancel_question.setText(
             self.tr("Cancel the booking of queue number {n} {name}? Write the reason").format(
-                n=self.current["queue_no"], name=self.current["name"]
+                n=signin.queue_label(self.current), name=self.current["name"]
             )
         )
         self.cancel_reason.clear()
@@ -848,7 +851,7 @@ class PreScreenPage(Page):
         self.refresh()
         self.banner.show_message(
             self.tr("Booking of queue number {n} {name} cancelled").format(
-                n=who["queue_no"], name=who["name"]
+                n=signin.queue_label(who), name=who["name"]
             ),
             "ok",
         )

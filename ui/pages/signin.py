@@ -306,7 +306,7 @@ class SignInPage(Page):
                 DomainError(flow.refusal("SignedIn", visit["state"]) or "step_not_allowed")
             )
             if visit["queue_no"]:
-                refusal += "　" + self.tr("Queue number {n}").format(n=visit["queue_no"])
+                refusal += "　" + self.tr("Queue number {n}").format(n=signin.queue_label(visit))
             self.banner.show_message(refusal, "error")
             self.code.selectAll()
             self.code.setFocus()
@@ -362,7 +362,11 @@ class SignInPage(Page):
         if not self.found or not self.found.visit:
             return
         visit = self.act(
-            signin.sign_in, self.found.visit["visit_id"], desk=self.hub.settings.desk, method=self.method
+            signin.sign_in,
+            self.found.visit["visit_id"],
+            desk=self.hub.settings.desk,
+            method=self.method,
+            prefix=self.hub.settings.queue_prefix,
         )
         if visit:
             self._signed_in(visit, self.found.person)
@@ -380,16 +384,19 @@ class SignInPage(Page):
         except DomainError as exc:
             self.banner.show_message(self.hub.message(exc), "error")
             return
-        visit = self.act(signin.walk_in, person, desk=self.hub.settings.desk)
+        visit = self.act(
+            signin.walk_in, person, desk=self.hub.settings.desk, prefix=self.hub.settings.queue_prefix
+        )
         if visit:
             self._show_walk_in(False)
             self._signed_in(visit, person)
 
     def _signed_in(self, visit: dict[str, Any], person: dict[str, Any]) -> None:
-        self.queue_no.setText(str(visit["queue_no"]))
+        number = signin.queue_label(visit)
+        self.queue_no.setText(number)
         self.queue_who.setText(person["name"])
         self.banner.show_message(
-            self.tr("Signed in: queue number {n}. Please go to pre-screen").format(n=visit["queue_no"]), "ok"
+            self.tr("Signed in: queue number {n}. Please go to pre-screen").format(n=number), "ok"
         )
         self.sign_in_button.setEnabled(False)
         self.found = None
