@@ -7,10 +7,11 @@ import re
 import sqlite3
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -44,13 +45,40 @@ class Event:
         return cls(**data)
 
     def as_row(self) -> dict[str, Any]:
-        row = self.__dict__.copy()
-        row["payload"] = json.dumps(self.payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        return row
+        return dict(zip(EVENT_COLUMNS, self.values(), strict=True))
+
+    def values(self) -> tuple[Any, ...]:
+        """The event as its ``events`` row holds it (EVENT_COLUMNS order, the payload as canonical JSON)."""
+        return (
+            self.id,
+            self.origin,
+            self.seq,
+            self.hlc,
+            self.type,
+            self.visit_id,
+            self.staff_id,
+            _canonical(self.payload),
+            self.recorded_at,
+        )
+
+
+@dataclass
+class IngestReport:
+    """What ``Store.ingest_report`` did with a batch: new events taken, events already held, and the
+    events refused with their code (``event_mismatch``, ``event_gap``)."""
+
+    new: int = 0
+    duplicates: int = 0
+    rejected: list[tuple[Event, str]] = field(default_factory=list)
 
 
 EVENT_COLUMNS = ("id", "origin", "seq", "hlc", "type", "visit_id", "staff_id", "payload", "recorded_at")
+_SEQ = EVENT_COLUMNS.index("seq")
 _INSERT = f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
+# One encoder for every payload (json.dumps with options builds a new one per call): sorted keys,
+# no spaces, UTF-8 as is, the same text on every node.
+_canonical = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+_RESERVED_META = frozenset({"origin", "created_at"})
 
 
 def local_now() -> datetime:
@@ -230,57 +258,133 @@ class Store:
             self._pending.append(event)
         return event
 
-    def ingest(self, events: Iterable[Event]) -> int:
+    def ingest(self, events: Iterable[Event], *, meta: Mapping[str, str | None] | None = None) -> int:
         """Take events from another node (sync or an export file); idempotent by (origin, seq).
 
         Returns the number of new events. Events already held are skipped; an event whose
-        (origin, seq) is held under a different id is refused: the log is immutable. The whole
-        batch is checked first (per origin, in seq order), then applied in HLC order; an event
-        older than one already applied to the same rows (a visit, a staff member, a lot, a day)
-        has those rows re-projected in HLC order, so every node ends with the same tables.
+        (origin, seq) is held (or comes earlier in the batch) as another event, by id or by content,
+        is refused (``event_mismatch``): the log is immutable; a batch that would leave a gap in an
+        origin's seq is refused (``event_gap``). Refused means nothing of the batch is taken. The
+        whole batch is checked first (per origin, in seq order), then applied in HLC order; an event
+        older than one already applied to the same rows (a visit, a staff member, a lot, a day) has
+        those rows re-projected in HLC order, so every node ends with the same tables.
         """
+        report = self._ingest(events, strict=True, meta=meta)
+        return report.new
+
+    def ingest_report(
+        self,
+        events: Iterable[Event],
+        *,
+        meta: Mapping[str, str | None] | None = None,
+        before_commit: Callable[[IngestReport], None] | None = None,
+    ) -> IngestReport:
+        """Like ``ingest``, but bad events do not stop the batch: every good event is applied (one
+        transaction) and the bad ones are reported with their code (``event_mismatch``,
+        ``event_gap``; the events after a gap in the same origin are gaps too).
+
+        ``meta`` keys are written to the ``meta`` table in the same transaction (None deletes a key),
+        and ``before_commit`` is called with the report inside it too, so a sync client's cursor
+        moves only with the commit that applied the events.
+        """
+        return self._ingest(events, strict=False, meta=meta, before_commit=before_commit)
+
+    def _ingest(
+        self,
+        events: Iterable[Event],
+        *,
+        strict: bool,
+        meta: Mapping[str, str | None] | None = None,
+        before_commit: Callable[[IngestReport], None] | None = None,
+    ) -> IngestReport:
         from station.projector import apply, later_applied, reproject, rows_key
 
-        fresh: list[Event] = []
+        if meta and _RESERVED_META & set(meta):
+            raise ValueError(f"meta keys {sorted(_RESERVED_META & set(meta))} belong to the station")
         with self.transaction():
-            taken: dict[tuple[str, int], str] = {}
-            expected: dict[str, int] = {}
-            for event in sorted(events, key=lambda e: (e.origin, e.seq)):
-                key = (event.origin, event.seq)
-                held = self.conn.execute(
-                    "SELECT id FROM events WHERE origin = ? AND seq = ?", [event.origin, event.seq]
-                ).fetchone()
-                held_id = held[0] if held else taken.get(key)
-                if held_id is not None:
-                    if held_id != event.id:
-                        raise DomainError("event_mismatch", origin=event.origin, seq=event.seq)
-                    continue
-                if event.origin not in expected:
-                    expected[event.origin] = self.conn.execute(
-                        "SELECT coalesce(max(seq), 0) + 1 FROM events WHERE origin = ?", [event.origin]
-                    ).fetchone()[0]
-                if event.seq != expected[event.origin]:
-                    raise DomainError(
-                        "event_gap", origin=event.origin, seq=event.seq, expected=expected[event.origin]
-                    )
-                expected[event.origin] += 1
-                taken[key] = event.id
-                fresh.append(event)
-            for event in sorted(fresh, key=lambda e: e.hlc):
-                self.clock.observe(Stamp.parse(event.hlc))
-                self._insert(event)
-                rows = rows_key(event)
-                if rows and later_applied(self.conn, event, rows):
-                    reproject(self.conn, rows)
+            report, fresh, refusals = self._sort_out(events)
+            if strict and refusals:
+                raise refusals[0]
+            # Only an event stamped before the newest one held can be late: the batch itself is
+            # applied in HLC order, so nothing of it stamped later than an event is applied before it.
+            newest = self.conn.execute("SELECT max(hlc) FROM events").fetchone()[0] or ""
+            fresh.sort(key=lambda pair: pair[0].hlc)
+            for event, values in fresh:
+                self._insert_values(values)
+                if event.hlc <= newest:
+                    rows = rows_key(event)
+                    if rows and later_applied(self.conn, event, rows):
+                        reproject(self.conn, rows)
+                        continue
+                apply(self.conn, event)
+            if fresh:
+                self.clock.observe(Stamp.parse(fresh[-1][0].hlc))  # the newest stamp moves the clock
+                self._pending.extend(event for event, _ in fresh)
+            for key, value in (meta or {}).items():
+                if value is None:
+                    self.conn.execute("DELETE FROM meta WHERE key = ?", [key])
                 else:
-                    apply(self.conn, event)
-                self._pending.append(event)
-        return len(fresh)
+                    self.conn.execute(
+                        "INSERT INTO meta (key, value) VALUES (?, ?) "
+                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                        [key, str(value)],
+                    )
+            if before_commit is not None:
+                before_commit(report)
+        return report
+
+    def _sort_out(
+        self, events: Iterable[Event]
+    ) -> tuple[IngestReport, list[tuple[Event, tuple[Any, ...]]], list[DomainError]]:
+        """Check a batch against the log, per origin in seq order: what is new (with the row to
+        insert), what is held already, what is refused (the report's list, and as errors)."""
+        report = IngestReport()
+        fresh: list[tuple[Event, tuple[Any, ...]]] = []
+        refusals: list[DomainError] = []
+        by_origin: dict[str, list[Event]] = {}
+        for event in events:
+            by_origin.setdefault(event.origin, []).append(event)
+        for origin in sorted(by_origin):
+            batch = sorted(by_origin[origin], key=attrgetter("seq"))  # stable: first given, first taken
+            top = (
+                self.conn.execute("SELECT max(seq) FROM events WHERE origin = ?", [origin]).fetchone()[0] or 0
+            )
+            held: dict[int, tuple[Any, ...]] = {}
+            asked = sorted({e.seq for e in batch if e.seq <= top})
+            if asked:
+                rows = self.conn.execute(
+                    f"SELECT {', '.join(EVENT_COLUMNS)} FROM events "
+                    "WHERE origin = ? AND seq IN (SELECT value FROM json_each(?))",
+                    [origin, json.dumps(asked)],
+                )
+                held = {row[_SEQ]: tuple(row) for row in rows}
+            expected = top + 1
+            for event in batch:
+                values = event.values()
+                same = held.get(event.seq)
+                if same is not None:
+                    if same == values:
+                        report.duplicates += 1
+                        continue
+                    code, facts = "event_mismatch", {"origin": origin, "seq": event.seq}
+                elif event.seq == expected:
+                    expected += 1
+                    held[event.seq] = values  # a second copy later in the batch is a duplicate
+                    fresh.append((event, values))
+                    report.new += 1
+                    continue
+                else:  # past a gap (and everything after it in this origin), or a seq that cannot be
+                    code, facts = "event_gap", {"origin": origin, "seq": event.seq, "expected": expected}
+                report.rejected.append((event, code))
+                refusals.append(DomainError(code, **facts))
+        return report, fresh, refusals
 
     def _insert(self, event: Event) -> None:
-        row = event.as_row()
+        self._insert_values(event.values())
+
+    def _insert_values(self, values: tuple[Any, ...]) -> None:
         try:
-            self.conn.execute(_INSERT, [row[c] for c in EVENT_COLUMNS])
+            self.conn.execute(_INSERT, values)
         except sqlite3.OperationalError as exc:
             raise _storage_error(exc) from exc
 
