@@ -395,28 +395,42 @@ def test_concurrent_pushes_keep_the_log_contiguous(server_store):
     assert server_store.hwm(site="s1") == {f"st{i}": batches * size for i in range(writers)}
 
 
-def test_the_same_batch_pushed_twice_at_once(server_store):
-    """Two connections pushing one origin's batch together: each event is stored once, the other
-    push counts it as a duplicate; neither fails."""
+def test_one_batch_pushed_at_once_through_two_stores(store_url):
+    """Two store objects on one database (two server processes, say), four pushes of one origin's
+    batch together: each event is stored once, the other pushes count it as a duplicate; none fails."""
+    stores = [open_store(store_url), open_store(store_url)]
     batch = run("a", 1, 200)
     results: list[PushResult] = []
     errors_seen: list[BaseException] = []
     start = threading.Barrier(4)
 
-    def push() -> None:
+    def push(store) -> None:
         try:
             start.wait()
-            results.append(server_store.push(batch, site="s1", allowed_origins=None))
+            results.append(store.push(batch, site="s1", allowed_origins=None))
         except BaseException as exc:
             errors_seen.append(exc)
 
-    threads = [threading.Thread(target=push) for _ in range(4)]
+    threads = [threading.Thread(target=push, args=(stores[i % 2],)) for i in range(4)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert errors_seen == []
-    assert sum(r.accepted for r in results) == 200
-    assert sum(r.duplicates for r in results) == 600
-    assert all(r.rejected == [] and r.hwm == {"a": 200} for r in results)
-    assert [pos for pos, _e in everything(server_store)] == list(range(1, 201))
+    try:
+        assert errors_seen == []
+        assert sum(r.accepted for r in results) == 200
+        assert sum(r.duplicates for r in results) == 600
+        assert all(r.rejected == [] and r.hwm == {"a": 200} for r in results)
+        assert [pos for pos, _e in everything(stores[1])] == list(range(1, 201))
+        assert stores[0].server_id == stores[1].server_id
+    finally:
+        for store in stores:
+            store.close()
+
+
+def test_a_newer_schema_is_refused(store_url):
+    store = open_store(store_url)
+    store.set_meta("schema_version", "99")
+    store.close()
+    with pytest.raises(RuntimeError, match="schema version 99 is newer"):
+        open_store(store_url)

@@ -10,9 +10,10 @@ PostgreSQL makes a transaction visible before it releases its locks, so by the t
 draws a position every lower position is visible: a reader paging by ``pos > cursor`` never skips a
 lower position that commits later. The same lock serialises pushes per origin. A rolled-back push
 leaves a hole in the positions (a sequence is not transactional); readers step over it. The
-checks and the digests are computed before the lock is taken; only the reads of the batch's
-origins, the inserts and the commit run under it (a district's rate is far below this limit, see
-bench/sync/bench_store.py).
+digests and payload texts are computed before the lock is taken; under it run only the reads of
+the batch's origins (and of the digests of events sent again), the checks, one COPY and the commit
+(about 25,000 events/s on a 2-core laptop, far above a district's rate: bench/sync/bench_store.py).
+Reads take no lock.
 """
 
 from __future__ import annotations
@@ -141,21 +142,20 @@ class PostgresStore(ServerStore):
     def __init__(self, url: str, *, pool_size: int = 16) -> None:
         self.url = url
         self._pool = _Pool(url, pool_size)
-        with self._tx() as cur:
-            cur.execute("SELECT current_schema()")
-            schema = cur.fetchone()[0]
-            if schema is None:
-                raise RuntimeError(f"{_safe(url)}: no schema of the search_path exists")
-        self.schema = schema
-        # One advisory-lock key per schema: pushes into one store wait for each other, not for others'.
-        self._push_key = f"station-sync push {schema}"
-        self._migrate()
-        with self._tx() as cur:
-            cur.execute(
-                "INSERT INTO meta (key, value) VALUES ('server_id', %s) ON CONFLICT (key) DO NOTHING",
-                (str(uuid.uuid4()),),
-            )
-        server_id = self.get_meta("server_id")
+        try:
+            with self._tx() as cur:
+                cur.execute("SELECT current_schema()")
+                schema = cur.fetchone()[0]
+                if schema is None:
+                    raise RuntimeError(f"{_safe(url)}: no schema of the search_path exists")
+            self.schema = schema
+            # One advisory-lock key per schema: pushes into one store wait for each other, not for others'.
+            self._push_key = f"station-sync push {schema}"
+            self._migrate()
+            server_id = self.get_meta("server_id")
+        except BaseException:
+            self.close()
+            raise
         assert server_id is not None
         self.server_id = server_id
 
@@ -193,6 +193,10 @@ class PostgresStore(ServerStore):
                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                     (str(SCHEMA_VERSION),),
                 )
+            cur.execute(
+                "INSERT INTO meta (key, value) VALUES ('server_id', %s) ON CONFLICT (key) DO NOTHING",
+                (str(uuid.uuid4()),),
+            )
 
     # --- the log ------------------------------------------------------------------------------------
     def push(self, events: list[Event], *, site: str, allowed_origins: set[str] | None) -> PushResult:

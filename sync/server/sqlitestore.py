@@ -84,16 +84,14 @@ class SqliteStore(ServerStore):
         self._conn: sqlite3.Connection | None = sqlite3.connect(
             path, check_same_thread=False, isolation_level=None, timeout=30
         )
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=FULL")
-        self._migrate()
-        server_id = self.get_meta("server_id")
-        if server_id is None:
-            with self._tx(write=True) as db:
-                db.execute(
-                    "INSERT OR IGNORE INTO meta (key, value) VALUES ('server_id', ?)", (str(uuid.uuid4()),)
-                )
+        try:
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=FULL")
+            self._migrate()
             server_id = self.get_meta("server_id")
+        except BaseException:
+            self.close()
+            raise
         assert server_id is not None
         self.server_id = server_id
 
@@ -130,6 +128,9 @@ class SqliteStore(ServerStore):
                     "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
                     (str(SCHEMA_VERSION),),
                 )
+            db.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('server_id', ?)", (str(uuid.uuid4()),)
+            )
 
     # --- the log ------------------------------------------------------------------------------------
     def push(self, events: list[Event], *, site: str, allowed_origins: set[str] | None) -> PushResult:
