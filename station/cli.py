@@ -404,7 +404,7 @@ def slip(c: Ctx, visit: str, out: Path, size: str | None, day: str | None) -> No
     from station import slips
     from station.settings import Settings
 
-    settings = Settings.load()
+    settings = Settings.load(c.data)
     path = slips.write_slip_file(
         c.store(), visit, out, size or settings.slip_size, settings, lang=c.lang, day=_day(day)
     )

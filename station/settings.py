@@ -1,4 +1,10 @@
-"""This laptop's settings (site, station id, desk roles, desk number, ...), saved in the user's config dir."""
+"""A station's settings (site, station id, desk roles, desk number, hub...), kept in its data folder.
+
+A station is its folder: the settings live beside ``station.sqlite3``, so two stations on one
+machine (a trainer's laptop, the tests) keep theirs apart, and a copied folder is the same station.
+Releases before 0.2 kept them in the user's config folder; the default data folder adopts that file
+once.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from station.paths import default_config_dir
+from station.paths import default_config_dir, default_data_dir
 
 DESK_ROLES = ("signin", "prescreen", "inject", "observe", "admin")
 FILE_NAME = "settings.json"
@@ -37,7 +43,12 @@ class Settings:
 
     @classmethod
     def load(cls, folder: Path | None = None) -> Settings:
-        path = (folder or default_config_dir()) / FILE_NAME
+        """The settings of the station in ``folder`` (default: the default data folder)."""
+        folder = folder or default_data_dir()
+        path = folder / FILE_NAME
+        legacy = default_config_dir() / FILE_NAME
+        if not path.exists() and folder == default_data_dir() and legacy.exists():
+            path = legacy  # saved beside the data at the next save
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (FileNotFoundError, ValueError):  # first run, or a damaged file: start from defaults
@@ -54,7 +65,7 @@ class Settings:
 
     def save(self, folder: Path | None = None) -> Path:
         """Write atomically (temp file + rename), so a crash never leaves half a settings file."""
-        folder = folder or default_config_dir()
+        folder = folder or default_data_dir()
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / FILE_NAME
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".settings-", suffix=".json")

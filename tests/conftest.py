@@ -15,6 +15,9 @@ from station import staff as staffmod
 from station.identity import make_resident_id
 from station.store import Store
 
+# store_url / server_store: a fresh sync-server store on SQLite and on PostgreSQL (tests/pgfixtures.py)
+pytest_plugins = ["tests.pgfixtures"]
+
 CST = timezone(timedelta(hours=8))
 DAY = date(2026, 11, 26)
 PIN = "2468"

@@ -12,7 +12,6 @@ from sync.server.app import enroll
 from sync.server.serve import Server
 from sync.server.store import open_store
 from tests.domainkit import answers
-from tests.pgfixtures import store_url  # noqa: F401  (fixture)
 from tests.syncbed import Site, assert_converged, first_morning, materialize, wire
 
 pytestmark = pytest.mark.usefixtures("fast_pins")

@@ -13,7 +13,6 @@ from sync.client.remote import SyncError
 from tests.conftest import DAY, new_person
 from tests.domainkit import answers
 from tests.faultproxy import FaultProxy
-from tests.pgfixtures import store_url  # noqa: F401  (fixture)
 from tests.syncbed import Site, assert_converged, first_morning, wire
 
 pytestmark = pytest.mark.usefixtures("fast_pins")

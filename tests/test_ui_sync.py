@@ -61,8 +61,8 @@ def test_a_person_signed_in_on_one_window_appears_in_the_others_prescreen_queue(
         assert page_b.queue.item(0, 1).text() == person["name"]
         # both headers say synced, nothing waiting
         qtbot.waitUntil(lambda: win_a.header.sync_state.get("waiting") == 0, timeout=10_000)
-        assert "s" in win_a.header.sync.text() and win_a.header.sync_state["joined"]
-        assert "同步" in win_b.header.sync.text() or "Synced" in win_b.header.sync.text()
+        assert "秒前已同步" in win_a.header.sync.text() and win_a.header.sync_state["joined"]
+        qtbot.waitUntil(lambda: "秒前已同步" in win_b.header.sync.text(), timeout=10_000)
     finally:
         hub_a.close()
         hub_b.close()
@@ -83,3 +83,42 @@ def test_the_header_says_offline_and_counts_what_waits(site, station_qapp, qtbot
         assert win.header.sync_state["waiting"] == admin.version_vector()["desk-admin"]
     finally:
         hub.close()
+
+
+def test_the_admin_joins_the_hub_from_the_sync_tab_by_scanning_the_code(site, station_qapp, qtbot):
+    """A fresh laptop: the admin types the hub's address, scans the code's QR (a USB scanner types it
+    and presses Enter); the laptop joins, pins the hub, and its records reach the hub."""
+    from sync import tls
+    from sync.server.cli import join_text
+
+    admin = site.station("desk-admin", join=False)
+    first_morning(admin, bookings_count=1)
+    hub, win = window(station_qapp, qtbot, admin, "admin1", ("admin",))
+    try:
+        panel = win.pages["admin"].sync_panel
+        win.pages["admin"].tabs.setCurrentWidget(panel)
+        assert "未设置" in win.header.sync.text()
+        # a wrong code first: refused, in Chinese, nothing kept
+        qtbot.keyClicks(panel.url, site.url)
+        qtbot.keyClicks(panel.code, "AAAA-BBBB-CCCC")
+        qtbot.keyClick(panel.code, "\r")
+        qtbot.waitUntil(lambda: win.pages["admin"].banner.kind == "error", timeout=10_000)
+        assert "加入码" in win.pages["admin"].banner.text()
+        assert engine_link(admin) is None
+        # the real code, as its QR text
+        panel.code.clear()
+        qtbot.keyClicks(panel.code, join_text(site.code(), tls.fingerprint(site.server.cert_pem), None))
+        qtbot.keyClick(panel.code, "\r")
+        qtbot.waitUntil(lambda: engine_link(admin) is not None, timeout=10_000)
+        assert hub.sync_worker is not None
+        total = admin.version_vector()["desk-admin"]
+        qtbot.waitUntil(lambda: site.hub_store.hwm(site=None).get("desk-admin") == total, timeout=10_000)
+        qtbot.waitUntil(lambda: win.header.sync_state.get("waiting") == 0, timeout=10_000)
+    finally:
+        hub.close()
+
+
+def engine_link(store):
+    from sync.client import engine
+
+    return engine.load_link(store)

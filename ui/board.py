@@ -33,7 +33,7 @@ def run_board(data: Path, lang: str, *, windowed: bool = False, config: Path | N
     from ui.boardwindow import BoardWindow, board_screen
     from ui.hub import StationHub
 
-    settings = Settings.load(config)
+    settings = Settings.load(config or data)
     try:
         store = Store.open(data / "station.sqlite3", create=False)
     except DomainError as exc:  # no station database in that folder

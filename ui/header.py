@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from station.status import day_status
 from ui.hub import StationHub
-from ui.qt import QFrame, QHBoxLayout, QLabel, QTimer, QVBoxLayout
+from ui.qt import QCoreApplication, QFrame, QHBoxLayout, QLabel, QTimer, QVBoxLayout
 
 RETRYING = ("offline", "timeout", "server_error", "rate_limited", "checksum", "bad_answer")
 
@@ -36,6 +36,7 @@ class Header(QFrame):
         hub.records_did_change.connect(self.refresh)
         hub.staff_did_change.connect(self.refresh)
         hub.sync_did_change.connect(self.refresh_sync)
+        hub.hub_will_close.connect(lambda: self._sync_timer.stop())
         self.status: dict = {}
         self.sync_state: dict = {}
         self._sync_timer = QTimer(self)  # "synced N s ago" moves on with the clock, not only with records
@@ -80,7 +81,7 @@ class Header(QFrame):
             self._sync_timer.stop()
             return
         self.sync_state = st = self.hub.sync_status()
-        text, colour = sync_text(self, st)
+        text, colour = sync_text(st)
         self.sync.setText(text)
         self.sync.setStyleSheet(f"color: {colour};")
 
@@ -101,23 +102,27 @@ def _local_hhmm(iso: str) -> str:
         return iso
 
 
-def sync_text(w: QFrame, st: dict) -> tuple[str, str]:
-    """(text, colour) for the header's sync label; ``w.tr`` translates."""
+def sync_text(st: dict) -> tuple[str, str]:
+    """(text, colour) for a sync state (``station sync status``'s fields), in the window's language."""
     if not st.get("joined"):
-        return w.tr("Sync: not set up (this laptop works alone)"), "white"
+        return QCoreApplication.translate("SyncState", "Sync: not set up (this laptop works alone)"), "white"
     waiting = st.get("waiting", 0)
     error = st.get("last_error") or ""
     code = error.split(":", 1)[0]
     if error and code not in RETRYING:
-        return w.tr("Sync stopped: {reason} · {n} waiting").format(reason=error, n=waiting), "#ff8182"
+        return QCoreApplication.translate("SyncState", "Sync stopped: {reason} · {n} waiting").format(
+            reason=error, n=waiting
+        ), "#ff8182"
     if st.get("offline_since"):
-        return (
-            w.tr("Offline since {time} · {n} waiting").format(time=_local_hhmm(st["offline_since"]), n=waiting),
-            "#ffd33d",
-        )
+        text = QCoreApplication.translate("SyncState", "Offline since {time} · {n} waiting")
+        return text.format(time=_local_hhmm(st["offline_since"]), n=waiting), "#ffd33d"
     ago = _ago(st.get("last_ok"))
     if ago is None:
-        return w.tr("Sync: connecting · {n} waiting").format(n=waiting), "#ffd33d"
+        return QCoreApplication.translate("SyncState", "Sync: connecting · {n} waiting").format(
+            n=waiting
+        ), "#ffd33d"
     if waiting:
-        return w.tr("Synced {s} s ago · {n} waiting").format(s=ago, n=waiting), "#ffd33d"
-    return w.tr("Synced {s} s ago").format(s=ago), "#7ee787"
+        return QCoreApplication.translate("SyncState", "Synced {s} s ago · {n} waiting").format(
+            s=ago, n=waiting
+        ), "#ffd33d"
+    return QCoreApplication.translate("SyncState", "Synced {s} s ago").format(s=ago), "#7ee787"

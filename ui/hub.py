@@ -26,6 +26,7 @@ class StationHub(QObject):
     staff_did_change = Signal()
     idle_did_lock = Signal()
     sync_did_change = Signal()
+    hub_will_close = Signal()  # the store closes next: pages and the header stop their timers
 
     def __init__(
         self,
@@ -174,6 +175,7 @@ class StationHub(QObject):
     def close(self) -> None:
         """Stop watching the database (before the store is closed)."""
         self.closed = True
+        self.hub_will_close.emit()
         self._poll.stop()
         self._idle.stop()
         self.stop_sync()

@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
     <name>AdminPage</name>
@@ -17,6 +18,10 @@
     <message>
         <source>Conflicts (Alt+4)</source>
         <translation>Conflicts (Alt+4)</translation>
+    </message>
+    <message>
+        <source>Sync (Alt+5)</source>
+        <translation>Sync (Alt+5)</translation>
     </message>
     <message>
         <source>Site admin</source>
@@ -671,10 +676,6 @@
     <message>
         <source>Not logged in</source>
         <translation>Not logged in</translation>
-    </message>
-    <message>
-        <source>Sync: not set up (this laptop works alone)</source>
-        <translation>Sync: not set up (this laptop works alone)</translation>
     </message>
     <message>
         <source>Signed in {signed_in}  ·  waiting: pre-screen {wp} / injection {wi} / observation {wo}  ·  vaccinated {injected}  ·  observing {observing}  ·  turned away {turned_away}  ·  doses left {doses_left}  ·  bookings left {bookings_left}</source>
@@ -1521,6 +1522,128 @@ Reason for releasing early (required):</translation>
     <message>
         <source>The slip could not be printed: {why}</source>
         <translation>The slip could not be printed: {why}</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPanel</name>
+    <message>
+        <source>Sync state</source>
+        <translation>Sync state</translation>
+    </message>
+    <message>
+        <source>Now</source>
+        <translation>Now</translation>
+    </message>
+    <message>
+        <source>Hub</source>
+        <translation>Hub</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>Sync now</translation>
+    </message>
+    <message>
+        <source>Join the site's hub</source>
+        <translation>Join the site's hub</translation>
+    </message>
+    <message>
+        <source>On the hub: station-server enroll --site SITE prints a one-time code and its QR. Pick the hub found on the network (or type its address), then type or scan the code.</source>
+        <translation>On the hub: station-server enroll --site SITE prints a one-time code and its QR. Pick the hub found on the network (or type its address), then type or scan the code.</translation>
+    </message>
+    <message>
+        <source>Find hubs on the network</source>
+        <translation>Find hubs on the network</translation>
+    </message>
+    <message>
+        <source>ABCD-EFGH-JKLM, or scan the code's QR</source>
+        <translation>ABCD-EFGH-JKLM, or scan the code's QR</translation>
+    </message>
+    <message>
+        <source>Hub address</source>
+        <translation>Hub address</translation>
+    </message>
+    <message>
+        <source>Enrollment code</source>
+        <translation>Enrollment code</translation>
+    </message>
+    <message>
+        <source>Join</source>
+        <translation>Join</translation>
+    </message>
+    <message>
+        <source>{url} · site {site} · server {server}</source>
+        <translation>{url} · site {site} · server {server}</translation>
+    </message>
+    <message>
+        <source>Not joined: this laptop works alone</source>
+        <translation>Not joined: this laptop works alone</translation>
+    </message>
+    <message>
+        <source>Station {station} · recorded here {local} · acknowledged by the hub {acked} · refused by the hub {rejected} · last error: {error}</source>
+        <translation>Station {station} · recorded here {local} · acknowledged by the hub {acked} · refused by the hub {rejected} · last error: {error}</translation>
+    </message>
+    <message>
+        <source>Looking for hubs on the network...</source>
+        <translation>Looking for hubs on the network...</translation>
+    </message>
+    <message>
+        <source>{n} hub(s) found</source>
+        <translation>{n} hub(s) found</translation>
+    </message>
+    <message>
+        <source>No hub found on the network: type its address</source>
+        <translation>No hub found on the network: type its address</translation>
+    </message>
+    <message>
+        <source>Only a site admin may join this laptop to a hub</source>
+        <translation>Only a site admin may join this laptop to a hub</translation>
+    </message>
+    <message>
+        <source>Type or scan the enrollment code</source>
+        <translation>Type or scan the enrollment code</translation>
+    </message>
+    <message>
+        <source>Joining...</source>
+        <translation>Joining...</translation>
+    </message>
+    <message>
+        <source>Joined {url} (site {site})</source>
+        <translation>Joined {url} (site {site})</translation>
+    </message>
+    <message>
+        <source>Syncing...</source>
+        <translation>Syncing...</translation>
+    </message>
+</context>
+<context>
+    <name>SyncState</name>
+    <message>
+        <source>Sync: not set up (this laptop works alone)</source>
+        <translation>Sync: not set up (this laptop works alone)</translation>
+    </message>
+    <message>
+        <source>Sync stopped: {reason} · {n} waiting</source>
+        <translation>Sync stopped: {reason} · {n} waiting</translation>
+    </message>
+    <message>
+        <source>Offline since {time} · {n} waiting</source>
+        <translation>Offline since {time} · {n} waiting</translation>
+    </message>
+    <message>
+        <source>Sync: connecting · {n} waiting</source>
+        <translation>Sync: connecting · {n} waiting</translation>
+    </message>
+    <message>
+        <source>Synced {s} s ago · {n} waiting</source>
+        <translation>Synced {s} s ago · {n} waiting</translation>
+    </message>
+    <message>
+        <source>Synced {s} s ago</source>
+        <translation>Synced {s} s ago</translation>
     </message>
 </context>
 <context>

@@ -20,6 +20,10 @@
         <translation>冲突记录 (Alt+4)</translation>
     </message>
     <message>
+        <source>Sync (Alt+5)</source>
+        <translation>同步 (Alt+5)</translation>
+    </message>
+    <message>
         <source>Site admin</source>
         <translation>现场管理</translation>
     </message>
@@ -651,7 +655,7 @@
         <translation>请填写接种点名称</translation>
     </message>
     <message>
-        <source>Enter this laptop&apos;s station id</source>
+        <source>Enter this laptop's station id</source>
         <translation>请填写本机的站点编号</translation>
     </message>
     <message>
@@ -672,10 +676,6 @@
     <message>
         <source>Not logged in</source>
         <translation>未登录</translation>
-    </message>
-    <message>
-        <source>Sync: not set up (this laptop works alone)</source>
-        <translation>同步：未设置（本机单独工作）</translation>
     </message>
     <message>
         <source>Signed in {signed_in}  ·  waiting: pre-screen {wp} / injection {wi} / observation {wo}  ·  vaccinated {injected}  ·  observing {observing}  ·  turned away {turned_away}  ·  doses left {doses_left}  ·  bookings left {bookings_left}</source>
@@ -701,7 +701,7 @@
         <translation>此疫苗的可用批号，先到期的在前</translation>
     </message>
     <message>
-        <source>Scan the vial&apos;s code or type the lot number (F6), Enter</source>
+        <source>Scan the vial's code or type the lot number (F6), Enter</source>
         <translation>扫疫苗追溯码或输入批号 (F6)，回车</translation>
     </message>
     <message>
@@ -1409,7 +1409,7 @@ Reason for releasing early (required):</source>
         <translation>台湾居民来往大陆通行证</translation>
     </message>
     <message>
-        <source>Foreigner&apos;s permanent residence ID</source>
+        <source>Foreigner's permanent residence ID</source>
         <translation>外国人永久居留身份证</translation>
     </message>
     <message>
@@ -1465,7 +1465,7 @@ Reason for releasing early (required):</source>
         <translation>（加强针）</translation>
     </message>
     <message>
-        <source>Booking {no} is not in this station&apos;s list: register as a walk-in</source>
+        <source>Booking {no} is not in this station's list: register as a walk-in</source>
         <translation>本接种点名单中没有预约 {no}：请现场登记</translation>
     </message>
     <message>
@@ -1488,7 +1488,7 @@ Reason for releasing early (required):</source>
         <translation>本机没有设置打印机</translation>
     </message>
     <message>
-        <source>No. {n}: the slip&apos;s copy was not saved: {why}</source>
+        <source>No. {n}: the slip's copy was not saved: {why}</source>
         <translation>{n}号：留观单副本未保存：{why}</translation>
     </message>
     <message>
@@ -1522,6 +1522,128 @@ Reason for releasing early (required):</source>
     <message>
         <source>The slip could not be printed: {why}</source>
         <translation>留观单无法打印：{why}</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPanel</name>
+    <message>
+        <source>Sync state</source>
+        <translation>同步状态</translation>
+    </message>
+    <message>
+        <source>Now</source>
+        <translation>当前</translation>
+    </message>
+    <message>
+        <source>Hub</source>
+        <translation>现场主机</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <source>Join the site's hub</source>
+        <translation>加入现场主机</translation>
+    </message>
+    <message>
+        <source>On the hub: station-server enroll --site SITE prints a one-time code and its QR. Pick the hub found on the network (or type its address), then type or scan the code.</source>
+        <translation>在现场主机上运行 station-server enroll --site 现场名 生成一次性加入码及其二维码。选择网络中找到的主机（或输入其地址），然后输入或扫描加入码。</translation>
+    </message>
+    <message>
+        <source>Find hubs on the network</source>
+        <translation>查找网络中的主机</translation>
+    </message>
+    <message>
+        <source>ABCD-EFGH-JKLM, or scan the code's QR</source>
+        <translation>ABCD-EFGH-JKLM，或扫描加入码二维码</translation>
+    </message>
+    <message>
+        <source>Hub address</source>
+        <translation>主机地址</translation>
+    </message>
+    <message>
+        <source>Enrollment code</source>
+        <translation>加入码</translation>
+    </message>
+    <message>
+        <source>Join</source>
+        <translation>加入</translation>
+    </message>
+    <message>
+        <source>{url} · site {site} · server {server}</source>
+        <translation>{url} · 现场 {site} · 服务器 {server}</translation>
+    </message>
+    <message>
+        <source>Not joined: this laptop works alone</source>
+        <translation>未加入：本机单独工作</translation>
+    </message>
+    <message>
+        <source>Station {station} · recorded here {local} · acknowledged by the hub {acked} · refused by the hub {rejected} · last error: {error}</source>
+        <translation>站点 {station} · 本机记录 {local} 条 · 主机已确认 {acked} 条 · 主机拒收 {rejected} 条 · 最近错误：{error}</translation>
+    </message>
+    <message>
+        <source>Looking for hubs on the network...</source>
+        <translation>正在查找网络中的主机……</translation>
+    </message>
+    <message>
+        <source>{n} hub(s) found</source>
+        <translation>找到 {n} 台主机</translation>
+    </message>
+    <message>
+        <source>No hub found on the network: type its address</source>
+        <translation>网络中没有找到主机：请输入主机地址</translation>
+    </message>
+    <message>
+        <source>Only a site admin may join this laptop to a hub</source>
+        <translation>只有现场管理员可以让本机加入主机</translation>
+    </message>
+    <message>
+        <source>Type or scan the enrollment code</source>
+        <translation>请输入或扫描加入码</translation>
+    </message>
+    <message>
+        <source>Joining...</source>
+        <translation>正在加入……</translation>
+    </message>
+    <message>
+        <source>Joined {url} (site {site})</source>
+        <translation>已加入 {url}（现场 {site}）</translation>
+    </message>
+    <message>
+        <source>Syncing...</source>
+        <translation>正在同步……</translation>
+    </message>
+</context>
+<context>
+    <name>SyncState</name>
+    <message>
+        <source>Sync: not set up (this laptop works alone)</source>
+        <translation>同步：未设置（本机单独工作）</translation>
+    </message>
+    <message>
+        <source>Sync stopped: {reason} · {n} waiting</source>
+        <translation>同步已停止：{reason} · 待发送 {n} 条</translation>
+    </message>
+    <message>
+        <source>Offline since {time} · {n} waiting</source>
+        <translation>离线（自 {time}）· 待发送 {n} 条</translation>
+    </message>
+    <message>
+        <source>Sync: connecting · {n} waiting</source>
+        <translation>同步：正在连接 · 待发送 {n} 条</translation>
+    </message>
+    <message>
+        <source>Synced {s} s ago · {n} waiting</source>
+        <translation>{s} 秒前已同步 · 待发送 {n} 条</translation>
+    </message>
+    <message>
+        <source>Synced {s} s ago</source>
+        <translation>{s} 秒前已同步</translation>
     </message>
 </context>
 <context>

@@ -15,20 +15,10 @@ from sync.client.remote import SyncError
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-def message(exc: SyncError, lang: str, **facts: Any) -> str:
-    """A sync failure in the reader's language (the server's own codes fall back to a generic line)."""
-    from station.messages import catalogue
-
-    code = f"sync_{exc.code}"
-    if code in catalogue():
-        return render(code, lang, reason=exc.reason, **facts)
-    if exc.code in catalogue():  # event_mismatch, event_gap...
-        return render(exc.code, lang, reason=exc.reason, **facts)
-    return render("sync_error", lang, code=exc.code, reason=exc.reason)
-
-
 def _fail(c: Any, exc: SyncError, **facts: Any) -> None:
-    click.echo(message(exc, c.lang, **facts), err=True)
+    from sync.client.engine import error_message
+
+    click.echo(error_message(exc, c.lang, **facts), err=True)
     sys.exit(3 if exc.retry else 2)
 
 

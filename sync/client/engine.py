@@ -86,17 +86,15 @@ def meta(store: Store, key: str) -> str | None:
 def join(store: Store, url: str | None, code_text: str) -> dict[str, Any]:
     """Join this station to a hub (or a district server) and keep the link beside its records."""
     link = redeem(url, code_text, store.origin)
-    set_meta(
-        store,
-        {
-            **{f"sync.{k}": link.get(k) for k in LINK_KEYS},
-            "sync.acked": None,
-            "sync.last_error": None,
-            "sync.offline_since": None,
-            "sync.rejected": None,
-        },
-    )
+    keep_link(store, link)
     return link
+
+
+def keep_link(store: Store, link: dict[str, Any]) -> None:
+    """Keep a redeemed link (the window redeems off the UI thread, then keeps it on its own connection)."""
+    items = {f"sync.{k}": link.get(k) for k in LINK_KEYS}
+    fresh = {"sync.acked": None, "sync.last_error": None, "sync.offline_since": None, "sync.rejected": None}
+    set_meta(store, {**items, **fresh})
 
 
 def leave(store: Store) -> None:
@@ -114,6 +112,18 @@ def remote_for(store: Store, *, timeout: float = 10.0) -> Remote:
 
 
 # --- rounds --------------------------------------------------------------------------------------
+def error_message(exc: SyncError, lang: str, **facts: Any) -> str:
+    """A sync failure in the reader's language (the server's own codes fall back to a generic line)."""
+    from station.messages import catalogue, render
+
+    code = f"sync_{exc.code}"
+    if code in catalogue():
+        return render(code, lang, reason=exc.reason, **facts)
+    if exc.code in catalogue():  # event_mismatch, event_gap...
+        return render(exc.code, lang, reason=exc.reason, **facts)
+    return render("sync_error", lang, code=exc.code, reason=exc.reason)
+
+
 def own_events_after(store: Store, seq: int, limit: int) -> list[Event]:
     rows = store.conn.execute(
         f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?",

@@ -12,6 +12,7 @@ from station.hlc import Stamp
 from station.messages import render
 from station.store import Store
 from ui.pages.base import Page
+from ui.pages.sync_panel import SyncPanel
 from ui.qt import (
     QAbstractItemView,
     QCheckBox,
@@ -123,6 +124,8 @@ class AdminPage(Page):
         self.tabs.addTab(self._staff_tab(), self.tr("Staff (Alt+2)"))
         self.tabs.addTab(self._rules_tab(), self.tr("Rules (Alt+3)"))
         self.tabs.addTab(self._conflicts_tab(), self.tr("Conflicts (Alt+4)"))
+        self.sync_panel = SyncPanel(hub, self.banner)
+        self.tabs.addTab(self.sync_panel, self.tr("Sync (Alt+5)"))
         for i in range(self.tabs.count()):
             shortcut(self, f"Alt+{i + 1}", lambda i=i: self._go_to(i))
         layout = QVBoxLayout(self)

@@ -7,7 +7,7 @@ from typing import Any
 
 from station.errors import DomainError
 from ui.hub import StationHub
-from ui.qt import QWidget
+from ui.qt import QTimer, QWidget
 from ui.widgets import Banner
 
 
@@ -21,6 +21,12 @@ class Page(QWidget):
         self.banner = Banner()
         hub.records_did_change.connect(self.refresh)
         hub.staff_did_change.connect(self.refresh)
+        hub.hub_will_close.connect(self._stop_timers)
+
+    def _stop_timers(self) -> None:
+        """The station is closing: no countdown may read a closed database afterwards."""
+        for timer in self.findChildren(QTimer):
+            timer.stop()
 
     def title(self) -> str:
         raise NotImplementedError
