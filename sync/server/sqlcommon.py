@@ -8,12 +8,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
 from station.store import Event
-from sync.protocol import Rejected, canonical, encode_event, event_digest
+from sync.protocol import WIRE_FIELDS, Rejected, canonical, encode_event, event_digest
 from sync.server.store import Credential, PushResult
 
 SCHEMA_VERSION = 1
@@ -154,7 +154,22 @@ def _splice_matches_protocol() -> bool:
     return _prepare_one(sample, True) == (event_digest(sample), canonical(sample.payload).decode())
 
 
-_SPLICE_OK = _splice_matches_protocol()
+_SPLICE_OK = (
+    set(WIRE_FIELDS)
+    == {f.name for f in fields(Event)}
+    == {
+        "id",
+        "origin",
+        "seq",
+        "hlc",
+        "type",
+        "visit_id",
+        "staff_id",
+        "payload",
+        "recorded_at",
+    }
+    and _splice_matches_protocol()
+)
 
 
 def plan_push(
