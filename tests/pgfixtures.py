@@ -4,12 +4,11 @@ PostgreSQL comes from ``STATION_TEST_PG`` (``./test`` sets it: ``scripts/postgre
 private cluster). Without it, or when it does not answer, the PostgreSQL cases skip; when ``CI`` is
 set they fail instead, so a CI run cannot pass without them.
 
-A test module imports what it uses::
+tests/conftest.py loads this module as a plugin (``pytest_plugins``), so every test module has its
+fixtures. (Elsewhere, import them as re-exports, which ruff reads as used and not redefined::
 
-    from tests.pgfixtures import server_store as server_store
     from tests.pgfixtures import store_url as store_url
-
-(the redundant ``as`` marks a re-export: ruff then sees no unused import and no redefinition).
+)
 
 ``store_url`` (or its other name ``server_store_url``) is parametrized over ``sqlite`` and
 ``postgres`` and gives a URL for ``sync.server.store.open_store``; ``server_store`` opens it and

@@ -1,4 +1,7 @@
-"""The server store (sync/server/store.py), the same tests on SQLite and on PostgreSQL."""
+"""The server store (sync/server/store.py), the same tests on SQLite and on PostgreSQL.
+
+The fixtures ``store_url`` and ``server_store`` come from tests/pgfixtures.py (a conftest plugin).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +14,6 @@ import pytest
 from station.store import Event
 from sync.protocol import ProtocolError
 from sync.server.store import PushResult, open_store
-from tests.pgfixtures import server_store as server_store  # fixtures
-from tests.pgfixtures import store_url as store_url
 
 NOW = "2026-11-26T08:00:00+08:00"
 LATER = "2026-11-26T09:00:00+08:00"
