@@ -33,7 +33,6 @@ class Settings:
     health_hosts: list[str] = field(default_factory=list)  # empty: the payload parser's demo hosts
     printer: str | None = None
     slip_size: str = "80mm"
-    server_url: str | None = None
     emergency_phone: str = ""
     queue_prefix: str = "A"  # this sign-in desk's letter: its queue numbers are A001, A002, ...
 
