@@ -16,6 +16,7 @@ SYSTEM_PACKAGES=(
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-randr0 libxcb-render-util0 libxcb-image0
   poppler-utils
   libzbar0
+  iproute2  # the mDNS tests put a hub and a desk in two network namespaces (ip netns)
 )
 
 need_apt=()

@@ -171,3 +171,16 @@ def test_the_enrollment_qr_carries_the_fingerprint_and_a_wrong_one_is_refused(si
     right = join_text(site.code(), tls.fingerprint(site.server.cert_pem), site.url)
     link = engine.join(a, None, right)
     assert link["site"] == "site1"
+
+
+def test_a_demo_day_on_a_joined_laptop_reaches_every_desk(site, clock):
+    """A training site: `station demo` on one joined laptop gives every desk the day."""
+    from station import demo
+
+    trainer = site.station("desk-trainer")
+    summary = demo.load(trainer, clock().date(), bookings_total=40, until=None, seed=7)
+    desks = [site.station(n) for n in ("desk-1", "desk-2")]
+    site.sync(trainer, *desks)
+    assert summary.bookings == 40
+    assert_converged(trainer, *desks)
+    assert desks[1].scalar("SELECT count(*) FROM visits") == 40
