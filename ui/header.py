@@ -81,7 +81,7 @@ class Header(QFrame):
             self._sync_timer.stop()
             return
         self.sync_state = st = self.hub.sync_status()
-        text, colour = sync_text(st)
+        text, colour = sync_text(st, self.hub.lang)
         self.sync.setText(text)
         self.sync.setStyleSheet(f"color: {colour};")
 
@@ -102,7 +102,16 @@ def _local_hhmm(iso: str) -> str:
         return iso
 
 
-def sync_text(st: dict) -> tuple[str, str]:
+def error_text(error: str, lang: str) -> str:
+    """A kept sync error ("code: reason") in the reader's language."""
+    from sync.client.engine import error_message
+    from sync.client.remote import SyncError
+
+    code, _, reason = error.partition(": ")
+    return error_message(SyncError(code.strip(), reason.strip()), lang)
+
+
+def sync_text(st: dict, lang: str = "zh") -> tuple[str, str]:
     """(text, colour) for a sync state (``station sync status``'s fields), in the window's language."""
     if not st.get("joined"):
         return QCoreApplication.translate("SyncState", "Sync: not set up (this laptop works alone)"), "white"

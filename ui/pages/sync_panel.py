@@ -7,7 +7,7 @@ from typing import Any
 
 from sync.client import engine
 from sync.client.remote import SyncError
-from ui.header import sync_text
+from ui.header import error_text, sync_text
 from ui.hub import StationHub
 from ui.qt import QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QListWidget, QVBoxLayout, QWidget
 from ui.widgets import Banner, button, label
@@ -25,7 +25,9 @@ class SyncPanel(QWidget):
         state_box = QGroupBox(self.tr("Sync state"))
         form = QFormLayout(state_box)
         self.state_line = label()
-        self.state_line.setStyleSheet("font-size: 18px; font-weight: bold; padding: 4px; background: #0a3069;")
+        self.state_line.setStyleSheet(
+            "font-size: 18px; font-weight: bold; padding: 4px; background: #0a3069;"
+        )
         self.server_line = label()
         self.server_line.setWordWrap(True)
         self.detail_line = label()
@@ -39,10 +41,14 @@ class SyncPanel(QWidget):
 
         join_box = QGroupBox(self.tr("Join the site's hub"))
         join = QVBoxLayout(join_box)
-        join.addWidget(label(self.tr(
-            "On the hub: station-server enroll --site SITE prints a one-time code and its QR. "
-            "Pick the hub found on the network (or type its address), then type or scan the code."
-        )))
+        join.addWidget(
+            label(
+                self.tr(
+                    "On the hub: station-server enroll --site SITE prints a one-time code and its QR. "
+                    "Pick the hub found on the network (or type its address), then type or scan the code."
+                )
+            )
+        )
         find_row = QHBoxLayout()
         self.find_button = button(self.tr("Find hubs on the network"))
         self.find_button.clicked.connect(self.on_find)
@@ -51,7 +57,9 @@ class SyncPanel(QWidget):
         join.addLayout(find_row)
         self.hubs = QListWidget()
         self.hubs.setMaximumHeight(110)
-        self.hubs.currentTextChanged.connect(lambda text: self.url.setText(text.split("  ")[0]) if text else None)
+        self.hubs.currentTextChanged.connect(
+            lambda text: self.url.setText(text.split("  ")[0]) if text else None
+        )
         join.addWidget(self.hubs)
         jform = QFormLayout()
         self.url = QLineEdit()
@@ -78,7 +86,7 @@ class SyncPanel(QWidget):
         if self.hub.closed:
             return
         st = self.hub.sync_status()
-        text, colour = sync_text(st)
+        text, colour = sync_text(st, self.hub.lang)
         self.state_line.setText(text)
         self.state_line.setStyleSheet(
             f"font-size: 18px; font-weight: bold; padding: 4px; background: #0a3069; color: {colour};"
@@ -100,7 +108,7 @@ class SyncPanel(QWidget):
                 local=st["local_seq"],
                 acked=st["acked"],
                 rejected=len(st["rejected"]),
-                error=st["last_error"] or "-",
+                error=error_text(st["last_error"], self.hub.lang) if st["last_error"] else "-",
             )
         )
         self.sync_now.setEnabled(st["joined"])
@@ -140,7 +148,9 @@ class SyncPanel(QWidget):
         self.join_button.setEnabled(False)
         self.banner.show_message(self.tr("Joining..."), "info")
         origin = self.hub.store.origin
-        self.worker.submit(lambda: engine.redeem(url, code, origin), on_done=self._joined, on_error=self._failed)
+        self.worker.submit(
+            lambda: engine.redeem(url, code, origin), on_done=self._joined, on_error=self._failed
+        )
 
     def _joined(self, link: dict[str, Any]) -> None:
         self.busy = False
