@@ -79,6 +79,7 @@ _INSERT = f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('
 # no spaces, UTF-8 as is, the same text on every node.
 _canonical = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
 _RESERVED_META = frozenset({"origin", "created_at"})
+_INGEST_CACHE_KIB = 65536  # the page cache of a store that ingests (sync): 64 MB at most
 
 
 def local_now() -> datetime:
@@ -107,6 +108,7 @@ class Store:
         self._depth = 0
         self._checkpointer: tuple[threading.Thread, threading.Event] | None = None
         self.listeners: list[Callable[[Event], None]] = []
+        self._ingest_cache = False
 
     # --- opening -------------------------------------------------------------------------------
     @classmethod
@@ -301,6 +303,13 @@ class Store:
 
         if meta and _RESERVED_META & set(meta):
             raise ValueError(f"meta keys {sorted(_RESERVED_META & set(meta))} belong to the station")
+        if not self._ingest_cache:
+            # A batch of 1,000 events touches ~3,000 pages (random ids in every index), SQLite's default
+            # cache holds 500: raise it for a store that ingests. Only pages in use take memory.
+            size, page = (self.conn.execute(f"PRAGMA {p}").fetchone()[0] for p in ("cache_size", "page_size"))
+            if (-size if size < 0 else size * page // 1024) < _INGEST_CACHE_KIB:
+                self.conn.execute(f"PRAGMA cache_size = -{_INGEST_CACHE_KIB}")
+            self._ingest_cache = True
         with self.transaction():
             report, fresh, refusals = self._sort_out(events)
             if strict and refusals:
