@@ -80,6 +80,7 @@ _INSERT = f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('
 _canonical = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
 _RESERVED_META = frozenset({"origin", "created_at"})
 _INGEST_CACHE_KIB = 65536  # the page cache of a store that ingests (sync): 64 MB at most
+_INGEST_CHECKPOINT_PAGES = 10_000  # its automatic WAL checkpoint (SQLite's default is 1,000 pages)
 
 
 def local_now() -> datetime:
@@ -108,7 +109,6 @@ class Store:
         self._depth = 0
         self._checkpointer: tuple[threading.Thread, threading.Event] | None = None
         self.listeners: list[Callable[[Event], None]] = []
-        self._ingest_cache = False
 
     # --- opening -------------------------------------------------------------------------------
     @classmethod
@@ -303,13 +303,7 @@ class Store:
 
         if meta and _RESERVED_META & set(meta):
             raise ValueError(f"meta keys {sorted(_RESERVED_META & set(meta))} belong to the station")
-        if not self._ingest_cache:
-            # A batch of 1,000 events touches ~3,000 pages (random ids in every index), SQLite's default
-            # cache holds 500: raise it for a store that ingests. Only pages in use take memory.
-            size, page = (self.conn.execute(f"PRAGMA {p}").fetchone()[0] for p in ("cache_size", "page_size"))
-            if (-size if size < 0 else size * page // 1024) < _INGEST_CACHE_KIB:
-                self.conn.execute(f"PRAGMA cache_size = -{_INGEST_CACHE_KIB}")
-            self._ingest_cache = True
+        self._tune_for_ingest()
         with self.transaction():
             report, fresh, refusals = self._sort_out(events)
             if strict and refusals:
@@ -341,6 +335,18 @@ class Store:
             if before_commit is not None:
                 before_commit(report)
         return report
+
+    def _tune_for_ingest(self) -> None:
+        """A batch of 1,000 events touches ~3,000 pages (random ids in every index). SQLite's default
+        page cache holds 500: raise it (only pages in use take memory). And checkpoint every 10,000
+        WAL pages, not every 1,000: each batch's commit would otherwise copy all its pages into the
+        database file, where one checkpoint every few batches copies a page touched by each of them
+        once. A connection whose checkpoints run elsewhere (``start_checkpointer``, 0) is left alone."""
+        size, page = (self.conn.execute(f"PRAGMA {p}").fetchone()[0] for p in ("cache_size", "page_size"))
+        if (-size if size < 0 else size * page // 1024) < _INGEST_CACHE_KIB:
+            self.conn.execute(f"PRAGMA cache_size = -{_INGEST_CACHE_KIB}")
+        if 0 < self.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] < _INGEST_CHECKPOINT_PAGES:
+            self.conn.execute(f"PRAGMA wal_autocheckpoint = {_INGEST_CHECKPOINT_PAGES}")
 
     def _sort_out(
         self, events: Iterable[Event]

@@ -332,3 +332,16 @@ def test_a_late_event_of_a_visit_in_a_mixed_batch(pair, clock):
     assert_same_tables(a, b)
     assert_rebuilds(a, b)
     assert bookings.visit(b, v)["state"] == "cancelled" and bookings.visit(b, v)["conflict"] == 1
+
+
+def test_a_store_that_ingests_gets_a_bigger_cache_and_rarer_checkpoints(pair):
+    a, b, wa, wb = pair  # b has ingested (the fixture)
+    assert b.scalar("PRAGMA cache_size") == -65536
+    assert b.scalar("PRAGMA wal_autocheckpoint") == 10_000
+    assert a.scalar("PRAGMA wal_autocheckpoint") == 1000  # a store that only appends keeps SQLite's
+    a.start_checkpointer(every=60)
+    try:
+        a.ingest(missing(a, b))
+        assert a.scalar("PRAGMA wal_autocheckpoint") == 0  # its checkpoints run in the background
+    finally:
+        a.stop_checkpointer()
