@@ -5,9 +5,9 @@ Paths are versioned (``/v1/...``); every answer but ``/health`` needs a credenti
 checks who may do what, limits sizes and rates, and wakes the pulls that are waiting.
 """
 
-
 import asyncio
 import hashlib
+import logging
 import secrets
 import threading
 import time
@@ -23,11 +23,15 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from station import __version__
+from station.store import Event
 from sync import protocol
 from sync.protocol import ProtocolError
 from sync.server.store import Credential, ServerStore
+
+log = logging.getLogger("station.server")
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed by hand
 CODE_LENGTH = 12
@@ -83,7 +87,7 @@ class HealthOut(BaseModel):
 
 class JoinIn(BaseModel):
     code: str = Field(min_length=1, max_length=64)
-    station: str = Field(pattern=protocol.ORIGIN_RE.pattern, min_length=1, max_length=32)
+    station: str = Field(pattern=f"^{protocol.ORIGIN_RE.pattern}$", min_length=1, max_length=32)
 
 
 class JoinOut(BaseModel):
@@ -140,6 +144,10 @@ class HwmOut(BaseModel):
 
 
 ERRORS = {code: {"model": ErrorOut} for code in (400, 401, 403, 413, 429)}
+
+
+def server_error() -> JSONResponse:
+    return JSONResponse({"error": "server_error", "reason": "an unexpected error; see the server log"}, 500)
 
 
 # --- rate limits ----------------------------------------------------------------------------------
@@ -226,7 +234,23 @@ def create_app(
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return JSONResponse({"error": code, "reason": str(exc.detail)}, exc.status_code)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            # every method of the path: Starlette names only those of the first route matching it
+            allowed = {
+                method
+                for route in app.router.routes
+                if route.matches(request.scope)[0] != Match.NONE
+                for method in getattr(route, "methods", None) or ()
+            }
+            headers["Allow"] = ", ".join(sorted(allowed))
+        return JSONResponse({"error": code, "reason": str(exc.detail)}, exc.status_code, headers=headers)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # a last resort (the middleware below answers the rest and keeps the connection): the traceback
+        # goes to the server's log, the caller gets the code only
+        return server_error()
 
     @app.middleware("http")
     async def _limit_body(request: Request, call_next):
@@ -243,22 +267,29 @@ def create_app(
                 )
         elif request.method in ("POST", "PUT", "PATCH"):
             # chunked: read up to the limit ourselves
-            body = b""
+            body = bytearray()
             async for chunk in request.stream():
                 body += chunk
                 if len(body) > protocol.MAX_BODY_BYTES:
                     return JSONResponse({"error": "too_large", "reason": "request body too large"}, 413)
-            request._body = body
-        return await call_next(request)
+            request._body = bytes(body)
+        try:
+            return await call_next(request)
+        except Exception:
+            log.exception("unexpected error answering %s %s", request.method, request.url.path)
+            return server_error()
 
     async def caller(
         request: Request, auth: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
     ) -> Credential:
+        challenge = {"WWW-Authenticate": "Bearer"}
         if auth is None or auth.scheme.lower() != "bearer" or not auth.credentials:
-            raise ApiError(401, "unauthorized", "a credential is needed (Authorization: Bearer ...)")
+            raise ApiError(
+                401, "unauthorized", "a credential is needed (Authorization: Bearer ...)", challenge
+            )
         cred = await run_in_threadpool(store.credential, hash_secret(auth.credentials))
         if cred is None:
-            raise ApiError(401, "unauthorized", "unknown or revoked credential")
+            raise ApiError(401, "unauthorized", "unknown or revoked credential", challenge)
         wait = limiter.allow(cred.token_id)
         if wait:
             raise ApiError(
@@ -330,11 +361,12 @@ def create_app(
         good, rejected = [], []
         for i, data in enumerate(body.events):
             try:
-                good.append((i, protocol.decode_event(data)))
+                good.append((i, decode_storable(data)))
             except ProtocolError as exc:
-                origin = data.get("origin") if isinstance(data.get("origin"), str) else None
+                origin = data.get("origin")
+                origin = origin if isinstance(origin, str) and protocol.ORIGIN_RE.fullmatch(origin) else None
                 seq = data.get("seq") if type(data.get("seq")) is int else None
-                rejected.append(protocol.Rejected(i, origin, seq, exc.code, exc.reason))
+                rejected.append(protocol.Rejected(i, origin, seq, exc.code, plain_text(exc.reason)))
         site, allowed = _push_scope(cred)
         result = await run_in_threadpool(
             lambda: store.push([e for _, e in good], site=site, allowed_origins=allowed)
@@ -364,7 +396,8 @@ def create_app(
         deadline = time.monotonic() + wait
         while True:
             signal = notifier.current()
-            page = await run_in_threadpool(lambda: store.read(after, limit, site=site))
+            # one event more than asked: whether there is more for this caller (not merely in the log)
+            page = await run_in_threadpool(lambda: store.read(after, limit + 1, site=site))
             left = deadline - time.monotonic()
             if page.events or left <= 0:
                 break
@@ -372,13 +405,14 @@ def create_app(
                 await asyncio.wait_for(signal.wait(), timeout=left)
             except TimeoutError:
                 pass
-        events = [e for _, e in page.events]
+        rows = page.events[:limit]
+        events = [e for _, e in rows]
         return {
             "events": [protocol.encode_event(e) for e in events],
-            "positions": [p for p, _ in page.events],
-            "next": page.next,
+            "positions": [p for p, _ in rows],
+            "next": rows[-1][0] if rows else page.next,
             "head": page.head,
-            "more": page.next < page.head and len(events) == limit,
+            "more": len(page.events) > limit,
             "checksum": protocol.page_checksum(events),
         }
 
@@ -390,6 +424,36 @@ def create_app(
         return {"server_id": store.server_id, "head": head, "hwm": marks}
 
     return app
+
+
+def decode_storable(data: Any) -> Event:
+    """``protocol.decode_event``, and text both stores can keep, refused as ``malformed_event`` like any
+    other bad event, on every store alike: UTF-8 throughout (JSON may carry lone surrogates,
+    ``"\\ud800"``, which digests and checksums cannot encode) and no NUL in the free-text columns
+    (PostgreSQL refuses it; in the payload NUL is escaped JSON and fine). The protocol holds the other
+    text fields to patterns."""
+    try:
+        event = protocol.decode_event(data)  # encodes the payload: a lone surrogate there raises
+    except UnicodeEncodeError:
+        raise ProtocolError(
+            "malformed_event", "payload text is not valid Unicode (a lone surrogate)"
+        ) from None
+    for f in ("visit_id", "staff_id", "recorded_at"):
+        text = getattr(event, f)
+        if text is None or (text.isascii() and "\x00" not in text):
+            continue
+        if "\x00" in text:
+            raise ProtocolError("malformed_event", f"{f} holds a NUL character")
+        try:
+            text.encode()
+        except UnicodeEncodeError:
+            raise ProtocolError("malformed_event", f"{f} is not valid Unicode (a lone surrogate)") from None
+    return event
+
+
+def plain_text(text: str) -> str:
+    """Text safe to answer with: what a caller sent (a field's name in a reason) may not encode."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _push_scope(cred: Credential) -> tuple[str, set[str] | None]:
