@@ -13,6 +13,7 @@ import argparse
 import random
 import statistics
 import time
+import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -114,7 +115,7 @@ def bench_lookup(store: Store, n: int) -> None:
 def bench_ingest(store: Store, days: int, batch: int = 1000) -> None:
     """Events of another origin arriving by sync: ``days`` demo days recorded at a peer station,
     ingested here in batches of ``batch`` (one transaction each), as a pull applies them."""
-    peer = Store.open(":memory:", origin="bench-peer")
+    peer = Store.open(":memory:", origin=f"peer-{uuid.uuid4().hex[:8]}")  # a new laptop each run
     try:
         # the peer knows the site's staff (the first events of the log), as a synced laptop does
         staff = [e for e in store.events(limit=100) if e.origin == store.origin]
