@@ -75,7 +75,18 @@ def _need(cond: bool, reason: str) -> None:
 
 
 def decode_event(data: Any) -> Event:
-    """Check one event in wire form and build it; ProtocolError("malformed_event") says what is wrong."""
+    """Check one event in wire form and build it; ProtocolError("malformed_event") says what is wrong.
+
+    Text must be storable on every node: valid Unicode throughout (JSON may carry lone surrogates,
+    ``"\\ud800"``, which no digest can encode) and no NUL in the free-text columns (PostgreSQL refuses
+    it; inside the payload a NUL is escaped JSON and fine)."""
+    try:
+        return _decode_event(data)
+    except UnicodeEncodeError:
+        raise ProtocolError("malformed_event", "text is not valid Unicode (a lone surrogate)") from None
+
+
+def _decode_event(data: Any) -> Event:
     _need(isinstance(data, dict), "an event must be a JSON object")
     missing = [f for f in WIRE_FIELDS if f not in data]
     _need(not missing, f"missing fields: {', '.join(missing)}")
@@ -95,6 +106,10 @@ def decode_event(data: Any) -> Event:
     _need(isinstance(data["payload"], dict), "payload must be a JSON object")
     _need(len(canonical(data["payload"])) <= MAX_EVENT_BYTES, "payload too large")
     _need(isinstance(data["recorded_at"], str) and len(data["recorded_at"]) <= 64, "recorded_at must be text")
+    for f in ("visit_id", "staff_id", "recorded_at"):
+        if data[f] is not None:
+            _need("\x00" not in data[f], f"{f} holds a NUL character")
+            data[f].encode()  # a lone surrogate raises UnicodeEncodeError
     return Event(**{f: data[f] for f in WIRE_FIELDS})
 
 

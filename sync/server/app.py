@@ -26,7 +26,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from station import __version__
-from station.store import Event
 from sync import protocol
 from sync.protocol import ProtocolError
 from sync.server.store import Credential, ServerStore
@@ -212,6 +211,8 @@ def create_app(
         title="Vaccination Station sync",
         version=f"{protocol.VERSION}.0 ({__version__})",
         description="Events, never table rows, are replicated. See docs/sync-protocol.md.",
+        docs_url=None,  # no open pages beside /health and the schema (and they load scripts from a CDN)
+        redoc_url=None,
     )
     app.state.store = store
     app.state.notifier = notifier = Notifier()
@@ -361,7 +362,7 @@ def create_app(
         good, rejected = [], []
         for i, data in enumerate(body.events):
             try:
-                good.append((i, decode_storable(data)))
+                good.append((i, protocol.decode_event(data)))
             except ProtocolError as exc:
                 origin = data.get("origin")
                 origin = origin if isinstance(origin, str) and protocol.ORIGIN_RE.fullmatch(origin) else None
@@ -381,7 +382,7 @@ def create_app(
             "accepted": result.accepted,
             "duplicates": result.duplicates,
             "rejected": [r.as_dict() for r in sorted(rejected, key=lambda r: r.index)],
-            "hwm": result.hwm,
+            "hwm": _visible_marks(cred, result.hwm, rejected),
         }
 
     @app.get("/v1/events", response_model=PageOut, responses=ERRORS)
@@ -426,34 +427,18 @@ def create_app(
     return app
 
 
-def decode_storable(data: Any) -> Event:
-    """``protocol.decode_event``, and text both stores can keep, refused as ``malformed_event`` like any
-    other bad event, on every store alike: UTF-8 throughout (JSON may carry lone surrogates,
-    ``"\\ud800"``, which digests and checksums cannot encode) and no NUL in the free-text columns
-    (PostgreSQL refuses it; in the payload NUL is escaped JSON and fine). The protocol holds the other
-    text fields to patterns."""
-    try:
-        event = protocol.decode_event(data)  # encodes the payload: a lone surrogate there raises
-    except UnicodeEncodeError:
-        raise ProtocolError(
-            "malformed_event", "payload text is not valid Unicode (a lone surrogate)"
-        ) from None
-    for f in ("visit_id", "staff_id", "recorded_at"):
-        text = getattr(event, f)
-        if text is None or (text.isascii() and "\x00" not in text):
-            continue
-        if "\x00" in text:
-            raise ProtocolError("malformed_event", f"{f} holds a NUL character")
-        try:
-            text.encode()
-        except UnicodeEncodeError:
-            raise ProtocolError("malformed_event", f"{f} is not valid Unicode (a lone surrogate)") from None
-    return event
-
 
 def plain_text(text: str) -> str:
     """Text safe to answer with: what a caller sent (a field's name in a reason) may not encode."""
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _visible_marks(cred: Credential, marks: dict[str, int], rejected: list) -> dict[str, int]:
+    """The marks a caller may learn: not those of origins it was refused (another site's counts)."""
+    hidden = {r.origin for r in rejected if r.error in ("origin_not_allowed", "origin_other_site")}
+    if cred.role == "station":
+        return {o: n for o, n in marks.items() if o == cred.station}
+    return {o: n for o, n in marks.items() if o not in hidden}
 
 
 def _push_scope(cred: Credential) -> tuple[str, set[str] | None]:
