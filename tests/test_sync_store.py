@@ -276,6 +276,17 @@ def test_a_station_id_live_in_another_site_is_taken(server_store):
     assert server_store.redeem("c2", station="desk-1", token_hash="t2", token_id="i2", now=NOW).site == "s2"
 
 
+def test_a_station_id_whose_events_belong_to_another_site_is_taken(server_store):
+    """Its events are bound to s1 (forwarded by s1's hub): a desk of s2 with that id could never push."""
+    server_store.push([ev("desk-9", 1)], site="s1", allowed_origins=None)
+    server_store.add_code("c", role="station", site="s2", expires_at=DAY_END)
+    with pytest.raises(ProtocolError) as refused:
+        server_store.redeem("c", station="desk-9", token_hash="t", token_id="i", now=NOW)
+    assert refused.value.code == "station_id_taken"
+    server_store.add_code("c1", role="station", site="s1", expires_at=DAY_END)
+    assert server_store.redeem("c1", station="desk-9", token_hash="t1", token_id="i1", now=NOW).site == "s1"
+
+
 def test_credentials_and_revoke(server_store):
     server_store.add_code("c1", role="station", site="s1", expires_at=DAY_END)
     server_store.add_code("c2", role="hub", site="s1", expires_at=DAY_END)

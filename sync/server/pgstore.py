@@ -330,8 +330,9 @@ class PostgresStore(ServerStore):
             if role == "station":
                 cur.execute(
                     "SELECT 1 FROM credentials WHERE role = 'station' AND station = %s AND revoked_at IS NULL "
-                    "AND site IS DISTINCT FROM %s",
-                    (station, site),
+                    "AND site IS DISTINCT FROM %s "
+                    "UNION ALL SELECT 1 FROM origins WHERE origin = %s AND site IS DISTINCT FROM %s",
+                    (station, site, station, site),
                 )
                 if cur.fetchone() is not None:
                     raise ProtocolError(

@@ -252,8 +252,8 @@ class SqliteStore(ServerStore):
             if role == "station":
                 taken = db.execute(
                     "SELECT site FROM credentials WHERE role = 'station' AND station = ? AND revoked_at IS NULL "
-                    "AND site IS NOT ?",
-                    (station, site),
+                    "AND site IS NOT ? UNION ALL SELECT site FROM origins WHERE origin = ? AND site IS NOT ?",
+                    (station, site, station, site),
                 ).fetchone()
                 if taken is not None:
                     raise ProtocolError(

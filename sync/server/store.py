@@ -94,7 +94,7 @@ class ServerStore(ABC):
     ) -> Credential | None:
         """Trade a live, unused, unexpired code for a credential, in one transaction; None when
         the code is unknown, used or expired. A station credential for an origin that already has a
-        live credential in another site is refused (None is not enough there: raise
+        live credential in another site, or whose events are bound to another site, is refused (None is not enough there: raise
         ProtocolError("station_id_taken", ...))."""
 
     @abstractmethod
