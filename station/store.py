@@ -381,7 +381,7 @@ class Store:
                     if same == values:
                         report.duplicates += 1
                         continue
-                    code, facts = "event_mismatch", {"origin": origin, "seq": event.seq}
+                    error = DomainError("event_mismatch", origin=origin, seq=event.seq)
                 elif event.seq == expected:
                     expected += 1
                     held[event.seq] = values  # a second copy later in the batch is a duplicate
@@ -389,9 +389,9 @@ class Store:
                     report.new += 1
                     continue
                 else:  # past a gap (and everything after it in this origin), or a seq that cannot be
-                    code, facts = "event_gap", {"origin": origin, "seq": event.seq, "expected": expected}
-                report.rejected.append((event, code))
-                refusals.append(DomainError(code, **facts))
+                    error = DomainError("event_gap", origin=origin, seq=event.seq, expected=expected)
+                report.rejected.append((event, error.code))
+                refusals.append(error)
         return report, fresh, refusals
 
     def _insert(self, event: Event) -> None:
