@@ -119,8 +119,12 @@ def reproject(conn: sqlite3.Connection, key: tuple[str, str]) -> None:
         apply(conn, Event.from_row(row))
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    # one encoder for every call: json.dumps with these options builds a new one each time
+    return _ENCODER.encode(value)
 
 
 def _conflict(conn: sqlite3.Connection, event: Event, code: str, detail: dict[str, Any]) -> None:
@@ -175,7 +179,7 @@ def _booking_added(conn: sqlite3.Connection, event: Event) -> None:
     twins = conn.execute(
         """SELECT v.visit_id, e.id, e.hlc FROM visits v
            JOIN events e ON e.visit_id = v.visit_id AND e.type = 'BookingAdded'
-           WHERE v.person_id = ? AND v.day = ? AND v.state != 'cancelled'
+           WHERE v.person_id = ? AND +v.day = ? AND v.state != 'cancelled'
            ORDER BY e.hlc""",
         [person["person_id"], p["day"]],
     ).fetchall()
