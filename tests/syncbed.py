@@ -109,7 +109,8 @@ class Site:
         self.proc = subprocess.Popen(
             [sys.executable, "-c", "from sync.server import main; main()", "serve", "--db", self.hub_db,
              "--host", "127.0.0.1", "--port", str(self.port), "--no-advertise"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+            stderr=(self.tmp / f"hub-{self.name}.log").open("ab"),  # a pipe nobody reads would fill and block
         )
         import httpx
 
@@ -120,7 +121,8 @@ class Site:
                 return
             except httpx.HTTPError:
                 if self.proc.poll() is not None:
-                    raise RuntimeError(self.proc.stderr.read().decode()) from None
+                    log = (self.tmp / f"hub-{self.name}.log").read_text(errors="replace")
+                    raise RuntimeError(log[-2000:]) from None
                 time.sleep(0.1)
         raise RuntimeError("hub process did not start")
 

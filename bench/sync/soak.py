@@ -205,19 +205,7 @@ class Soak:
         print(f"      ANOMALY: {text}", flush=True)
 
     def _drain_hub_stderr(self) -> None:
-        """Read the hub process's stderr (a full pipe would stop it) and keep what it said."""
-        proc = self.site.proc if self.site else None
-        if proc is None or proc.stderr is None:
-            return
-
-        def drain() -> None:
-            for raw in proc.stderr:
-                line = raw.decode(errors="replace").rstrip()
-                self.hub_log.append(line)
-                if "Traceback" in line or line.startswith("ERROR"):
-                    self.log(f"hub: {line}")
-
-        threading.Thread(target=drain, daemon=True).start()
+        """Nothing to drain: the test bed writes the hub process's stderr to a file (read at the end)."""
 
     def person(self) -> dict:
         self.people += 1
@@ -287,6 +275,8 @@ class Soak:
                 proxy.close()
             self.site.close()
             logging.getLogger("station.sync").removeHandler(errors)
+            log = self.site.tmp / f"hub-{self.site.name}.log"
+            self.hub_log = log.read_text(errors="replace").splitlines() if log.exists() else []
             for line in self.hub_log:
                 if "Traceback" in line:
                     self.anomaly("the hub printed a traceback: " + " | ".join(self.hub_log[-6:]))
