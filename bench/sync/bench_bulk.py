@@ -26,7 +26,6 @@ import cProfile
 import functools
 import io
 import logging
-import os
 import pstats
 import shutil
 import sqlite3
@@ -43,6 +42,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from benchkit import hub_url  # noqa: E402  (bench/sync/, beside this file)
+
 from station import demo  # noqa: E402
 from station.store import Store  # noqa: E402
 from sync import protocol  # noqa: E402
@@ -58,19 +59,6 @@ FIRST_DAY = date(2025, 1, 1)
 TARGET_SECONDS = 5.0
 SITE = "bulk"
 
-
-@contextmanager
-def hub_url(kind: str, folder: Path) -> Iterator[str]:
-    """A fresh hub store: a SQLite file, or a new schema of STATION_TEST_PG's database."""
-    if kind == "sqlite":
-        yield str(folder / "hub.sqlite3")
-        return
-    if not os.environ.get("STATION_TEST_PG"):
-        raise SystemExit('--backend postgres needs STATION_TEST_PG (eval "$(bash scripts/postgres.sh)")')
-    from tests.pgfixtures import pg_schema_url
-
-    with pg_schema_url() as url:
-        yield url
 
 
 def build(events: int) -> Path:

@@ -34,8 +34,6 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -43,6 +41,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import httpx  # noqa: E402
+from benchkit import hub_url, pct  # noqa: E402  (bench/sync/, beside this file)
 
 from station import demo  # noqa: E402
 from station.store import Event, Store  # noqa: E402
@@ -57,23 +56,6 @@ OUT = ROOT / "bench" / "out"
 SITE = "ingest"
 
 
-def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))]
-
-
-@contextmanager
-def hub_url(kind: str, folder: Path) -> Iterator[str]:
-    """A fresh hub store: a SQLite file, or a new schema of STATION_TEST_PG's database."""
-    if kind == "sqlite":
-        yield str(folder / "hub.sqlite3")
-        return
-    if not os.environ.get("STATION_TEST_PG"):
-        raise SystemExit('--backend postgres needs STATION_TEST_PG (eval "$(bash scripts/postgres.sh)")')
-    from tests.pgfixtures import pg_schema_url
-
-    with pg_schema_url() as url:
-        yield url
 
 
 def templates(count: int) -> list[Event]:

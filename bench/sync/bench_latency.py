@@ -22,19 +22,18 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import random
 import sqlite3
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from datetime import time as dtime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from benchkit import hub_url, pct  # noqa: E402  (bench/sync/, beside this file)
 
 from station import bookings, signin  # noqa: E402
 from station import staff as staffmod  # noqa: E402
@@ -47,23 +46,6 @@ TARGET_P95 = 1.0
 POLL = 0.002
 
 
-def pct(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))]
-
-
-@contextmanager
-def hub_url(kind: str, folder: Path) -> Iterator[str]:
-    """A fresh hub store: a SQLite file, or a new schema of STATION_TEST_PG's database."""
-    if kind == "sqlite":
-        yield str(folder / "hub.sqlite3")
-        return
-    if not os.environ.get("STATION_TEST_PG"):
-        raise SystemExit('--backend postgres needs STATION_TEST_PG (eval "$(bash scripts/postgres.sh)")')
-    from tests.pgfixtures import pg_schema_url
-
-    with pg_schema_url() as url:
-        yield url
 
 
 def person(n: int) -> dict:
