@@ -237,3 +237,29 @@ def test_one_person_signed_in_on_two_desks_while_cut_off_is_a_conflict_not_a_los
     bookings.add_booking(a, new_person(name="后来"), DAY, None, staff_id="admin1")
     site.sync(a, b)
     assert_converged(a, b)
+
+
+def test_the_background_worker_catches_up_by_itself_when_the_hub_returns(site):
+    """No local write after the failure: the retry timer alone sends what waits (no stalled queue)."""
+    from sync.client.worker import SyncWorker
+    from sync.server.serve import Server
+
+    a = site.station("desk-a")
+    first_morning(a, bookings_count=2)
+    port = site.port
+    site.server.stop()  # the hub goes away before anything was sent
+    worker = SyncWorker(a.path, live_wait=1.0, retry_every=0.5, max_backoff=0.5, timeout=2.0).start()
+    try:
+        deadline = time.monotonic() + 15
+        while engine.status(a)["offline_since"] is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert engine.status(a)["offline_since"] and engine.status(a)["waiting"] > 0
+        site.server = Server(site.hub_store, port=port, graceful_seconds=0.1).start()  # back, same address
+        deadline = time.monotonic() + 15
+        while engine.status(a)["waiting"] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        state = engine.status(a)
+        assert state["waiting"] == 0 and state["offline_since"] is None and state["last_error"] is None
+        assert_hub_holds_exactly(site, a)
+    finally:
+        worker.stop()
