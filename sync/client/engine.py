@@ -18,6 +18,7 @@ from sync import protocol, tls
 from sync.client.remote import Remote, SyncError, normalize_url
 
 LINK_KEYS = ("url", "token", "cert", "server_id", "site", "role", "token_id")
+_SEQ = EVENT_COLUMNS.index("seq")
 
 
 def utcnow() -> str:
@@ -125,11 +126,15 @@ def error_message(exc: SyncError, lang: str, **facts: Any) -> str:
 
 
 def own_events_after(store: Store, seq: int, limit: int) -> list[Event]:
-    rows = store.conn.execute(
+    return [Event.from_row(r) for r in own_rows_after(store, seq, limit)]
+
+
+def own_rows_after(store: Store, seq: int, limit: int) -> list[tuple]:
+    """This station's events after ``seq`` as their rows (EVENT_COLUMNS, the payload as its text)."""
+    return store.conn.execute(
         f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?",
         [store.origin, seq, limit],
     ).fetchall()
-    return [Event.from_row(r) for r in rows]
 
 
 class Syncer:
@@ -153,11 +158,14 @@ class Syncer:
         sent = 0
         try:
             while True:
-                events = own_events_after(self.store, self._acked, protocol.MAX_BATCH_EVENTS)
-                if not events:
+                rows = own_rows_after(self.store, self._acked, protocol.MAX_BATCH_EVENTS)
+                if not rows:
                     break
-                for batch in protocol.batches(events):
-                    answer = self.remote.push(batch)
+                # each event's JSON straight from its row: the station keeps the payload as canonical
+                # JSON text (Event.values), so nothing is decoded and encoded again on the way out
+                texts = [protocol.row_text(row) for row in rows]
+                for start, stop in protocol.batch_bounds([len(t) for t in texts]):
+                    answer = self.remote.push_texts(texts[start:stop])
                     mark = int(answer["hwm"].get(origin, self._acked))
                     if answer["rejected"]:
                         self._note_rejected(answer["rejected"])
@@ -173,7 +181,7 @@ class Syncer:
                         )
                     sent += mark - self._acked
                     self._acked = mark
-                    if mark < batch[-1]["seq"]:
+                    if mark < rows[stop - 1][_SEQ]:
                         break  # the server stopped short (a refusal): ask again from its mark
         except SyncError:
             if sent:

@@ -33,14 +33,17 @@ from sync.server.sqlcommon import (
     EVENT_INSERT_COLUMNS,
     EVENT_READ_COLUMNS,
     SCHEMA_VERSION,
+    SqlStore,
+    TextPage,
     credential_from_row,
     event_from_row,
     is_expired,
     plan_push,
     prepare,
     resent,
+    text_page,
 )
-from sync.server.store import Credential, Page, PushResult, ServerStore
+from sync.server.store import Credential, Page, PushResult
 
 MIGRATIONS = [
     """
@@ -138,7 +141,7 @@ class _Pool:
             self._cv.notify_all()
 
 
-class PostgresStore(ServerStore):
+class PostgresStore(SqlStore):
     def __init__(self, url: str, *, pool_size: int = 16) -> None:
         self.url = url
         self._pool = _Pool(url, pool_size)
@@ -199,9 +202,21 @@ class PostgresStore(ServerStore):
             )
 
     # --- the log ------------------------------------------------------------------------------------
-    def push(self, events: list[Event], *, site: str, allowed_origins: set[str] | None) -> PushResult:
+    def push(
+        self,
+        events: list[Event],
+        *,
+        site: str,
+        allowed_origins: set[str] | None,
+        prepared: list[tuple[str, str]] | None = None,
+    ) -> PushResult:
+        """``ServerStore.push``; ``prepared``: the events' ``prepare(events)`` when the caller has it
+        (the app, from ``protocol.decode_wire``), else it is computed here."""
         origins = list(dict.fromkeys(e.origin for e in events))
-        prepared = prepare(events)
+        if prepared is None:
+            prepared = prepare(events)
+        elif len(prepared) != len(events):
+            raise ValueError("prepared does not match events")
         with self._tx() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self._push_key,))
             cur.execute("SELECT origin, site, hwm FROM origins WHERE origin = ANY(%s)", (origins,))
@@ -231,6 +246,16 @@ class PostgresStore(ServerStore):
         return plan.result
 
     def read(self, after: int, limit: int, *, site: str | None) -> Page:
+        rows, head = self._read_rows(after, limit, site)
+        events = [event_from_row(row) for row in rows]
+        return Page(events=events, next=events[-1][0] if events else after, head=head)
+
+    def read_texts(self, after: int, limit: int, *, site: str | None) -> TextPage:
+        """``read``, each event as its canonical form (the pull answer's text; nothing decoded)."""
+        rows, head = self._read_rows(after, limit, site)
+        return text_page(rows, after, head)
+
+    def _read_rows(self, after: int, limit: int, site: str | None) -> tuple[list[tuple], int]:
         limit = max(0, limit)
         with self._tx() as cur:
             if site is None:
@@ -247,8 +272,7 @@ class PostgresStore(ServerStore):
             # read after the page (a statement's snapshot is newer): head >= every position returned
             cur.execute("SELECT coalesce(max(pos), 0) FROM events")
             head = cur.fetchone()[0]
-        events = [event_from_row(row) for row in rows]
-        return Page(events=events, next=events[-1][0] if events else after, head=head)
+        return rows, head
 
     def hwm(self, *, site: str | None) -> dict[str, int]:
         with self._tx() as cur:

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from abc import abstractmethod
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from station.store import Event
-from sync.protocol import WIRE_FIELDS, Rejected, canonical, encode_event, event_digest
-from sync.server.store import Credential, PushResult
+from sync import protocol
+from sync.protocol import Rejected, Wire, _event_text_and_payload, row_text
+from sync.server.store import Credential, PushResult, ServerStore
 
 SCHEMA_VERSION = 1
 
@@ -101,75 +103,59 @@ def resent(
 
 def prepare(events: list[Event]) -> list[tuple[str, str]]:
     """Each event's digest and canonical payload text: the costly part of a push, done before the
-    store locks anything."""
-    return [_prepare_one(e, _SPLICE_OK) for e in events]
+    store locks anything. One JSON encoding per event (its payload's): ``protocol.event_text``.
+    The app has both already (``protocol.decode_wire``) and passes them to ``push(prepared=...)``."""
+    out = []
+    for e in events:
+        text, payload = _event_text_and_payload(e)
+        out.append((hashlib.sha256(text).hexdigest(), payload))
+    return out
 
 
-_PAYLOAD_KEY = b',"payload":'
-_AFTER_PAYLOAD = b',"recorded_at":'
+def prepared_from_wire(wires: Iterable[Wire]) -> list[tuple[str, str]]:
+    """``prepare`` of events checked by ``protocol.decode_wire``, from the texts it made."""
+    return [(hashlib.sha256(w.text).hexdigest(), w.payload) for w in wires]
 
 
-def _prepare_one(event: Event, splice: bool) -> tuple[str, str]:
-    """``(event_digest(event), canonical(event.payload).decode())`` with one JSON encoding, not two.
-
-    The event's canonical text is ``{"hlc":..,"id":..,"origin":..,"payload":P,"recorded_at":..,
-    "seq":..,"staff_id":..,"type":..,"visit_id":..}`` and P is the payload's canonical text. When the
-    fields around P are text (or null, or the int seq), none of them can hold an unescaped quote, so
-    the first ``,"payload":`` and the last ``,"recorded_at":`` bound P. Anything else, or a protocol
-    whose canonical form has changed (checked once below), takes the plain way.
-    """
-    text = canonical(encode_event(event))
-    digest = hashlib.sha256(text).hexdigest()
-    if splice and _plain_fields(event):
-        start = text.find(_PAYLOAD_KEY) + len(_PAYLOAD_KEY)
-        return digest, text[start : text.rfind(_AFTER_PAYLOAD)].decode()
-    return digest, canonical(event.payload).decode()
+_SPLICE_OK = protocol._SPLICE_OK  # the canonical forms are put together, not encoded twice
 
 
-def _plain_fields(e: Event) -> bool:
-    return (
-        type(e.hlc) is str
-        and type(e.id) is str
-        and type(e.origin) is str
-        and type(e.recorded_at) is str
-        and type(e.seq) is int
-        and type(e.type) is str
-        and (e.staff_id is None or type(e.staff_id) is str)
-        and (e.visit_id is None or type(e.visit_id) is str)
-    )
+class SqlStore(ServerStore):
+    """What both SQL stores add to ``ServerStore`` for the app: a push given each event's digest and
+    payload text (``prepared``, from the app's checks), and pages read as the pull answer sends them."""
+
+    @abstractmethod
+    def push(
+        self,
+        events: list[Event],
+        *,
+        site: str,
+        allowed_origins: set[str] | None,
+        prepared: list[tuple[str, str]] | None = None,
+    ) -> PushResult:
+        """``ServerStore.push``; ``prepared``: ``prepare(events)`` when the caller has it."""
+
+    @abstractmethod
+    def read_texts(self, after: int, limit: int, *, site: str | None) -> TextPage:
+        """``read``, each event as its canonical form (the pull answer's text; nothing decoded)."""
 
 
-def _splice_matches_protocol() -> bool:
-    sample = Event(
-        id="00000000-0000-4000-8000-000000000000",
-        origin="o",
-        seq=7,
-        hlc="1764115200000.00001.o",
-        type="SignedIn",
-        visit_id=None,
-        staff_id='a"b',
-        payload={"z": 1, "a": ["张三", {"recorded_at": ',"recorded_at":'}], "payload": None},
-        recorded_at="2026-11-26T08:00:00+08:00",
-    )
-    return _prepare_one(sample, True) == (event_digest(sample), canonical(sample.payload).decode())
+@dataclass(frozen=True)
+class TextPage:
+    """A page of the log as the pull answer sends it: each event's position and canonical form."""
+
+    positions: list[int]
+    texts: list[bytes]
+    next: int  # the position of the last event read (``after`` when none)
+    head: int
 
 
-_SPLICE_OK = (
-    set(WIRE_FIELDS)
-    == {f.name for f in fields(Event)}
-    == {
-        "id",
-        "origin",
-        "seq",
-        "hlc",
-        "type",
-        "visit_id",
-        "staff_id",
-        "payload",
-        "recorded_at",
-    }
-    and _splice_matches_protocol()
-)
+def text_page(rows: list[tuple], after: int, head: int) -> TextPage:
+    """A page from rows of ``EVENT_READ_COLUMNS``: the payload column holds the canonical text that
+    ``prepare`` made, spliced into each event's canonical form as it is (nothing decoded)."""
+    positions = [row[0] for row in rows]
+    texts = [row_text(row[1:]) for row in rows]
+    return TextPage(positions, texts, positions[-1] if positions else after, head)
 
 
 def plan_push(

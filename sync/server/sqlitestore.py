@@ -24,14 +24,17 @@ from sync.server.sqlcommon import (
     EVENT_INSERT_COLUMNS,
     EVENT_READ_COLUMNS,
     SCHEMA_VERSION,
+    SqlStore,
+    TextPage,
     credential_from_row,
     event_from_row,
     is_expired,
     plan_push,
     prepare,
     resent,
+    text_page,
 )
-from sync.server.store import Credential, Page, PushResult, ServerStore
+from sync.server.store import Credential, Page, PushResult
 
 # Numbered migrations: MIGRATIONS[n - 1] takes the schema from version n - 1 to n.
 MIGRATIONS = [
@@ -74,7 +77,7 @@ assert len(MIGRATIONS) == SCHEMA_VERSION
 _INSERT_EVENT = f"INSERT INTO events ({', '.join(EVENT_INSERT_COLUMNS)}) VALUES ({', '.join('?' * len(EVENT_INSERT_COLUMNS))})"
 
 
-class SqliteStore(ServerStore):
+class SqliteStore(SqlStore):
     def __init__(self, path: str | os.PathLike[str]) -> None:
         path = os.fspath(path)
         if path.startswith("sqlite:///"):
@@ -133,9 +136,21 @@ class SqliteStore(ServerStore):
             )
 
     # --- the log ------------------------------------------------------------------------------------
-    def push(self, events: list[Event], *, site: str, allowed_origins: set[str] | None) -> PushResult:
+    def push(
+        self,
+        events: list[Event],
+        *,
+        site: str,
+        allowed_origins: set[str] | None,
+        prepared: list[tuple[str, str]] | None = None,
+    ) -> PushResult:
+        """``ServerStore.push``; ``prepared``: the events' ``prepare(events)`` when the caller has it
+        (the app, from ``protocol.decode_wire``), else it is computed here."""
         origins = list(dict.fromkeys(e.origin for e in events))
-        prepared = prepare(events)
+        if prepared is None:
+            prepared = prepare(events)
+        elif len(prepared) != len(events):
+            raise ValueError("prepared does not match events")
         with self._tx(write=True) as db:
             bound: dict[str, tuple[str, int]] = {}
             if origins:
@@ -165,6 +180,16 @@ class SqliteStore(ServerStore):
         return plan.result
 
     def read(self, after: int, limit: int, *, site: str | None) -> Page:
+        rows, head = self._read_rows(after, limit, site)
+        events = [event_from_row(row) for row in rows]
+        return Page(events=events, next=events[-1][0] if events else after, head=head)
+
+    def read_texts(self, after: int, limit: int, *, site: str | None) -> TextPage:
+        """``read``, each event as its canonical form (the pull answer's text; nothing decoded)."""
+        rows, head = self._read_rows(after, limit, site)
+        return text_page(rows, after, head)
+
+    def _read_rows(self, after: int, limit: int, site: str | None) -> tuple[list[tuple], int]:
         limit = max(0, limit)
         with self._tx() as db:
             if site is None:
@@ -178,8 +203,7 @@ class SqliteStore(ServerStore):
                     (site, after, limit),
                 ).fetchall()
             head = db.execute("SELECT coalesce(max(pos), 0) FROM events").fetchone()[0]
-        events = [event_from_row(row) for row in rows]
-        return Page(events=events, next=events[-1][0] if events else after, head=head)
+        return rows, head
 
     def hwm(self, *, site: str | None) -> dict[str, int]:
         with self._tx() as db:
