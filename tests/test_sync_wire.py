@@ -407,14 +407,33 @@ def test_text_page_splices_the_stored_payload_text():
     assert text_page([], 7, 9).next == 7
 
 
-def test_station_rows_give_the_canonical_form_of_their_events(store):
-    """The station keeps each payload as canonical JSON text: a push sends its rows as they are."""
-    from sync.client.engine import own_events_after, own_rows_after
+def test_a_desk_sends_the_canonical_form_of_its_events_as_sqlite_puts_it_together(store):
+    """The station keeps each payload as canonical JSON text: SQLite puts each event's JSON together
+    from its row, and it is the event's canonical form, awkward text and all."""
+    from sync.client.engine import own_events_after, own_texts_after
 
     # a type no desk records (the projection notes it as a conflict): any payload goes
     store.append("WireTest", {"name": '张三 "q"\u2028', "n": [1.5, 2**70, None], "z": {"b": 1, "a": "\\"}})
-    rows = own_rows_after(store, 0, 100)
-    events = own_events_after(store, 0, 100)
-    assert rows and len(rows) == len(events)
-    assert [protocol.row_text(r) for r in rows] == [canonical(encode_event(e)) for e in events]
+    for i, text in enumerate(['"', "\\", "\x00", "\x01\x1f\x7f", "\n\r\t\b\f", "\u2028\u2029", "😀张", ""]):
+        store.append("WireTest", {"i": i}, visit_id=text, staff_id=f"s{text}")
+    texts = own_texts_after(store, 0, 1000)
+    events = own_events_after(store, 0, 1000)
+    assert len(texts) == len(events) > 9
+    assert [seq for seq, _ in texts] == [e.seq for e in events]
+    assert [text for _, text in texts] == [canonical(encode_event(e)) for e in events]
+    assert own_texts_after(store, events[-2].seq, 5) == texts[-1:]
     assert EVENT_COLUMNS == WIRE_FIELDS
+
+
+@SETTINGS
+@given(text=st.text(max_size=20))
+def test_sqlite_quotes_text_as_the_canonical_encoder_does(text):
+    import sqlite3
+    from json.encoder import encode_basestring
+
+    conn = sqlite3.connect(":memory:")
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return  # no SQLite text holds it
+    assert conn.execute("SELECT json_quote(?)", [text]).fetchone()[0] == encode_basestring(text)

@@ -18,7 +18,6 @@ from sync import protocol, tls
 from sync.client.remote import Remote, SyncError, normalize_url
 
 LINK_KEYS = ("url", "token", "cert", "server_id", "site", "role", "token_id")
-_SEQ = EVENT_COLUMNS.index("seq")
 
 
 def utcnow() -> str:
@@ -126,15 +125,29 @@ def error_message(exc: SyncError, lang: str, **facts: Any) -> str:
 
 
 def own_events_after(store: Store, seq: int, limit: int) -> list[Event]:
-    return [Event.from_row(r) for r in own_rows_after(store, seq, limit)]
-
-
-def own_rows_after(store: Store, seq: int, limit: int) -> list[tuple]:
-    """This station's events after ``seq`` as their rows (EVENT_COLUMNS, the payload as its text)."""
-    return store.conn.execute(
+    rows = store.conn.execute(
         f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?",
         [store.origin, seq, limit],
     ).fetchall()
+    return [Event.from_row(r) for r in rows]
+
+
+# An event's JSON text put together by SQLite from its row: the keys in the canonical order, text
+# quoted by json_quote (null for NULL), the payload column as it is (the station keeps it as canonical
+# JSON text, Event.values). Nothing is decoded and encoded again on the way out; the server checks and
+# encodes what it receives as ever (tests/test_sync_wire.py: the text is the event's canonical form).
+_WIRE_TEXT = " || ',' || ".join(
+    f"'\"{f}\":' || " + (f if f in ("payload", "seq") else f"json_quote({f})") for f in sorted(EVENT_COLUMNS)
+)
+_OWN_WIRE_SQL = (
+    f"SELECT seq, CAST('{{' || {_WIRE_TEXT} || '}}' AS BLOB) FROM events "
+    "WHERE origin = ? AND seq > ? ORDER BY seq LIMIT ?"
+)
+
+
+def own_texts_after(store: Store, seq: int, limit: int) -> list[tuple[int, bytes]]:
+    """This station's events after ``seq``: (seq, the event's JSON text) in seq order."""
+    return store.conn.execute(_OWN_WIRE_SQL, [store.origin, seq, limit]).fetchall()
 
 
 class Syncer:
@@ -158,12 +171,10 @@ class Syncer:
         sent = 0
         try:
             while True:
-                rows = own_rows_after(self.store, self._acked, protocol.MAX_BATCH_EVENTS)
+                rows = own_texts_after(self.store, self._acked, protocol.MAX_BATCH_EVENTS)
                 if not rows:
                     break
-                # each event's JSON straight from its row: the station keeps the payload as canonical
-                # JSON text (Event.values), so nothing is decoded and encoded again on the way out
-                texts = [protocol.row_text(row) for row in rows]
+                texts = [text for _, text in rows]
                 for start, stop in protocol.batch_bounds([len(t) for t in texts]):
                     answer = self.remote.push_texts(texts[start:stop])
                     mark = int(answer["hwm"].get(origin, self._acked))
@@ -181,7 +192,7 @@ class Syncer:
                         )
                     sent += mark - self._acked
                     self._acked = mark
-                    if mark < rows[stop - 1][_SEQ]:
+                    if mark < rows[stop - 1][0]:
                         break  # the server stopped short (a refusal): ask again from its mark
         except SyncError:
             if sent:

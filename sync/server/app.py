@@ -20,7 +20,7 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SkipValidation
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
@@ -110,7 +110,9 @@ class HelloOut(BaseModel):
 
 
 class PushIn(BaseModel):
-    events: list[dict[str, Any]] = Field(max_length=protocol.MAX_BATCH_EVENTS)
+    # each event is a JSON object (the schema says so); checked by the handler, which answers as
+    # pydantic would, without copying every object of the batch (a tenth of a push's checks)
+    events: list[SkipValidation[dict[str, Any]]] = Field(max_length=protocol.MAX_BATCH_EVENTS)
 
 
 class RejectedOut(BaseModel):
@@ -360,6 +362,9 @@ def create_app(
     @app.post("/v1/events", response_model=PushOut, responses=ERRORS)
     async def push(body: PushIn, cred: Annotated[Credential, Depends(caller)]) -> dict[str, Any]:
         """Store a batch; each event is checked on its own, the good ones are kept in one transaction."""
+        for i, data in enumerate(body.events):
+            if type(data) is not dict:
+                raise ApiError(400, "bad_request", f"body.events.{i}: Input should be a valid dictionary")
         site, allowed = _push_scope(cred)
         # the checks, the digests and the store in the thread pool: the event loop stays free for the
         # other callers (a batch of 1,000 events is some 10 ms of checks)
