@@ -27,14 +27,16 @@ from typing import Any
 import psycopg
 
 from station.store import Event
-from sync.protocol import ProtocolError
+from sync.protocol import WIRE_FIELDS, ProtocolError
 from sync.server.sqlcommon import (
     CREDENTIAL_COLUMNS,
     EVENT_INSERT_COLUMNS,
     EVENT_READ_COLUMNS,
+    SAMPLE_ROWS,
     SCHEMA_VERSION,
     SqlStore,
     TextPage,
+    canonical_text_sql,
     credential_from_row,
     event_from_row,
     is_expired,
@@ -42,6 +44,7 @@ from sync.server.sqlcommon import (
     prepare,
     resent,
     text_page,
+    text_sql_matches,
 )
 from sync.server.store import Credential, Page, PushResult
 
@@ -156,6 +159,7 @@ class PostgresStore(SqlStore):
             self._push_key = f"station-sync push {schema}"
             self._migrate()
             server_id = self.get_meta("server_id")
+            self._text_sql = self._check_text_sql()
         except BaseException:
             self.close()
             raise
@@ -251,21 +255,45 @@ class PostgresStore(SqlStore):
         return Page(events=events, next=events[-1][0] if events else after, head=head)
 
     def read_texts(self, after: int, limit: int, *, site: str | None) -> TextPage:
-        """``read``, each event as its canonical form (the pull answer's text; nothing decoded)."""
-        rows, head = self._read_rows(after, limit, site)
-        return text_page(rows, after, head)
+        """``read``, each event as its canonical form (the pull answer's text; nothing decoded),
+        put together by PostgreSQL (to_json) once it has shown it renders text as the encoder does."""
+        if self._text_sql is None:
+            rows, head = self._read_rows(after, limit, site)
+            return text_page(rows, after, head)
+        rows, head = self._read_rows(after, limit, site, columns=f"pos, {self._text_sql}")
+        positions = [pos for pos, _ in rows]
+        return TextPage(
+            positions, [text.encode() for _, text in rows], positions[-1] if rows else after, head
+        )
 
-    def _read_rows(self, after: int, limit: int, site: str | None) -> tuple[list[tuple], int]:
+    def _check_text_sql(self) -> str | None:
+        """The SQL that gives an event's canonical form from its row, when PostgreSQL renders
+        ``SAMPLE_ROWS`` as the protocol does (else None: pages are put together in Python)."""
+        expr = canonical_text_sql(lambda c: f"coalesce(to_json({c})::text, 'null')", lambda c: f"{c}::text")
+        sample = ", ".join(f"%s::{'bigint' if c == 'seq' else 'text'} AS {c}" for c in WIRE_FIELDS)
+        try:
+            with self._tx() as cur:
+                got = []
+                for row in SAMPLE_ROWS:
+                    cur.execute(f"SELECT {expr} FROM (SELECT {sample}) AS e", row)
+                    got.append(cur.fetchone()[0])
+        except psycopg.Error:
+            return None
+        return expr if text_sql_matches(got) else None
+
+    def _read_rows(
+        self, after: int, limit: int, site: str | None, columns: str = EVENT_READ_COLUMNS
+    ) -> tuple[list[tuple], int]:
         limit = max(0, limit)
         with self._tx() as cur:
             if site is None:
                 cur.execute(
-                    f"SELECT {EVENT_READ_COLUMNS} FROM events WHERE pos > %s ORDER BY pos LIMIT %s",
+                    f"SELECT {columns} FROM events WHERE pos > %s ORDER BY pos LIMIT %s",
                     (after, limit),
                 )
             else:
                 cur.execute(
-                    f"SELECT {EVENT_READ_COLUMNS} FROM events WHERE site = %s AND pos > %s ORDER BY pos LIMIT %s",
+                    f"SELECT {columns} FROM events WHERE site = %s AND pos > %s ORDER BY pos LIMIT %s",
                     (site, after, limit),
                 )
             rows = cur.fetchall()

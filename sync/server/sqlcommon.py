@@ -8,14 +8,14 @@ from __future__ import annotations
 import hashlib
 import json
 from abc import abstractmethod
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from station.store import Event
 from sync import protocol
-from sync.protocol import Rejected, Wire, _event_text_and_payload, row_text
+from sync.protocol import WIRE_FIELDS, Rejected, Wire, _event_text_and_payload, canonical, row_text
 from sync.server.store import Credential, PushResult, ServerStore
 
 SCHEMA_VERSION = 1
@@ -156,6 +156,42 @@ def text_page(rows: list[tuple], after: int, head: int) -> TextPage:
     positions = [row[0] for row in rows]
     texts = [row_text(row[1:]) for row in rows]
     return TextPage(positions, texts, positions[-1] if positions else after, head)
+
+
+def canonical_text_sql(quote: Callable[[str], str], number: Callable[[str], str]) -> str:
+    """An SQL expression for an event's canonical form from its columns, the database doing
+    ``protocol.row_text``: the keys in canonical order, ``quote(column)`` for JSON text or null,
+    ``number(column)`` for the seq, the payload column (canonical text, from ``prepare``) as it is.
+    A store uses it only once ``SAMPLE_ROWS`` have come out as ``row_text`` makes them."""
+    parts = []
+    for f in sorted(WIRE_FIELDS):
+        value = "payload" if f == "payload" else number(f) if f == "seq" else quote(f)
+        parts.append(f"""'{"," if parts else "{"}"{f}":' || {value}""")
+    return " || ".join(parts) + " || '}'"
+
+
+# Awkward but storable events (every store keeps them) as rows: what a database's JSON quoting must
+# render as the canonical encoder does before a store lets the database put pages together.
+SAMPLE_ROWS: list[tuple[Any, ...]] = [
+    (
+        "3f2c1a9e-0b7d-4c1e-9a55-1d2b3c4d5e6f",
+        "desk-a",
+        2**62 - 1,
+        "1764115200000.00001.desk-a",
+        "SignedIn",
+        None,
+        'q"b\\s/\x01\x08\t\n\x0b\x0c\r\x1f\x7f\x80\u2028\u2029张😀',
+        canonical({"a": ["张", 1.5, None, {"b": "\u0000\n"}], "z": 2**70}).decode(),
+        "2026-11-26T08:00:00+08:00",
+    ),
+    ("0", "o", 1, "h", "T", "", None, "{}", ""),
+]
+
+
+def text_sql_matches(rows: list[Any]) -> bool:
+    """True when a database's rendering of ``SAMPLE_ROWS`` (as text or UTF-8 bytes) is ``row_text``'s."""
+    got = [r.encode() if isinstance(r, str) else bytes(r) for r in rows]
+    return got == [row_text(row) for row in SAMPLE_ROWS]
 
 
 def plan_push(

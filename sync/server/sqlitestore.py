@@ -18,14 +18,16 @@ from contextlib import contextmanager
 from typing import Any
 
 from station.store import Event
-from sync.protocol import ProtocolError
+from sync.protocol import WIRE_FIELDS, ProtocolError
 from sync.server.sqlcommon import (
     CREDENTIAL_COLUMNS,
     EVENT_INSERT_COLUMNS,
     EVENT_READ_COLUMNS,
+    SAMPLE_ROWS,
     SCHEMA_VERSION,
     SqlStore,
     TextPage,
+    canonical_text_sql,
     credential_from_row,
     event_from_row,
     is_expired,
@@ -33,6 +35,7 @@ from sync.server.sqlcommon import (
     prepare,
     resent,
     text_page,
+    text_sql_matches,
 )
 from sync.server.store import Credential, Page, PushResult
 
@@ -92,6 +95,7 @@ class SqliteStore(SqlStore):
             self._conn.execute("PRAGMA synchronous=FULL")
             self._migrate()
             server_id = self.get_meta("server_id")
+            self._text_sql = self._check_text_sql()
         except BaseException:
             self.close()
             raise
@@ -185,21 +189,43 @@ class SqliteStore(SqlStore):
         return Page(events=events, next=events[-1][0] if events else after, head=head)
 
     def read_texts(self, after: int, limit: int, *, site: str | None) -> TextPage:
-        """``read``, each event as its canonical form (the pull answer's text; nothing decoded)."""
-        rows, head = self._read_rows(after, limit, site)
-        return text_page(rows, after, head)
+        """``read``, each event as its canonical form (the pull answer's text; nothing decoded),
+        put together by SQLite (json_quote) once it has shown it renders text as the encoder does."""
+        if self._text_sql is None:
+            rows, head = self._read_rows(after, limit, site)
+            return text_page(rows, after, head)
+        rows, head = self._read_rows(after, limit, site, columns=f"pos, {self._text_sql}")
+        positions = [pos for pos, _ in rows]
+        return TextPage(positions, [text for _, text in rows], positions[-1] if rows else after, head)
 
-    def _read_rows(self, after: int, limit: int, site: str | None) -> tuple[list[tuple], int]:
+    def _check_text_sql(self) -> str | None:
+        """The SQL that gives an event's canonical form (UTF-8) from its row, when SQLite renders
+        ``SAMPLE_ROWS`` as the protocol does (else None: pages are put together in Python)."""
+        expr = "CAST(" + canonical_text_sql(lambda c: f"json_quote({c})", lambda c: c) + " AS BLOB)"
+        sample = ", ".join(f"? AS {c}" for c in WIRE_FIELDS)
+        try:
+            with self._tx() as db:
+                got = [
+                    db.execute(f"SELECT {expr} FROM (SELECT {sample})", row).fetchone()[0]
+                    for row in SAMPLE_ROWS
+                ]
+        except sqlite3.Error:
+            return None
+        return expr if text_sql_matches(got) else None
+
+    def _read_rows(
+        self, after: int, limit: int, site: str | None, columns: str = EVENT_READ_COLUMNS
+    ) -> tuple[list[tuple], int]:
         limit = max(0, limit)
         with self._tx() as db:
             if site is None:
                 rows = db.execute(
-                    f"SELECT {EVENT_READ_COLUMNS} FROM events WHERE pos > ? ORDER BY pos LIMIT ?",
+                    f"SELECT {columns} FROM events WHERE pos > ? ORDER BY pos LIMIT ?",
                     (after, limit),
                 ).fetchall()
             else:
                 rows = db.execute(
-                    f"SELECT {EVENT_READ_COLUMNS} FROM events WHERE site = ? AND pos > ? ORDER BY pos LIMIT ?",
+                    f"SELECT {columns} FROM events WHERE site = ? AND pos > ? ORDER BY pos LIMIT ?",
                     (site, after, limit),
                 ).fetchall()
             head = db.execute("SELECT coalesce(max(pos), 0) FROM events").fetchone()[0]
