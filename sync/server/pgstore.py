@@ -292,6 +292,11 @@ class PostgresStore(SqlStore):
                     (after, limit),
                 )
             else:
+                # The (site, pos) index in order, stopping at the limit. Estimating few rows after a
+                # recent position (statistics lag the inserts), the planner would rather take every
+                # row of the site after it by a bitmap scan and sort them: each page of a long pull
+                # read the rest of the log (the reads of a 100,000-event pull: 2.1 s, 0.8 s so).
+                cur.execute("SET LOCAL enable_bitmapscan = off")
                 cur.execute(
                     f"SELECT {columns} FROM events WHERE site = %s AND pos > %s ORDER BY pos LIMIT %s",
                     (site, after, limit),
