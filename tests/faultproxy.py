@@ -63,6 +63,14 @@ class FaultProxy:
         done = threading.Event()
         counted = {"up": 0, "generation": self.generation}
 
+        def close_both() -> None:
+            done.set()
+            for s in (client, upstream):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
         def up() -> None:  # client -> hub
             try:
                 while not done.is_set():
@@ -80,12 +88,7 @@ class FaultProxy:
                     counted["up"] = sent + len(data)
             except OSError:
                 pass
-            done.set()
-            for s in (client, upstream):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
+            close_both()
 
         def down() -> None:  # hub -> client
             try:
@@ -99,12 +102,7 @@ class FaultProxy:
                     client.sendall(data)
             except OSError:
                 pass
-            done.set()
-            for s in (client, upstream):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
+            close_both()
 
         t = threading.Thread(target=up, daemon=True)
         t.start()

@@ -38,20 +38,20 @@ from __future__ import annotations
 import argparse
 import faulthandler
 import logging
-import os
 import random
 import sys
 import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchkit, also when imported by its path
+
+from benchkit import hub_url  # noqa: E402
 
 from station import bookings, signin  # noqa: E402
 from station import staff as staffmod  # noqa: E402
@@ -118,19 +118,6 @@ class RunResult:
             f"[{self.seconds:.1f} s]"
         )
 
-
-@contextmanager
-def hub_url(kind: str, folder: Path) -> Iterator[str]:
-    """A fresh hub store: a SQLite file, or a new schema of STATION_TEST_PG's database."""
-    if kind == "sqlite":
-        yield str(folder / "hub.sqlite3")
-        return
-    if not os.environ.get("STATION_TEST_PG"):
-        raise SystemExit('--backend postgres needs STATION_TEST_PG (eval "$(bash scripts/postgres.sh)")')
-    from tests.pgfixtures import pg_schema_url
-
-    with pg_schema_url() as url:
-        yield url
 
 
 class _ErrorsLogged(logging.Handler):
