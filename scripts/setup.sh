@@ -18,6 +18,10 @@ SYSTEM_PACKAGES=(
   libzbar0
   iproute2  # the mDNS tests put a hub and a desk in two network namespaces (ip netns)
 )
+# Only for the tests: the live view is checked in a real browser, with Chinese fonts to render it.
+case ",$EXTRAS," in
+  *,test,*) SYSTEM_PACKAGES+=(chromium chromium-driver fonts-wqy-microhei) ;;
+esac
 
 need_apt=()
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

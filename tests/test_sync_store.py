@@ -14,6 +14,7 @@ import pytest
 from station.store import Event
 from sync.protocol import ProtocolError
 from sync.server.store import PushResult, open_store
+from sync.server.sqlcommon import SCHEMA_VERSION
 
 NOW = "2026-11-26T08:00:00+08:00"
 LATER = "2026-11-26T09:00:00+08:00"
@@ -313,7 +314,7 @@ def test_meta(server_store):
     server_store.set_meta("upstream", None)
     assert server_store.get_meta("upstream") is None
     server_store.set_meta("missing", None)  # deleting what is not there is fine
-    assert server_store.get_meta("schema_version") == "1"
+    assert server_store.get_meta("schema_version") == str(SCHEMA_VERSION)
     assert server_store.get_meta("server_id") == server_store.server_id
 
 
@@ -446,3 +447,33 @@ def test_a_newer_schema_is_refused(store_url):
     store.close()
     with pytest.raises(RuntimeError, match="schema version 99 is newer"):
         open_store(store_url)
+
+
+def test_a_version_1_hub_file_is_upgraded_in_place(tmp_path):
+    """A hub's SQLite file from the first release opens, keeps its log, and gains the new tables."""
+    import sqlite3
+
+    from sync.server import sqlitestore
+
+    path = tmp_path / "hub.sqlite3"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.executescript(sqlitestore.MIGRATIONS[0])
+    db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+    db.execute("INSERT INTO meta VALUES ('schema_version', '1'), ('server_id', 'old-hub')")
+    db.execute("INSERT INTO origins (origin, site, hwm) VALUES ('desk-1', 'site-a', 0)")
+    db.close()
+
+    store = open_store(str(path))
+    try:
+        assert store.server_id == "old-hub"
+        assert store.get_meta("schema_version") == str(SCHEMA_VERSION)
+        result = store.push(run("desk-1", 1, 3), site="site-a", allowed_origins={"desk-1"})
+        assert result.accepted == 3
+    finally:
+        store.close()
+    db = sqlite3.connect(path)
+    pushed = db.execute("SELECT hwm, last_push_at FROM origins WHERE origin = 'desk-1'").fetchone()
+    assert pushed[0] == 3 and pushed[1] is not None
+    assert db.execute("SELECT count(*) FROM station_keys").fetchone() == (0,)
+    assert db.execute("SELECT count(*) FROM viewers").fetchone() == (0,)
+    db.close()

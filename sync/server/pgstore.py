@@ -41,6 +41,7 @@ from sync.server.sqlcommon import (
     event_from_row,
     is_expired,
     plan_push,
+    pushed_at,
     prepare,
     resent,
     text_page,
@@ -80,6 +81,25 @@ MIGRATIONS = [
         revoked_at TEXT
     );
     CREATE INDEX credentials_station ON credentials (station);
+    """,
+    # 2: station keys (signed end-of-day files), when each origin last reached this server (the live
+    # view's "last sync per laptop"), and the live view's viewer accounts (a site's or the district's).
+    """
+    CREATE TABLE station_keys (
+        station TEXT PRIMARY KEY,
+        site TEXT NOT NULL,
+        public_key TEXT NOT NULL,   -- Ed25519, base64 of the 32 raw bytes
+        registered_at TEXT NOT NULL,
+        source TEXT NOT NULL        -- how it came: 'join', 'event' or 'trusted' (an operator's fingerprint)
+    );
+    ALTER TABLE origins ADD COLUMN last_push_at TEXT;
+    CREATE TABLE viewers (
+        name TEXT PRIMARY KEY,
+        password_hash TEXT NOT NULL,
+        site TEXT,                  -- NULL: a district viewer, who sees every site
+        created_at TEXT NOT NULL,
+        disabled_at TEXT
+    );
     """,
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
@@ -243,9 +263,9 @@ class PostgresStore(SqlStore):
                         copy.write_row(row)
             if plan.tops:
                 cur.executemany(
-                    "INSERT INTO origins (origin, site, hwm) VALUES (%s, %s, %s) "
-                    "ON CONFLICT (origin) DO UPDATE SET hwm = excluded.hwm",
-                    [(origin, site, top) for origin, top in plan.tops.items()],
+                    "INSERT INTO origins (origin, site, hwm, last_push_at) VALUES (%s, %s, %s, %s) "
+                    "ON CONFLICT (origin) DO UPDATE SET hwm = excluded.hwm, last_push_at = excluded.last_push_at",
+                    [(origin, site, top, pushed_at()) for origin, top in plan.tops.items()],
                 )
         return plan.result
 

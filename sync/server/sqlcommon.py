@@ -10,7 +10,7 @@ import json
 from abc import abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from station.store import Event
@@ -18,7 +18,7 @@ from sync import protocol
 from sync.protocol import WIRE_FIELDS, Rejected, Wire, _event_text_and_payload, canonical, row_text
 from sync.server.store import Credential, PushResult, ServerStore
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Columns of the events table as the stores write them (pos is assigned by the database).
 EVENT_INSERT_COLUMNS = (
@@ -63,6 +63,11 @@ def credential_from_row(row: tuple) -> Credential:
     return Credential(
         token_id=token_id, role=role, site=site, station=station, created_at=created_at, revoked_at=revoked_at
     )
+
+
+def pushed_at() -> str:
+    """The time a push is stored, UTC to the second (``origins.last_push_at``: the live view's last sync)."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def is_expired(expires_at: str, now: str) -> bool:
