@@ -13,8 +13,8 @@ import pytest
 
 from station.store import Event
 from sync.protocol import ProtocolError
-from sync.server.store import PushResult, open_store
 from sync.server.sqlcommon import SCHEMA_VERSION
+from sync.server.store import PushResult, open_store
 
 NOW = "2026-11-26T08:00:00+08:00"
 LATER = "2026-11-26T09:00:00+08:00"
