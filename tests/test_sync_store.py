@@ -477,3 +477,37 @@ def test_a_version_1_hub_file_is_upgraded_in_place(tmp_path):
     assert db.execute("SELECT count(*) FROM station_keys").fetchone() == (0,)
     assert db.execute("SELECT count(*) FROM viewers").fetchone() == (0,)
     db.close()
+
+
+def test_plain_sql_reads_and_writes_in_one_transaction(server_store):
+    """``query`` and ``execute`` take ``?`` on both databases; a failing write leaves nothing."""
+    server_store.execute(
+        [
+            (
+                "INSERT INTO viewers (name, password_hash, site, created_at) VALUES (?, ?, ?, ?)",
+                ("街道办", "h", "s1", NOW),
+            ),
+            (
+                "INSERT INTO viewers (name, password_hash, site, created_at) VALUES (?, ?, ?, ?)",
+                ("区疾控", "h", None, NOW),
+            ),
+        ]
+    )
+    assert server_store.query(
+        "SELECT name FROM viewers WHERE site IS NULL OR site LIKE ? ORDER BY name", ("s%",)
+    ) == [
+        ("区疾控",),
+        ("街道办",),
+    ]
+    with pytest.raises(Exception):  # noqa: B017 - sqlite3 and psycopg raise their own IntegrityError
+        server_store.execute(
+            [
+                ("UPDATE viewers SET disabled_at = ? WHERE name = ?", (LATER, "街道办")),
+                (
+                    "INSERT INTO viewers (name, password_hash, site, created_at) VALUES (?, ?, ?, ?)",
+                    ("区疾控", "h", None, NOW),
+                ),
+            ]
+        )
+    assert server_store.query("SELECT disabled_at FROM viewers WHERE name = ?", ("街道办",)) == [(None,)]
+    assert server_store.execute([("DELETE FROM viewers WHERE site = ?", ("s1",))]) == [1]

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -449,6 +449,19 @@ class PostgresStore(SqlStore):
             return cur.rowcount == 1
 
     # --- small state ------------------------------------------------------------------------------
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        with self._tx() as cur:
+            cur.execute(_marks(sql), tuple(params))
+            return cur.fetchall() if cur.description else []
+
+    def execute(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> list[int]:
+        with self._tx() as cur:
+            counts = []
+            for sql, params in statements:
+                cur.execute(_marks(sql), tuple(params))
+                counts.append(cur.rowcount)
+            return counts
+
     def get_meta(self, key: str) -> str | None:
         with self._tx() as cur:
             cur.execute("SELECT value FROM meta WHERE key = %s", (key,))
@@ -481,3 +494,8 @@ def _safe(url: str) -> str:
         return "postgresql://..."
     info.pop("password", None)
     return psycopg.conninfo.make_conninfo(**info)
+
+
+def _marks(sql: str) -> str:
+    """``?`` parameters (the stores' common form) as psycopg's ``%s``; a literal ``%`` doubled."""
+    return sql.replace("%", "%%").replace("?", "%s")

@@ -13,7 +13,7 @@ import os
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -372,6 +372,14 @@ class SqliteStore(SqlStore):
                 db.execute("DELETE FROM meta WHERE key = ?", (key,))
             else:
                 db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        with self._tx() as db:
+            return db.execute(sql, tuple(params)).fetchall()
+
+    def execute(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> list[int]:
+        with self._tx(write=True) as db:
+            return [db.execute(sql, tuple(params)).rowcount for sql, params in statements]
 
     def close(self) -> None:
         with self._lock:

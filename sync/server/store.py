@@ -7,6 +7,7 @@ from several threads at once (the app runs them in a thread pool).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,6 +116,18 @@ class ServerStore(ABC):
 
     @abstractmethod
     def set_meta(self, key: str, value: str | None) -> None: ...
+
+    # --- plain SQL, for the parts that keep tables of their own (keys, viewers, reconciliation) --
+    @abstractmethod
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
+        """Rows of one read, in one transaction. ``?`` marks a parameter on either database."""
+
+    @abstractmethod
+    def execute(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> list[int]:
+        """Run writes in one transaction (all or none); the number of rows each touched.
+
+        SQL common to SQLite and PostgreSQL only (``ON CONFLICT ... DO UPDATE`` is fine; ``INSERT OR
+        REPLACE`` is not); ``?`` marks a parameter."""
 
     @abstractmethod
     def close(self) -> None: ...
