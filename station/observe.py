@@ -138,6 +138,8 @@ def release(
                 "at": store.now().isoformat(),
                 "override_reason": override if left > 0 else None,
                 "minutes_left": left,
+                # the reactions this laptop knew of: one reported elsewhere, unseen, is a conflict
+                "reactions_seen": store.scalar("SELECT count(*) FROM aefi WHERE visit_id = ?", [visit_id]),
             },
             visit_id=visit_id,
             staff_id=staff_id,
@@ -190,6 +192,8 @@ def report_aefi(
                 "notes": notes.strip(),
                 "extend_minutes": extend_minutes,
                 "at": store.now().isoformat(),
+                # where this laptop saw the person: "observing" here but released elsewhere is a conflict
+                "seen_state": visit["state"],
             },
             visit_id=visit_id,
             staff_id=staff_id,

@@ -382,6 +382,9 @@ def _aefi(conn: sqlite3.Connection, event: Event) -> None:
     code = flow.refusal(event.type, state)
     if code:
         _conflict(conn, event, code, {"type": event.type, "state": state})
+    elif state == flow.RELEASED and p.get("seen_state") not in (None, flow.RELEASED):
+        # Recorded on a laptop that still had the person in observation, while another released them.
+        _conflict(conn, event, "reaction_after_release", {"type": event.type, "state": state})
     if int(p.get("extend_minutes") or 0) and state == flow.OBSERVING:
         _extend_observation(conn, event.visit_id)
 
@@ -410,6 +413,11 @@ def _released(conn: sqlite3.Connection, event: Event) -> None:
             "UPDATE observations SET released_at = ?, released_by = ?, override_reason = ? WHERE visit_id = ?",
             [p["at"], event.staff_id, p.get("override_reason"), event.visit_id],
         )
+        seen = p.get("reactions_seen")  # None: recorded before laptops said what they knew
+        held = conn.execute("SELECT count(*) FROM aefi WHERE visit_id = ?", [event.visit_id]).fetchone()[0]
+        if seen is not None and held > seen:
+            # A reaction reported on another laptop that the releasing laptop had not heard of.
+            _conflict(conn, event, "released_during_reaction", {"type": event.type, "reactions": held - seen})
 
 
 @handles("StockReceived")
