@@ -65,6 +65,44 @@ def stage(role: str, page) -> None:
         page.call_next()
 
 
+def conflicts_shot(app, store: Store, folder: Path, out: Path) -> Path:
+    """The admin's conflicts tab after two injection desks, cut off from each other, both injected
+    one person: the two records side by side."""
+    from station import inject
+    from ui.hub import StationHub
+    from ui.mainwindow import MainWindow
+
+    other = Store.open(folder / "other.sqlite3", origin="demo-2", now=store.now)
+    try:
+        other.ingest(store.events())
+        visit = store.scalar(
+            "SELECT visit_id FROM visits WHERE state = 'screened' ORDER BY signed_in_at LIMIT 1"
+        )
+        lot = store.scalar("SELECT lot_no FROM lots ORDER BY expiry LIMIT 1")
+        inject.inject(store, visit, staff_id="jz01", lot_no=lot, desk="2")
+        inject.inject(other, visit, staff_id="jz02", lot_no=lot, desk="5")
+        have = store.version_vector()
+        store.ingest([e for e in other.events() if e.seq > have.get(e.origin, 0)])
+    finally:
+        other.close()
+    settings = Settings(site_name="朝阳区XX街道临时接种点", station_id="demo-1", desk_roles=["admin"])
+    hub = StationHub(store, settings, lang="zh")
+    hub.login(DESK_STAFF["admin"], demo.DEMO_PIN)
+    window = MainWindow(hub, ask_login=False)
+    window.resize(1366, 768)
+    window.show()
+    page = window.pages["admin"]
+    page.refresh()
+    page._go_to(3)
+    page.conflicts_table.selectRow(0)
+    app.processEvents()
+    path = out / "admin_conflicts_zh.png"
+    window.grab().save(str(path))
+    hub.close()
+    window.close()
+    return path
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -108,6 +146,7 @@ def main() -> int:
             hub.close()
             window.close()  # stops the sign-in camera
         if args.lang == "zh":
+            written.append(conflicts_shot(app, store, Path(tmp), args.out))
             hub = StationHub(store, Settings(site_name="朝阳区XX街道临时接种点"), lang="zh")
             for name, dialog in (("login", LoginDialog(hub)), ("first_run", FirstRunDialog(hub))):
                 dialog.show()

@@ -53,7 +53,7 @@ _FACTS: dict[str, tuple[str, ...]] = {
     "SignedIn": ("queue_no",),
     "Screened": ("outcome", "temperature", "reasons"),
     "BookingCancelled": ("reason",),
-    "Injected": ("product", "lot_no", "dose_number", "desk", "body_site"),
+    "Injected": ("product", "lot_no", "dose_number", "desk"),
     "ObservationStarted": ("seat", "minutes"),
     "AdverseEventReported": ("category", "severity", "handling", "extend_minutes"),
     "Released": (),

@@ -260,6 +260,15 @@ def test_a_conflict_is_shown_and_resolved_with_a_note(page, qtbot, store, confli
     assert "1" in page.tabs.tabText(3)
 
     select_row(table, event_id)
+    # the two injections side by side: which laptop and desk each came from, and who gave it
+    this, other = page.sides["this"], page.sides["other"]
+    assert this["step"].text() == other["step"].text() == "接种"
+    assert {this["laptop"].text(), other["laptop"].text()} == {store.origin, "test-b"}
+    assert this["laptop"].text() == origin
+    desks = {this["facts"].text(), other["facts"].text()}
+    assert any("接种台：1" in d for d in desks) and any("接种台：4" in d for d in desks), desks
+    assert "vac1" in this["staff"].text() and visit["queue_no"] is not None
+    assert this["person"].text().startswith(signin.queue_label(visit))
     page.resolution.setFocus()
     qtbot.keyClick(page.resolution, Qt.Key.Key_Return)  # no note: refused
     assert page.banner.kind == "error" and page.banner.text() == render("resolution_missing", "zh")
@@ -273,6 +282,7 @@ def test_a_conflict_is_shown_and_resolved_with_a_note(page, qtbot, store, confli
     assert page.banner.kind == "ok"
     assert table.rowCount() == 0 and page.resolution.text() == ""
     assert page.tiles["conflicts"].value.text() == "0"
+    assert page.sides["this"]["step"].text() == page.sides["other"]["laptop"].text() == ""
 
 
 def test_resolve_without_a_chosen_conflict_does_nothing(page, qtbot, store, conflict):

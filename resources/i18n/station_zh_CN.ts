@@ -332,6 +332,110 @@
         <translation>两台电脑上的记录互相矛盾。两条记录都会保留；请与相关工作台核实后，写下处理意见。</translation>
     </message>
     <message>
+        <source>This record</source>
+        <translation>本条记录</translation>
+    </message>
+    <message>
+        <source>The record it contradicts</source>
+        <translation>与之矛盾的记录</translation>
+    </message>
+    <message>
+        <source>Laptop</source>
+        <translation>电脑</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>受种者</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>疫苗</translation>
+    </message>
+    <message>
+        <source>Lot</source>
+        <translation>批号</translation>
+    </message>
+    <message>
+        <source>Dose</source>
+        <translation>剂次</translation>
+    </message>
+    <message>
+        <source>Desk</source>
+        <translation>接种台</translation>
+    </message>
+    <message>
+        <source>Site of injection</source>
+        <translation>接种部位</translation>
+    </message>
+    <message>
+        <source>Seat</source>
+        <translation>座位</translation>
+    </message>
+    <message>
+        <source>Minutes</source>
+        <translation>分钟</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Slot</source>
+        <translation>时段</translation>
+    </message>
+    <message>
+        <source>Booking no.</source>
+        <translation>预约号</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>体温</translation>
+    </message>
+    <message>
+        <source>Reasons</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Reaction</source>
+        <translation>反应</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>严重程度</translation>
+    </message>
+    <message>
+        <source>Handling</source>
+        <translation>处置</translation>
+    </message>
+    <message>
+        <source>Observation extended (min)</source>
+        <translation>留观延长（分钟）</translation>
+    </message>
+    <message>
+        <source>Staff ID</source>
+        <translation>工号</translation>
+    </message>
+    <message>
+        <source>(none held on this laptop)</source>
+        <translation>（本机没有这条记录）</translation>
+    </message>
+    <message>
         <source>Conflicts: {n} (Alt+4)</source>
         <translation>冲突记录：{n} (Alt+4)</translation>
     </message>

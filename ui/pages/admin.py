@@ -476,14 +476,118 @@ class AdminPage(Page):
         row = QHBoxLayout()
         row.addWidget(self.resolution, 1)
         row.addWidget(self.resolve_button)
+        # The chosen conflict's two records side by side: what each says, when, where and by whom.
+        self.sides: dict[str, dict[str, Any]] = {}
+        pair = QHBoxLayout()
+        for side, title in (
+            ("this", self.tr("This record")),
+            ("other", self.tr("The record it contradicts")),
+        ):
+            box = QGroupBox(title)
+            form = QFormLayout(box)
+            fields = {}
+            for key, caption in (
+                ("step", self.tr("Step")),
+                ("when", self.tr("When")),
+                ("laptop", self.tr("Laptop")),
+                ("staff", self.tr("Staff")),
+                ("person", self.tr("Person")),
+                ("facts", self.tr("Details")),
+            ):
+                fields[key] = label("", wrap=True)
+                fields[key].setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                form.addRow(caption, fields[key])
+            self.sides[side] = {"box": box, **fields}
+            pair.addWidget(box, 1)
+        self.conflicts_table.itemSelectionChanged.connect(self._show_sides)
         layout = QVBoxLayout(w)
         layout.addWidget(self.conflicts_hint)
         layout.addWidget(self.conflicts_table, 1)
+        layout.addLayout(pair)
         layout.addLayout(row)
         shortcut(w, "F4", self.resolve)
         QWidget.setTabOrder(self.conflicts_table, self.resolution)
         QWidget.setTabOrder(self.resolution, self.resolve_button)
         return w
+
+    def fact_label(self, key: str) -> str:
+        return {
+            "product": self.tr("Product"),
+            "lot_no": self.tr("Lot"),
+            "dose_number": self.tr("Dose"),
+            "desk": self.tr("Desk"),
+            "body_site": self.tr("Site of injection"),
+            "seat": self.tr("Seat"),
+            "minutes": self.tr("Minutes"),
+            "queue_no": self.tr("No."),
+            "day": self.tr("Day"),
+            "slot": self.tr("Slot"),
+            "booking_no": self.tr("Booking no."),
+            "source": self.tr("Source"),
+            "outcome": self.tr("Result"),
+            "temperature": self.tr("Temperature"),
+            "reasons": self.tr("Reasons"),
+            "reason": self.tr("Reason"),
+            "category": self.tr("Reaction"),
+            "severity": self.tr("Severity"),
+            "handling": self.tr("Handling"),
+            "extend_minutes": self.tr("Observation extended (min)"),
+            "staff_id": self.tr("Staff ID"),
+            "name": self.tr("Name"),
+            "roles": self.tr("Roles"),
+        }.get(key, key)
+
+    def _fact_value(self, key: str, value: Any) -> str:
+        if key == "product":
+            return product_short(self.hub.rules, value, self.hub.lang)
+        if key in ("reasons", "reason"):
+            values = value if isinstance(value, list) else [value]
+            return self.list_sep().join(self.reason_label(v) for v in values)
+        if key == "roles" and isinstance(value, list):
+            return self.list_sep().join(self.role_label(r) for r in value)
+        return str(value)
+
+    def _show_sides(self) -> None:
+        """Fill the two boxes from the chosen conflict (empty when none is chosen)."""
+        row = self.conflicts_table.currentRow()
+        item = self.conflicts_table.item(row, 0) if row >= 0 else None
+        sides = None
+        if item is not None:
+            try:
+                sides = conflicts.both_sides(self.hub.store, item.data(KEY_ROLE))
+            except DomainError:  # resolved on another laptop a moment ago: the next refresh drops it
+                sides = None
+        colon = "：" if self.hub.lang == "zh" else ": "
+        for side in ("this", "other"):
+            record = sides[side] if sides else None
+            fields = self.sides[side]
+            if record is None:
+                for key in ("step", "when", "laptop", "staff", "person", "facts"):
+                    fields[key].setText("")
+                if sides is not None:
+                    fields["step"].setText(self.tr("(none held on this laptop)"))
+                continue
+            fields["step"].setText(self.event_label(record["type"]))
+            fields["when"].setText(self._at(record["at"]) if record["at"] else self._when(record["hlc"]))
+            fields["laptop"].setText(record["origin"])
+            staff = record["staff_id"] or ""
+            fields["staff"].setText(f"{record['staff_name']} ({staff})" if record["staff_name"] else staff)
+            person = record["name"] or ""
+            if record.get("queue_no") is not None:
+                person = f"{signin.queue_label(record)} {person}".strip()
+            fields["person"].setText(person)
+            fields["facts"].setText(
+                "\n".join(
+                    f"{self.fact_label(k)}{colon}{self._fact_value(k, v)}" for k, v in record["facts"].items()
+                )
+            )
+
+    def _at(self, at: str) -> str:
+        when = datetime.fromisoformat(at)
+        now = self.hub.now()
+        if when.tzinfo is not None and now.tzinfo is not None:
+            when = when.astimezone(now.tzinfo)
+        return when.strftime("%H:%M:%S") if when.date() == now.date() else when.strftime("%Y-%m-%d %H:%M")
 
     def _when(self, hlc: str) -> str:
         now = self.hub.now()
@@ -509,6 +613,7 @@ class AdminPage(Page):
                 ]
             )
         fill(self.conflicts_table, rows, [c["event_id"] for c in self.open_conflicts])
+        self._show_sides()
         n = len(self.open_conflicts)
         self.tabs.setTabText(
             3, self.tr("Conflicts: {n} (Alt+4)").format(n=n) if n else self.tr("Conflicts (Alt+4)")
