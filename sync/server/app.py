@@ -28,6 +28,7 @@ from starlette.routing import Match
 from station import __version__
 from sync import protocol
 from sync.protocol import ProtocolError
+from sync.server import live
 from sync.server.sqlcommon import SqlStore, TextPage, prepared_from_wire
 from sync.server.store import Credential, PushResult, ServerStore
 
@@ -413,6 +414,7 @@ def create_app(
         marks, head = await run_in_threadpool(lambda: (store.hwm(site=site), store.head()))
         return {"server_id": store.server_id, "head": head, "hwm": marks}
 
+    live.install(app, store)  # GET /live: the street office's read-only page (sync/server/live.py)
     return app
 
 
