@@ -10,6 +10,8 @@ import click
 
 from sync import tls
 from sync.protocol import ProtocolError
+from sync.server.viewers import viewer
+from sync.server.views import VIEWS_HELP, conflicts_command, summary_command
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 DB_HELP = "数据库：文件路径（SQLite）或 postgresql://… / Database: a file (SQLite) or postgresql://..."
@@ -30,6 +32,12 @@ def main() -> None:
 
     The sync server: a site hub on the LAN, the district's server, or a hub forwarding upstream.
     """
+
+
+# the live view's commands: viewer accounts, the district summary, the open conflicts
+main.add_command(viewer)
+main.add_command(summary_command)
+main.add_command(conflicts_command)
 
 
 @main.command(context_settings=CONTEXT)
@@ -56,8 +64,16 @@ def main() -> None:
     help="在局域网广播本主机（mDNS） / Announce this hub on the LAN (mDNS)",
 )
 @click.option("--site", help="广播中的现场名称 / Site name in the announcement")
+@click.option("--views", "views_dir", metavar="DIR", help=VIEWS_HELP)
 def serve(
-    db: str, host: str, port: int, upstream: str | None, use_tls: bool, advertise: bool, site: str | None
+    db: str,
+    host: str,
+    port: int,
+    upstream: str | None,
+    use_tls: bool,
+    advertise: bool,
+    site: str | None,
+    views_dir: str | None,
 ) -> None:
     """运行同步服务器。 / Run the sync server."""
     from sync.client.remote import normalize_url
@@ -74,6 +90,8 @@ def serve(
     server = Server(
         store, host=host, port=port, use_tls=use_tls, upstream=bool(upstream), advertise=advertise, site=site
     )
+    live = server.app.state.live  # the live page: its site views' folder, kept caught up in a thread
+    live.folder, live.background = views_dir, True
     fp = tls.fingerprint(server.cert_pem) if server.cert_pem else None
     click.echo(
         f"station-server {server.url.replace('127.0.0.1', host)}  server_id={store.server_id}"

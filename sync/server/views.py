@@ -23,6 +23,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import click
+
 if TYPE_CHECKING:  # station.store is imported when a view is opened: `station-server --help` stays light
     from station.store import Store
     from sync.server.store import ServerStore
@@ -296,3 +298,116 @@ def conflict_row(c: dict[str, Any]) -> dict[str, Any]:
         "detail": c["detail"],
         "message": {lang: render(c["code"], lang, **facts) for lang in ("zh", "en")},
     }
+
+
+# --- station-server summary / conflicts ------------------------------------------------------------
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+DB_HELP = "数据库：文件路径（SQLite）或 postgresql://… / Database: a file (SQLite) or postgresql://..."
+VIEWS_HELP = (
+    "各接种点视图（缓存）所在文件夹（默认：SQLite 文件旁，PostgreSQL 用用户缓存文件夹） / "
+    "Folder of the site views, a cache (default: beside a SQLite file; the user cache folder for PostgreSQL)"
+)
+SUMMARY_LINES = [
+    ("live_booked", ("bookings",)),
+    ("live_signed_in", ("signed_in",)),
+    ("live_vaccinated", ("injected",)),
+    ("live_turned_away", ("turned_away",)),
+    ("live_waiting_prescreen", ("waiting", "prescreen")),
+    ("live_waiting_inject", ("waiting", "inject")),
+    ("live_waiting_observe", ("waiting", "observe")),
+    ("live_observing", ("observing",)),
+    ("live_doses_left", ("doses_left",)),
+    ("live_bookings_left", ("bookings_left",)),
+]
+
+
+def _open_views(db: str, views: str | None) -> SiteViews:
+    from sync.server.cli import _open
+
+    return SiteViews(_open(db), views)
+
+
+def _site_names(views: SiteViews, site: str | None) -> list[str]:
+    names = views.sites()
+    if site is None:
+        return names
+    if site not in names:
+        raise click.ClickException(f"{site}: no events of this site here / 此服务器没有该接种点的记录")
+    return [site]
+
+
+@click.command("summary", context_settings=CONTEXT)
+@click.option("--db", required=True, help=DB_HELP)
+@click.option("--day", help="日期 YYYY-MM-DD（默认：今天） / The day (default: today, local time)")
+@click.option("--site", help="只看此接种点 / This site only")
+@click.option("--views", "views_dir", metavar="DIR", help=VIEWS_HELP)
+@click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="语言 / Language"
+)
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON / Print JSON")
+def summary_command(
+    db: str, day: str | None, site: str | None, views_dir: str | None, lang: str, as_json: bool
+) -> None:
+    """各接种点当天的统计（与实时页面相同）。 / Each site's figures for a day, as the live page shows them."""
+    import json
+
+    from station.messages import render
+
+    try:
+        the_day = date.fromisoformat(day) if day else local_today()
+    except ValueError:
+        raise click.BadParameter("YYYY-MM-DD", param_hint="--day") from None
+    views = _open_views(db, views_dir)
+    try:
+        out = views.summary(the_day, _site_names(views, site))
+    finally:
+        views.close()
+        views.store.close()
+    if as_json:
+        click.echo(json.dumps(out, ensure_ascii=False))
+        return
+    click.echo(f"{out['day']}")
+    for row in out["sites"]:
+        click.echo(f"\n{row['site']}")
+        for code, path in SUMMARY_LINES:
+            value: Any = row["status"]
+            for part in path:
+                value = value[part]
+            click.echo(f"  {render(code, lang)}\t{value}")
+        click.echo(f"  {render('live_conflicts', lang)}\t{row['open_conflicts']}")
+        for laptop in row["laptops"]:
+            at = laptop["last_push_at"] or render("live_never", lang)
+            click.echo(f"  {render('live_laptop', lang)} {laptop['origin']}\t{laptop['events']}\t{at}")
+
+
+@click.command("conflicts", context_settings=CONTEXT)
+@click.option("--db", required=True, help=DB_HELP)
+@click.option("--site", help="只看此接种点 / This site only")
+@click.option("--views", "views_dir", metavar="DIR", help=VIEWS_HELP)
+@click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="语言 / Language"
+)
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON / Print JSON")
+def conflicts_command(db: str, site: str | None, views_dir: str | None, lang: str, as_json: bool) -> None:
+    """各接种点未处理的冲突。 / Every open conflict, per site."""
+    import json
+
+    views = _open_views(db, views_dir)
+    try:
+        out = views.conflicts(_site_names(views, site))
+    finally:
+        views.close()
+        views.store.close()
+    if as_json:
+        click.echo(json.dumps({"sites": out}, ensure_ascii=False))
+        return
+    for name, rows in out.items():
+        click.echo(f"{name}\t{len(rows)}")
+        for c in rows:
+            when = datetime.fromisoformat(c["at"]).astimezone().strftime("%Y-%m-%d %H:%M")
+            click.echo(
+                "  "
+                + "\t".join(
+                    [when, c["queue_no"] or "-", c["message"][lang], c["origin"], c["staff_id"] or "-"]
+                )
+            )
