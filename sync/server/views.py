@@ -194,11 +194,16 @@ class SiteViews:
         return new
 
     def laptops(self, site: str) -> list[dict[str, Any]]:
-        """Each origin of the site: the events held from it and when it last pushed here (UTC)."""
+        """Each laptop of the site: the events held from it and when it last pushed here (UTC); a
+        laptop that joined (a live credential) but never sent a record shows 0 and None."""
         rows = self.store.query(
             "SELECT origin, hwm, last_push_at FROM origins WHERE site = ? ORDER BY origin", [site]
         )
-        return [{"origin": o, "events": hwm, "last_push_at": at} for o, hwm, at in rows]
+        out = {o: {"origin": o, "events": hwm, "last_push_at": at} for o, hwm, at in rows}
+        for c in self.store.credentials():
+            if c.role == "station" and c.site == site and c.revoked_at is None and c.station not in out:
+                out[c.station] = {"origin": c.station, "events": 0, "last_push_at": None}
+        return [out[o] for o in sorted(out)]
 
     def summary(
         self, day: date, sites: list[str] | None = None, *, with_conflicts: bool = False
