@@ -142,10 +142,12 @@ pass_ctx = click.make_pass_decorator(Ctx)
 @domain_errors
 def init(c: Ctx, station_id: str | None) -> None:
     """建立本机数据库。 / Create this laptop's database."""
+    from station.keys import station_key
     from station.store import Store
 
     store = Store.open(c.db_path, origin=station_id)
     c._store = store
+    station_key(c.data)  # the station's signing key (end-of-day files), beside its database
     click.echo(f"{c.db_path}  station={store.origin}")
 
 
@@ -500,6 +502,134 @@ def staff_set_pin(c: Ctx, staff_id: str, pin: str | None) -> None:
 
     staffmod.change(c.store(), staff_id, by=staffmod.cli_actor(), pin=_pin(pin))
     click.echo(staff_id)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON / Print JSON")
+@pass_ctx
+@domain_errors
+def key(c: Ctx, as_json: bool) -> None:
+    """本机签名公钥及其指纹（供区级核对）。 / This station's signing public key and its fingerprint."""
+    from station import keys
+
+    station = c.store(create=False).origin
+    signing = keys.station_key(c.data)
+    out = {
+        "station": station,
+        "public_key": keys.public_b64(signing),
+        "fingerprint": keys.fingerprint(signing),
+        "path": str(keys.key_path(c.data)),
+    }
+    if as_json:
+        click.echo(json.dumps(out, ensure_ascii=False))
+    else:
+        click.echo(c.t("station_key_text", **out))
+
+
+@cli.command(context_settings=CONTEXT, short_help="写出签名的日终导出文件 / Write the signed end-of-day file")
+@click.option("--day", help="日期 YYYY-MM-DD：当天记录的事件 / The day whose events go in")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="输出文件 / The file to write",
+)
+@click.option(
+    "--all", "everything", is_flag=True, help="导出本机全部记录（不限日期） / Every event held, of every day"
+)
+@click.option(
+    "--no-seal",
+    is_flag=True,
+    help="不加密给区级密钥（给另一台电脑导入） / Do not seal to the district key (for another laptop)",
+)
+@click.option(
+    "--site",
+    help="现场名称（本机未设置、未加入主机时） / The site's name, when this laptop has none (not set, not joined)",
+)
+@pass_ctx
+@domain_errors
+def export(c: Ctx, day: str | None, out: Path, everything: bool, no_seal: bool, site: str | None) -> None:
+    """写出签名的日终导出文件（U 盘带到区级或另一台电脑）：清单、签名、记录；设置了区级公钥时加密给它。
+
+    Write the signed end-of-day file (for a USB stick to the district or another laptop): manifest,
+    signature, events; sealed to the district's key when the setting district_public_key is set.
+    """
+    import tempfile
+
+    from station import dayfile, keys
+    from station.settings import Settings
+
+    if not day and not everything:
+        raise DomainError("export_need_day")
+    the_day = None if everything else _day(day)
+    store = c.store(create=False)
+    here = dayfile.laptop_site(store, c.data)
+    if here and site and site != here:
+        raise DomainError("export_wrong_site", site=site, here=here)
+    site = here or (site or "").strip()
+    if not site:
+        raise DomainError("export_no_site")
+    seal_to = None if no_seal else (Settings.load(c.data).district_public_key or None)
+    signing = keys.station_key(c.data)
+    built = dayfile.build(store, day=the_day, site=site, signing_key=signing, seal_to=seal_to)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(built.data)
+    os.replace(tmp, out)
+    click.echo(
+        c.t(
+            "export_written",
+            path=str(out),
+            events=built.manifest["events"]["count"],
+            origins=len(built.manifest["origins"]),
+            size=len(built.data),
+            fingerprint=keys.fingerprint(signing),
+        )
+    )
+    if built.sealed:
+        district = dayfile.district_public_key(seal_to or "")
+        click.echo(c.t("export_written_sealed", district=keys.fingerprint(bytes(district))))
+
+
+@cli.command(
+    "import-day",
+    context_settings=CONTEXT,
+    short_help="导入另一台电脑的日终文件 / Import another laptop's end-of-day file",
+)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--trust",
+    metavar="FINGERPRINT",
+    help="信任此指纹的签名者（首次导入某站的文件时） / Trust the signer with this fingerprint (a station "
+    "not known here yet)",
+)
+@pass_ctx
+@domain_errors
+def import_day(c: Ctx, file: Path, trust: str | None) -> None:
+    """导入另一台电脑的日终文件（现场没有网络时）：核对签名和清单，全部通过才保存；重复导入不改变任何记录。
+
+    Import another laptop's end-of-day file (a site without a LAN): the signature and the manifest are
+    checked, and the events are kept only when every check passes; importing again changes nothing.
+    """
+    from station import dayfile
+
+    store = c.store(create=False)
+    day_file = dayfile.read_path(file, where="laptop")
+    result = dayfile.import_into(store, day_file, folder=c.data, trust=trust)
+    if result.trusted == "trusted":
+        click.echo(c.t("export_key_trusted", station=result.station, fingerprint=day_file.fingerprint))
+    click.echo(
+        c.t(
+            "export_imported",
+            station=result.station,
+            day=result.label,
+            events=result.events,
+            new=result.new,
+            held=result.held,
+        )
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

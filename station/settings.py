@@ -35,6 +35,7 @@ class Settings:
     slip_size: str = "80mm"
     emergency_phone: str = ""
     queue_prefix: str = "A"  # this sign-in desk's letter: its queue numbers are A001, A002, ...
+    district_public_key: str = ""  # X25519, base64: end-of-day files are sealed to it (station export)
 
     @property
     def configured(self) -> bool:
@@ -60,6 +61,7 @@ class Settings:
         settings.health_hosts = [str(h).strip() for h in settings.health_hosts or [] if str(h).strip()]
         prefix = str(settings.queue_prefix).strip().upper()
         settings.queue_prefix = prefix if len(prefix) == 1 and "A" <= prefix <= "Z" else "A"
+        settings.district_public_key = str(settings.district_public_key or "").strip()
         return settings
 
     def save(self, folder: Path | None = None) -> Path:

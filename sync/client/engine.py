@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from station import keys
 from station.store import EVENT_COLUMNS, Event, Store
 from sync import protocol, tls
 from sync.client.remote import Remote, SyncError, normalize_url
@@ -36,9 +37,12 @@ def parse_code(text: str) -> dict[str, str]:
     return {"code": text}
 
 
-def redeem(url: str | None, code_text: str, station: str, *, timeout: float = 10.0) -> dict[str, Any]:
+def redeem(
+    url: str | None, code_text: str, station: str, *, timeout: float = 10.0, public_key: str | None = None
+) -> dict[str, Any]:
     """Trade an enrollment code for a credential; pin the server's certificate (checked against the
-    code's fingerprint when it carries one). Returns the link to keep."""
+    code's fingerprint when it carries one). Returns the link to keep. ``public_key``: the station's
+    Ed25519 key (base64), registered by the server for its end-of-day files."""
     code = parse_code(code_text)
     url = normalize_url(url or code.get("url") or "")
     cert = None
@@ -51,7 +55,11 @@ def redeem(url: str | None, code_text: str, station: str, *, timeout: float = 10
         if expected and tls.fingerprint(cert) != expected:
             raise SyncError("hub_changed", "the server's certificate is not the one in the enrollment code")
     with Remote(url, cert_pem=cert, timeout=timeout) as remote:
-        answer = remote.join(code["code"], station)
+        if public_key:
+            body = {"code": code["code"], "station": station, "public_key": public_key}
+            answer = remote._call("POST", "/v1/join", json=body)  # Remote.join with the key
+        else:
+            answer = remote.join(code["code"], station)
     return {
         "url": url,
         "cert": cert,
@@ -84,10 +92,19 @@ def meta(store: Store, key: str) -> str | None:
 
 
 def join(store: Store, url: str | None, code_text: str) -> dict[str, Any]:
-    """Join this station to a hub (or a district server) and keep the link beside its records."""
-    link = redeem(url, code_text, store.origin)
+    """Join this station to a hub (or a district server) and keep the link beside its records; the
+    station's public key goes with the join (made now for a station from before keys)."""
+    link = redeem(url, code_text, store.origin, public_key=station_public_key(store))
     keep_link(store, link)
     return link
+
+
+def station_public_key(store: Store) -> str | None:
+    """The public half of the station's signing key (its folder's ``station.key``, made when absent);
+    None for a database with no folder (in memory)."""
+    if store.path is None:
+        return None
+    return keys.public_b64(keys.station_key(store.path.parent))
 
 
 def keep_link(store: Store, link: dict[str, Any]) -> None:

@@ -28,7 +28,7 @@ from starlette.routing import Match
 from station import __version__
 from sync import protocol
 from sync.protocol import ProtocolError
-from sync.server import live
+from sync.server import dayimport, live
 from sync.server.sqlcommon import SqlStore, TextPage, prepared_from_wire
 from sync.server.store import Credential, PushResult, ServerStore
 
@@ -89,6 +89,7 @@ class HealthOut(BaseModel):
 class JoinIn(BaseModel):
     code: str = Field(min_length=1, max_length=64)
     station: str = Field(pattern=f"^{protocol.ORIGIN_RE.pattern}$", min_length=1, max_length=32)
+    public_key: str | None = Field(default=None, max_length=64)  # Ed25519, base64: signs its day files
 
 
 class JoinOut(BaseModel):
@@ -323,16 +324,23 @@ def create_app(
             )
         token = secrets.token_urlsafe(32)
         token_id = secrets.token_hex(4)
-        try:
-            cred = await run_in_threadpool(
-                lambda: store.redeem(
-                    hash_secret(body.code),
-                    station=body.station,
-                    token_hash=hash_secret(token),
-                    token_id=token_id,
-                    now=utcnow(),
-                )
+
+        def redeem() -> Credential | None:
+            # a station id registered with another key is refused before the code is spent
+            dayimport.check_join_key(store, body.station, body.public_key)
+            cred = store.redeem(
+                hash_secret(body.code),
+                station=body.station,
+                token_hash=hash_secret(token),
+                token_id=token_id,
+                now=utcnow(),
             )
+            if cred is not None and body.public_key and cred.site:
+                dayimport.register_key(store, body.station, cred.site, body.public_key, "join")
+            return cred
+
+        try:
+            cred = await run_in_threadpool(redeem)
         except ProtocolError as exc:
             raise ApiError(403, exc.code, exc.reason) from None
         if cred is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -222,3 +223,118 @@ def revoke(db: str, token_id: str) -> None:
         click.echo(f"{token_id}: 未找到或已吊销 / unknown or already revoked", err=True)
         sys.exit(1)
     click.echo(f"{token_id} revoked")
+
+
+def _lang(lang: str | None) -> str:
+    import os
+
+    lang = lang or os.environ.get("STATION_LANG", "zh")
+    return "en" if lang.startswith("en") else "zh"
+
+
+LANG_HELP = "输出语言，默认中文 / Language of messages, Chinese by default"
+
+
+@main.command("district-key", context_settings=CONTEXT)
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="私钥文件（不覆盖已有文件） / The private key file to write (never over an existing one)",
+)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help=LANG_HELP)
+def district_key(out: Path, lang: str | None) -> None:
+    """生成区级加密密钥对（X25519）：私钥写入文件，打印公钥。
+
+    Make the district's X25519 key pair: the private half goes to a file (mode 0600), the public half
+    is printed for each station's district_public_key setting.
+    """
+    import base64
+
+    from station import keys
+    from station.errors import DomainError
+    from station.messages import render
+    from sync.server.dayimport import make_district_key
+
+    try:
+        key = make_district_key(out)
+    except DomainError as exc:
+        click.echo(exc.message(_lang(lang)), err=True)
+        sys.exit(2)
+    public = bytes(key.public_key)
+    click.echo(
+        render(
+            "export_district_key_written",
+            _lang(lang),
+            path=str(out),
+            public_key=base64.b64encode(public).decode(),
+            fingerprint=keys.fingerprint(public),
+        )
+    )
+
+
+@main.command("import", context_settings=CONTEXT)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--db", required=True, help=DB_HELP)
+@click.option(
+    "--key",
+    "key_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="区级私钥文件（加密的文件需要） / The district's private key file (for a sealed file)",
+)
+@click.option(
+    "--trust",
+    metavar="FINGERPRINT",
+    help="信任此指纹的签名者（未加入过的工作站） / Trust the signer with this fingerprint (a station "
+    "that never joined)",
+)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help=LANG_HELP)
+@click.option("--json", "as_json", is_flag=True, help="输出 JSON / Print JSON")
+def import_command(
+    file: Path, db: str, key_file: Path | None, trust: str | None, lang: str | None, as_json: bool
+) -> None:
+    """导入工作站的日终文件：解密、核对签名和清单，全部通过才保存；重复导入不改变任何记录。
+
+    Import a station's end-of-day file: unseal, check the signature and the manifest, and keep the
+    events only when every check passes; importing again changes nothing.
+    """
+    from dataclasses import asdict
+
+    from station import dayfile
+    from station.errors import DomainError
+    from station.messages import render
+    from sync.server.dayimport import import_file, load_district_key
+
+    language = _lang(lang)
+    try:
+        district = load_district_key(key_file) if key_file else None
+        data = dayfile.load_bytes(file)
+        store = _open(db)
+        try:
+            result = import_file(store, data, district_key=district, trust=trust)
+        finally:
+            store.close()
+    except DomainError as exc:
+        if as_json:
+            click.echo(json.dumps({"ok": False, **exc.as_dict()}, ensure_ascii=False))
+        click.echo(exc.message(language), err=True)
+        sys.exit(2)
+    if as_json:
+        click.echo(json.dumps({"ok": True, **asdict(result)}, ensure_ascii=False))
+        return
+    if result.trusted == "trusted":
+        click.echo(
+            render("export_key_trusted", language, station=result.station, fingerprint=result.fingerprint)
+        )
+    click.echo(
+        render(
+            "export_imported",
+            language,
+            station=result.station,
+            day=result.label,
+            events=result.events,
+            new=result.new,
+            held=result.held,
+        )
+    )
