@@ -286,3 +286,53 @@ def test_login_attempts_are_limited(site):
     viewers.add(site.hub_store, "jd9", PASSWORD, site="site1")
     with client(site) as c:
         assert login(c, "jd9", PASSWORD).status_code == 303
+
+
+def test_names_from_the_records_are_escaped(site, browser):
+    """Site names are user data: whatever reached the server's log is shown as text, never as HTML."""
+    laptop = site.station("odd-laptop", join=False)
+    first_morning(laptop, bookings_count=2)
+    odd = '<i id="injected">街道</i>"&<script>window.__owned=1</script>'
+    result = site.hub_store.push(laptop.events(), site=odd, allowed_origins=None)  # as a file import might
+    assert result.accepted > 0
+    viewers.add(site.hub_store, "qu", PASSWORD, site=None)
+    log_in(browser, site.url, "qu", PASSWORD)
+    browser.get(f"{site.url}/live?day={DAY.isoformat()}")
+    (section,) = browser.find_elements("css selector", "section[data-site]")
+    assert section.get_attribute("data-site") == odd
+    assert section.find_element("css selector", "h2").text == odd
+    assert (
+        not browser.find_elements("id", "injected")
+        and browser.execute_script("return window.__owned") is None
+    )
+    assert page_figures(browser)[odd] == expected(laptop)
+    # the script's refresh finds the section by its name and keeps it text
+    browser.execute_script("window.__still_here = 1")
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, WAIT).until(lambda d: d.find_element("id", "updated").text != "")
+    signin.sign_in(laptop, laptop.scalar("SELECT visit_id FROM visits LIMIT 1"), staff_id="sign1", desk="S1")
+    site.hub_store.push(laptop.events(), site=odd, allowed_origins=None)
+    WebDriverWait(browser, WAIT).until(lambda d: page_figures(d)[odd]["signed_in"] == 1)
+    assert browser.execute_script("return window.__still_here") == 1
+    assert (
+        not browser.find_elements("id", "injected")
+        and browser.execute_script("return window.__owned") is None
+    )
+
+
+def test_serve_keeps_the_views_beside_a_sqlite_store(tmp_path, clock, fast_passwords):
+    """`station-server serve` (a real process): the views go beside the store's file by default."""
+    s = Site(tmp_path, clock, subprocess_hub=True)
+    try:
+        admin = s.station("desk-admin")
+        first_morning(admin, bookings_count=3)
+        s.sync()
+        viewers.add(s.hub_store, "jd1", PASSWORD, site="site1")
+        with client(s) as c:
+            assert login(c, "jd1", PASSWORD).status_code == 303
+            data = c.get(f"/live/data.json?day={DAY.isoformat()}").json()
+        assert data["sites"][0]["status"] == day_status(admin, DAY)
+        assert list(Path(f"{s.hub_db}.views").glob("site-*.sqlite3"))
+    finally:
+        s.close()
