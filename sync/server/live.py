@@ -39,6 +39,7 @@ REFRESH_SECONDS = 5
 LOGIN_WINDOW = 300.0  # failed logins are counted over this many seconds
 FAILURES_PER_NAME = 5
 FAILURES_PER_ADDRESS = 20
+MAX_CONFLICTS_SHOWN = 50  # per site, on the district's page
 
 # The figures of a site, in the page's order: (key, where in day_status, message code).
 FIGURES: list[tuple[str, tuple[str, ...], str]] = [
@@ -181,6 +182,8 @@ class Live:
         out = self.views.summary(day, sites, with_conflicts=district)  # type: ignore[arg-type]
         for row in out["sites"]:
             row["figures"] = figures(row)
+            if "conflicts" in row:  # the oldest first; the whole list is `station-server conflicts`
+                row["conflicts"] = row["conflicts"][:MAX_CONFLICTS_SHOWN]
         total = None
         if district and site is None and len(out["sites"]) > 1:
             total = {key: sum(r["figures"][key] for r in out["sites"]) for key in out["sites"][0]["figures"]}
