@@ -826,5 +826,7 @@ OPERATIONS = {
     f"POST {V1}/join",
     f"GET {V1}/hello",
     f"GET {V1}/hwm",
+    f"GET {V1}/reconcile",  # sync/server/reconcile.py
+    f"GET {V1}/reconcile/blocks",
     "GET /health",
 }

@@ -28,7 +28,7 @@ from starlette.routing import Match
 from station import __version__
 from sync import protocol
 from sync.protocol import ProtocolError
-from sync.server import dayimport, live
+from sync.server import dayimport, live, reconcile
 from sync.server.sqlcommon import SqlStore, TextPage, prepared_from_wire
 from sync.server.store import Credential, PushResult, ServerStore
 
@@ -423,6 +423,7 @@ def create_app(
         return {"server_id": store.server_id, "head": head, "hwm": marks}
 
     live.install(app, store)  # GET /live: the street office's read-only page (sync/server/live.py)
+    reconcile.install(app, store, caller, upstream_status)  # GET /v1/reconcile, /v1/reconcile/blocks
     return app
 
 

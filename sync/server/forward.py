@@ -7,6 +7,7 @@ district file all end the same way: the marks are asked again and the missing ra
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 import time
@@ -48,6 +49,8 @@ class Forwarder:
         self.last_error: str | None = None
         self.blocked: dict[str, str] = {}  # origin -> why the district refuses it (a person must look)
         self.sent = 0
+        self._kept: dict[str, int] | None = None  # the marks last written to upstream.acked, and when
+        self._kept_at = 0.0
 
     def status(self) -> dict[str, Any]:
         return {
@@ -90,6 +93,12 @@ class Forwarder:
                     if r["error"] != "event_gap" and r.get("origin"):
                         self.blocked[r["origin"]] = f"{r['error']}: {r['reason']}"
         self.last_ok = datetime.now(UTC).isoformat(timespec="seconds")
+        if marks != self._kept or time.monotonic() - self._kept_at > self.idle_recheck:
+            # the district's word, kept for sync/server/reconcile.py to answer with while it is out of reach
+            self.store.set_meta(
+                "upstream.acked", json.dumps({"at": self.last_ok, "hwm": marks}, sort_keys=True)
+            )
+            self._kept, self._kept_at = dict(marks), time.monotonic()
         self.offline_since = None
         self.last_error = None
         return marks
