@@ -632,6 +632,11 @@ def import_day(c: Ctx, file: Path, trust: str | None) -> None:
     )
 
 
+from station.stock_cli import stock_group  # noqa: E402  (it builds on the names above)
+
+cli.add_command(stock_group)
+
+
 def main(argv: list[str] | None = None) -> None:
     _load_plugins()
     cli.main(args=argv, prog_name="station")

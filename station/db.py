@@ -205,6 +205,94 @@ def _m0003(db: Database) -> None:
             db.execute(statement)
 
 
+# Vaccine stock from the fridge to the arm (issue #10): each receipt (its delivery note and scanned
+# carton code: a carton is received once), vials opened at a desk (each with its own id, made by the
+# desk that opens it, so two desks never share one), the dose's vial, a lot's cold-chain status,
+# fridge readings and end-of-day counts. Lots from before had no fridge: the first one.
+SCHEMA_0004 = """
+ALTER TABLE lots ADD COLUMN manufacturer TEXT;
+ALTER TABLE lots ADD COLUMN fridge TEXT;
+ALTER TABLE lots ADD COLUMN status TEXT NOT NULL DEFAULT 'ok';
+ALTER TABLE lots ADD COLUMN status_reason TEXT;
+ALTER TABLE doses ADD COLUMN vial_id TEXT;
+CREATE INDEX doses_vial ON doses(vial_id);
+CREATE TABLE receipts (
+    event_id TEXT PRIMARY KEY,
+    lot_no TEXT NOT NULL,
+    hlc TEXT NOT NULL,
+    carton_code TEXT,
+    delivery_note TEXT,
+    vials INTEGER NOT NULL,
+    doses INTEGER NOT NULL,
+    fridge TEXT,
+    staff_id TEXT,
+    at TEXT NOT NULL,
+    duplicate INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX receipts_lot ON receipts(lot_no);
+CREATE INDEX receipts_carton ON receipts(carton_code);
+CREATE TABLE vials (
+    vial_id TEXT PRIMARY KEY,
+    lot_no TEXT NOT NULL,
+    product TEXT NOT NULL,
+    desk TEXT NOT NULL,
+    doses INTEGER NOT NULL,
+    opened_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    opened_by TEXT,
+    scanned_code TEXT,
+    doses_used INTEGER NOT NULL DEFAULT 0,
+    doses_wasted INTEGER NOT NULL DEFAULT 0,
+    discarded_at TEXT,
+    discard_reason TEXT
+);
+CREATE INDEX vials_lot ON vials(lot_no);
+CREATE INDEX vials_desk ON vials(desk, discarded_at);
+CREATE TRIGGER vial_doses_up AFTER INSERT ON doses WHEN new.vial_id IS NOT NULL
+BEGIN UPDATE vials SET doses_used = doses_used + 1 WHERE vial_id = new.vial_id; END;
+CREATE TRIGGER vial_doses_down AFTER DELETE ON doses WHEN old.vial_id IS NOT NULL
+BEGIN UPDATE vials SET doses_used = doses_used - 1 WHERE vial_id = old.vial_id; END;
+CREATE TABLE cold_readings (
+    reading_id TEXT PRIMARY KEY,
+    fridge TEXT NOT NULL,
+    at TEXT NOT NULL,
+    celsius REAL NOT NULL,
+    outside INTEGER NOT NULL,
+    source TEXT NOT NULL,
+    staff_id TEXT
+);
+CREATE INDEX cold_readings_fridge ON cold_readings(fridge, at);
+CREATE TABLE stock_counts (
+    event_id TEXT PRIMARY KEY,
+    day TEXT NOT NULL,
+    lot_no TEXT NOT NULL,
+    expected_doses INTEGER NOT NULL,
+    counted_vials INTEGER NOT NULL,
+    counted_doses INTEGER NOT NULL,
+    difference INTEGER NOT NULL,
+    reason TEXT,
+    staff_id TEXT,
+    at TEXT NOT NULL
+);
+CREATE INDEX stock_counts_day ON stock_counts(day)
+"""
+
+
+@migrations(name="0004_stock")
+def _m0004(db: Database) -> None:
+    for statement in SCHEMA_0004.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+    # a receipt row for each delivery recorded before receipts had their own table
+    db.execute(
+        """INSERT INTO receipts (event_id, lot_no, hlc, vials, doses, staff_id, at)
+           SELECT id, json_extract(payload, '$.lot_no'), hlc, json_extract(payload, '$.vials'),
+                  json_extract(payload, '$.vials') * json_extract(payload, '$.doses_per_vial'),
+                  staff_id, json_extract(payload, '$.at')
+           FROM events WHERE type = 'StockReceived'"""
+    )
+
+
 def _run_script(db: Database, script: str) -> None:
     # executescript() would COMMIT the migration's transaction first: run statement by statement.
     for statement in script.split(";"):
@@ -224,6 +312,10 @@ PROJECTED_TABLES = (
     "staff",
     "conflicts",
     "days",
+    "receipts",
+    "vials",
+    "cold_readings",
+    "stock_counts",
 )
 
 

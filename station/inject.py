@@ -113,36 +113,56 @@ def inject(
     visit_id: str,
     *,
     staff_id: str,
-    lot_no: str,
+    lot_no: str | None,
     desk: str | None,
     product: str | None = None,
     dose_number: int | None = None,
     body_site: str = DEFAULT_BODY_SITE,
+    vial_id: str | None = None,
     rules: Rules | None = None,
 ) -> dict[str, Any]:
-    """Record a dose given. Checks the step, the lot (product, expiry, stock) and the dose rules."""
+    """Record a dose given, taken from a vial open at the desk. Checks the step, the lot (product,
+    expiry, hold, stock), the vial (this desk's, in time, a dose left) and the dose rules.
+
+    The vial: ``vial_id``, else the desk's open vial of the product (of ``lot_no`` if given).
+    With none open, a single-dose vial of ``lot_no`` (or the first-expiry lot) is opened in the
+    same step; a multi-dose vial must be opened first (stock.open_vial: ``no_open_vial``).
+    The dose row (doses table) carries ``vial_id``."""
     rules = rules or load_rules()
     with store.transaction():
         staffmod.require(store, staff_id, "inject")
         visit = bookings.visit(store, visit_id)
         flow.check_step("Injected", visit["state"], visit_id)
+        if not desk:
+            raise DomainError("desk_missing")
         planned = plan(store, visit_id, rules)
         product = product or planned["product"]
         day = date.fromisoformat(visit["day"])
-        lot = stock.usable_lot(store, lot_no.strip().upper(), product, day)
+        lot_no = lot_no.strip().upper() if lot_no and lot_no.strip() else None
+        if lot_no:
+            stock.usable_lot(store, lot_no, product, day)
         dose_number = dose_number or planned["dose_number"]
         person = store.one("SELECT birth_date FROM people WHERE person_id = ?", [visit["person_id"]])
         birth = date.fromisoformat(person["birth_date"]) if person and person["birth_date"] else None
         warnings = rules.check_dose(
             history.past_doses(store, visit["person_id"]), product, dose_number, day, birth
         )
-        if not desk:
-            raise DomainError("desk_missing")
+        vial = stock.vial_for_dose(
+            store,
+            staff_id=staff_id,
+            desk=str(desk),
+            product=product,
+            lot_no=lot_no,
+            vial_id=vial_id,
+            on=day,
+            rules=rules,
+        )
         event = store.append(
             "Injected",
             {
                 "product": product,
-                "lot_no": lot["lot_no"],
+                "lot_no": vial["lot_no"],
+                "vial_id": vial["vial_id"],
                 "dose_number": dose_number,
                 "desk": str(desk),
                 "body_site": body_site,

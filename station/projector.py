@@ -54,9 +54,16 @@ def reproject_visit(conn: sqlite3.Connection, visit_id: str) -> None:
 _KEYED: dict[str, tuple[str, tuple[str, ...], str, str]] = {
     # kind: (payload field, event types, table, key column)
     "staff": ("staff_id", ("StaffAdded", "StaffChanged"), "staff", "staff_id"),
-    "lot": ("lot_no", ("StockReceived", "VialOpened", "DoseWasted"), "lots", "lot_no"),
+    "lot": (
+        "lot_no",
+        ("StockReceived", "VialOpened", "VialDiscarded", "DoseWasted", "LotFlagged", "LotDecided"),
+        "lots",
+        "lot_no",
+    ),
     "day": ("day", ("DayClosed",), "days", "day"),
 }
+# Rows of other tables rebuilt with a kind's rows (same key column).
+_ALSO_REBUILT: dict[str, tuple[str, ...]] = {"lot": ("receipts", "vials")}
 _KIND_OF = {t: kind for kind, (_, types, _, _) in _KEYED.items() for t in types}
 
 
@@ -107,6 +114,8 @@ def reproject(conn: sqlite3.Connection, key: tuple[str, str]) -> None:
     marks = ", ".join("?" * len(ids))
     conn.execute(f"DELETE FROM conflicts WHERE event_id IN ({marks})", ids)
     conn.execute(f"DELETE FROM {table} WHERE {column} = ?", [value])
+    for other in _ALSO_REBUILT.get(kind, ()):
+        conn.execute(f"DELETE FROM {other} WHERE {column} = ?", [value])
     for event in events:
         apply(conn, event)
     # Resolutions of the conflicts just recreated.
@@ -319,8 +328,8 @@ def _injected(conn: sqlite3.Connection, event: Event) -> None:
     # A dose that was given is recorded even when it contradicts the visit's state: it happened.
     conn.execute(
         """INSERT INTO doses (event_id, visit_id, person_id, product, lot_no, dose_number, desk, vaccinator,
-                              body_site, source, day, at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'here', ?, ?)""",
+                              body_site, source, day, at, vial_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'here', ?, ?, ?)""",
         [
             event.id,
             event.visit_id,
@@ -333,6 +342,7 @@ def _injected(conn: sqlite3.Connection, event: Event) -> None:
             p.get("body_site"),
             p["at"][:10],
             p["at"],
+            p.get("vial_id"),
         ],
     )
     _step(conn, event, "injected_at")
@@ -424,22 +434,100 @@ def _released(conn: sqlite3.Connection, event: Event) -> None:
 def _stock_received(conn: sqlite3.Connection, event: Event) -> None:
     p = event.payload
     doses = p["vials"] * p["doses_per_vial"]
+    carton = p.get("carton_code")
+    # A carton is received once: a second receipt of it (by HLC, so every laptop agrees, e.g. two
+    # laptops cut off from each other) is kept as a conflict for the admin and not counted.
+    first = (
+        carton
+        and conn.execute(
+            "SELECT event_id FROM receipts WHERE carton_code = ? AND duplicate = 0 AND hlc < ? LIMIT 1",
+            [carton, event.hlc],
+        ).fetchone()
+    )
     conn.execute(
-        """INSERT INTO lots (lot_no, product, expiry, doses_per_vial, vials_received, doses_received, doses_used)
+        """INSERT INTO receipts (event_id, lot_no, hlc, carton_code, delivery_note, vials, doses, fridge,
+                                 staff_id, at, duplicate)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [
+            event.id,
+            p["lot_no"],
+            event.hlc,
+            carton,
+            p.get("delivery_note"),
+            p["vials"],
+            doses,
+            p.get("fridge"),
+            event.staff_id,
+            p["at"],
+            1 if first else 0,
+        ],
+    )
+    if first:
+        _conflict(conn, event, "carton_already_received", {"carton": carton, "lot": p["lot_no"]})
+        return
+    conn.execute(
+        """INSERT INTO lots (lot_no, product, expiry, doses_per_vial, vials_received, doses_received, doses_used,
+                             manufacturer, fridge)
            VALUES (?, ?, ?, ?, ?, ?,
-                   (SELECT count(*) FROM doses d WHERE d.lot_no = ? AND d.source = 'here'))
+                   (SELECT count(*) FROM doses d WHERE d.lot_no = ? AND d.source = 'here'), ?, ?)
            ON CONFLICT (lot_no) DO UPDATE SET vials_received = vials_received + excluded.vials_received,
-               doses_received = doses_received + excluded.doses_received""",
+               doses_received = doses_received + excluded.doses_received,
+               manufacturer = coalesce(manufacturer, excluded.manufacturer),
+               fridge = coalesce(fridge, excluded.fridge)""",
         # doses_used counts doses already recorded against the lot (a delivery that arrives by sync
         # after the injections); from then on the triggers on doses keep it
-        [p["lot_no"], p["product"], p["expiry"], p["doses_per_vial"], p["vials"], doses, p["lot_no"]],
+        [
+            p["lot_no"],
+            p["product"],
+            p["expiry"],
+            p["doses_per_vial"],
+            p["vials"],
+            doses,
+            p["lot_no"],
+            p.get("manufacturer"),
+            p.get("fridge"),
+        ],
     )
 
 
 @handles("VialOpened")
 def _vial_opened(conn: sqlite3.Connection, event: Event) -> None:
+    p = event.payload
+    conn.execute("UPDATE lots SET vials_opened = vials_opened + 1 WHERE lot_no = ?", [p["lot_no"]])
+    if not p.get("vial_id"):
+        return
+    # doses_used counts doses recorded against the vial already (its lot rebuilt after a late
+    # event); from then on the triggers on doses keep it
     conn.execute(
-        "UPDATE lots SET vials_opened = vials_opened + 1 WHERE lot_no = ?", [event.payload["lot_no"]]
+        """INSERT INTO vials (vial_id, lot_no, product, desk, doses, opened_at, expires_at, opened_by,
+                              scanned_code, doses_used)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT count(*) FROM doses WHERE vial_id = ?))
+           ON CONFLICT (vial_id) DO NOTHING""",
+        [
+            p["vial_id"],
+            p["lot_no"],
+            p["product"],
+            p["desk"],
+            p["doses"],
+            p["at"],
+            p["expires_at"],
+            event.staff_id,
+            p.get("scanned_code"),
+            p["vial_id"],
+        ],
+    )
+
+
+@handles("VialDiscarded")
+def _vial_discarded(conn: sqlite3.Connection, event: Event) -> None:
+    p = event.payload
+    conn.execute(
+        """UPDATE vials SET discarded_at = ?, discard_reason = ?, doses_wasted = doses_wasted + ?
+           WHERE vial_id = ? AND discarded_at IS NULL""",
+        [p["at"], p["reason"], p["doses"], p["vial_id"]],
+    )
+    conn.execute(
+        "UPDATE lots SET doses_wasted = doses_wasted + ? WHERE lot_no = ?", [p["doses"], p["lot_no"]]
     )
 
 
@@ -448,6 +536,67 @@ def _dose_wasted(conn: sqlite3.Connection, event: Event) -> None:
     p = event.payload
     conn.execute(
         "UPDATE lots SET doses_wasted = doses_wasted + ? WHERE lot_no = ?", [p["doses"], p["lot_no"]]
+    )
+
+
+@handles("LotFlagged")
+def _lot_flagged(conn: sqlite3.Connection, event: Event) -> None:
+    # held for the admin's decision; a lot already quarantined stays so
+    conn.execute(
+        "UPDATE lots SET status = 'hold', status_reason = ? WHERE lot_no = ? AND status != 'quarantined'",
+        [event.payload["reason"], event.payload["lot_no"]],
+    )
+
+
+@handles("LotDecided")
+def _lot_decided(conn: sqlite3.Connection, event: Event) -> None:
+    p = event.payload
+    status = "quarantined" if p["decision"] == "quarantine" else "ok"
+    conn.execute(
+        "UPDATE lots SET status = ?, status_reason = ? WHERE lot_no = ?", [status, p["reason"], p["lot_no"]]
+    )
+
+
+@handles("ColdReadingsRecorded")
+def _cold_readings(conn: sqlite3.Connection, event: Event) -> None:
+    p = event.payload
+    conn.executemany(
+        """INSERT OR IGNORE INTO cold_readings (reading_id, fridge, at, celsius, outside, source, staff_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?)""",
+        [
+            (
+                f"{event.id}:{i}",
+                p["fridge"],
+                r["at"],
+                r["celsius"],
+                int(bool(r["outside"])),
+                p["source"],
+                event.staff_id,
+            )
+            for i, r in enumerate(p["readings"])
+        ],
+    )
+
+
+@handles("StockCounted")
+def _stock_counted(conn: sqlite3.Connection, event: Event) -> None:
+    p = event.payload
+    conn.execute(
+        """INSERT OR IGNORE INTO stock_counts (event_id, day, lot_no, expected_doses, counted_vials,
+                                               counted_doses, difference, reason, staff_id, at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [
+            event.id,
+            p["day"],
+            p["lot_no"],
+            p["expected_doses"],
+            p["counted_vials"],
+            p["counted_doses"],
+            p["difference"],
+            p.get("reason"),
+            event.staff_id,
+            p["at"],
+        ],
     )
 
 

@@ -36,6 +36,7 @@ class Settings:
     emergency_phone: str = ""
     queue_prefix: str = "A"  # this sign-in desk's letter: its queue numbers are A001, A002, ...
     district_public_key: str = ""  # X25519, base64: end-of-day files are sealed to it (station export)
+    stock_margin_doses: int | None = None  # low-stock warning margin; None: the site's rule (stock.toml)
 
     @property
     def configured(self) -> bool:
@@ -62,6 +63,9 @@ class Settings:
         prefix = str(settings.queue_prefix).strip().upper()
         settings.queue_prefix = prefix if len(prefix) == 1 and "A" <= prefix <= "Z" else "A"
         settings.district_public_key = str(settings.district_public_key or "").strip()
+        margin = settings.stock_margin_doses
+        ok = isinstance(margin, int) and not isinstance(margin, bool) and margin >= 0
+        settings.stock_margin_doses = margin if ok else None
         return settings
 
     def save(self, folder: Path | None = None) -> Path:

@@ -80,8 +80,8 @@ def _tamper_dose(s: Store) -> dict:
     s.conn.execute(
         "DELETE FROM doses WHERE event_id = (SELECT max(event_id) FROM doses WHERE source = 'here')"
     )
-    # the lot's doses_used follows the doses table (a trigger), so the lot row differs too
-    return {"doses": (1, 0), "lots": (1, 1)}
+    # the lot's and the vial's doses_used follow the doses table (triggers), so those rows differ too
+    return {"doses": (1, 0), "lots": (1, 1), "vials": (1, 1)}
 
 
 def _tamper_people(s: Store) -> dict:
