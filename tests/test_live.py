@@ -8,14 +8,17 @@ Chromium or its driver is absent, unless ``CI`` is set (then they fail).
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import time
 from pathlib import Path
 
 import httpx
 import pytest
+from click.testing import CliRunner
 
 from station import demo, inject, prescreen, signin
+from station.cli import cli as station_cli
 from station.conflicts import open_conflicts
 from station.status import day_status
 from sync.client import engine
@@ -108,9 +111,21 @@ def district_day(site: Site):
     return {"site1": [trainer, desk], "街道二": [admin2, desk2]}
 
 
+def laptop_status(store) -> dict:
+    """`station status --day DAY --json` on the laptop, through the real command."""
+    folder = str(Path(store.path).parent)
+    result = CliRunner().invoke(
+        station_cli, ["--data", folder, "status", "--day", DAY.isoformat(), "--json"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
 def expected(store) -> dict[str, int]:
-    """The page's figures for a laptop: its `station status` of the day and its open conflicts."""
-    return livemod.figures({"status": day_status(store, DAY), "open_conflicts": len(open_conflicts(store))})
+    """The page's figures for a laptop: its `station status --json` of the day and its open conflicts."""
+    status = laptop_status(store)
+    assert status == day_status(store, DAY)
+    return livemod.figures({"status": status, "open_conflicts": len(open_conflicts(store))})
 
 
 def page_figures(driver) -> dict[str, dict[str, int]]:
@@ -180,6 +195,14 @@ def test_the_street_office_sees_each_sites_day_and_it_changes_by_itself(site, br
     # in English on request
     browser.get(f"{site.url}/live?day={DAY.isoformat()}&lang=en")
     assert "Vaccinated" in browser.page_source and "已接种" not in browser.page_source
+    assert page_figures(browser)["site1"] == want
+
+    # the server goes away: the page says so and keeps the last figures
+    site.server.stop()
+    WebDriverWait(browser, WAIT).until(
+        lambda d: "stale" in (d.find_element("id", "updated").get_attribute("class") or "")
+    )
+    assert browser.find_element("id", "updated").text.startswith("Connection lost")
     assert page_figures(browser)["site1"] == want
 
 
