@@ -276,3 +276,15 @@ def test_viewer_accounts(server_store, store_url, tmp_path, monkeypatch):
         if json.loads(line)["name"] == "jd1"
     ]
     assert row["disabled_at"]
+
+
+def test_the_views_default_folder(server_store, store_url, tmp_path, monkeypatch):
+    """Beside a SQLite store's file; for PostgreSQL, the user cache folder, one per server."""
+    from sync.server.views import default_folder
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = default_folder(server_store)
+    if store_url.startswith("postgresql"):
+        assert folder == tmp_path / "cache" / "VaccinationStation" / "views" / server_store.server_id
+    else:
+        assert folder == Path(f"{store_url}.views")
