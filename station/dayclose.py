@@ -20,6 +20,8 @@ from station.store import Store
 
 def closings(store: Store, day: date, origin: str | None = None) -> list[dict[str, Any]]:
     """The day's ``DayClosed`` events of this laptop (``origin``), oldest first, as payloads with who."""
+    if not store.conn.execute("SELECT 1 FROM days WHERE day = ?", [day.isoformat()]).fetchone():
+        return []  # no laptop closed it (the window asks often: the log is not read for nothing)
     rows = store.conn.execute(
         "SELECT staff_id, payload FROM events WHERE type = 'DayClosed' AND origin = ? "
         "AND json_extract(payload, '$.day') = ? ORDER BY seq",

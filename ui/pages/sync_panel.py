@@ -1,11 +1,17 @@
 """The admin page's Sync tab: the state in full, joining a hub (found on the LAN, typed, or its code
-scanned), and "sync now". Every network step runs off the UI thread."""
+scanned), "sync now", whether the district holds everything recorded here (reconciliation, "check
+now") and closing the day. Every network step runs off the UI thread."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from station import dayclose
+from station.errors import DomainError
+from station.store import Store
 from sync.client import engine
+from sync.client import reconcile as recon
 from sync.client.remote import SyncError
 from ui.header import error_text, sync_text
 from ui.hub import StationHub
@@ -21,6 +27,8 @@ class SyncPanel(QWidget):
         self.banner = banner
         self.worker = Worker(self)
         self.busy = False
+        self.checking = False
+        self.result: dict[str, Any] | None = None  # the reconciliation shown
 
         state_box = QGroupBox(self.tr("Sync state"))
         form = QFormLayout(state_box)
@@ -76,6 +84,7 @@ class SyncPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(state_box)
+        layout.addWidget(self._reconcile_box())
         layout.addWidget(join_box)
         layout.addStretch(1)
         hub.sync_did_change.connect(self.refresh)
@@ -113,6 +122,9 @@ class SyncPanel(QWidget):
         )
         self.sync_now.setEnabled(st["joined"])
         self.join_button.setEnabled(not self.busy)
+        self.check_button.setEnabled(st["joined"] and not self.checking)
+        self.show_reconciliation(recon.last(self.hub.store))
+        self.show_day()
 
     # --- actions ------------------------------------------------------------------------------------
     def on_find(self) -> None:
@@ -178,3 +190,208 @@ class SyncPanel(QWidget):
             return
         self.hub.sync_worker.wake()
         self.banner.show_message(self.tr("Syncing..."), "info")
+
+    # --- does the district hold everything? (reconciliation) and closing the day -----------------------
+    def _reconcile_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Does the district hold everything recorded here?"))
+        form = QFormLayout(box)
+        self.reconcile_line = label()
+        self.reconcile_line.setWordWrap(True)
+        self.reconcile_line.setStyleSheet("font-size: 16px; font-weight: bold; padding: 4px;")
+        self.hub_line = label()
+        self.hub_line.setWordWrap(True)
+        self.missing_list = QListWidget()
+        self.missing_list.setMaximumHeight(110)
+        self.check_button = button(self.tr("Check now"))
+        self.check_button.clicked.connect(self.on_check)
+        self.day_line = label()
+        self.day_line.setWordWrap(True)
+        self.close_button = button(self.tr("Close the day"))
+        self.close_button.clicked.connect(self.on_close_day)
+        self.export_file = QLineEdit()
+        self.export_file.setPlaceholderText(
+            self.tr("The day's export file (station export --day D --out FILE)")
+        )
+        self.close_offline_button = button(self.tr("Close the day offline with this file"))
+        self.close_offline_button.clicked.connect(self.on_close_offline)
+        form.addRow(self.tr("District"), self.reconcile_line)
+        form.addRow(self.tr("Hub"), self.hub_line)
+        form.addRow(self.tr("Missing"), self.missing_list)
+        form.addRow("", self.check_button)
+        form.addRow(self.tr("Today"), self.day_line)
+        form.addRow("", self.close_button)
+        form.addRow(self.tr("Export file"), self.export_file)
+        form.addRow("", self.close_offline_button)
+        return box
+
+    def show_reconciliation(self, result: dict[str, Any] | None) -> None:
+        """The last check: who holds everything up to when, or what is missing per laptop."""
+        self.result = result
+        self.missing_list.clear()
+        if result is None:
+            self.reconcile_line.setText(self.tr("Not checked yet: press Check now"))
+            self.hub_line.setText("-")
+            return
+        levels = result.get("levels") or []
+        checked = recon.hhmm(_local(result.get("checked_at")))
+        until = recon.hhmm(result.get("held_until"))
+        who = self.tr("The district") if result.get("target") == "upstream" else self.tr("The server")
+        if result.get("complete"):
+            self.reconcile_line.setText(
+                self.tr("{who} holds everything recorded here up to {until} (checked at {checked})").format(
+                    who=who, until=until, checked=checked
+                )
+            )
+        elif not result.get("confirmed"):
+            top = levels[-1] if levels else {}
+            if top.get("acknowledged_at"):
+                self.reconcile_line.setText(
+                    self.tr(
+                        "The district has not confirmed now; at {at} it acknowledged everything up to {until} "
+                        "(checked at {checked})"
+                    ).format(at=recon.hhmm(_local(top["acknowledged_at"])), until=until, checked=checked)
+                )
+            else:
+                self.reconcile_line.setText(
+                    self.tr("The district has not confirmed (checked at {checked})").format(checked=checked)
+                )
+        else:
+            self.reconcile_line.setText(
+                self.tr(
+                    "{who} lacks {n} records held here; complete up to {until} (checked at {checked})"
+                ).format(who=who, n=result.get("missing_events", 0), until=until, checked=checked)
+            )
+        if len(levels) > 1:
+            first = levels[0]
+            self.hub_line.setText(
+                self.tr("The hub holds everything recorded here")
+                if first.get("complete")
+                else self.tr("The hub lacks {n} records held here").format(n=first.get("missing_events", 0))
+            )
+        else:
+            self.hub_line.setText("-")
+        for origin, runs in sorted((result.get("missing") or {}).items()):
+            text = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in runs)
+            count = sum(b - a + 1 for a, b in runs)
+            self.missing_list.addItem(
+                self.tr("Laptop {origin}: seq {ranges} ({n} records)").format(
+                    origin=origin, ranges=text, n=count
+                )
+            )
+        for origin, runs in sorted((result.get("differ") or {}).items()):
+            text = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in runs)
+            self.missing_list.addItem(
+                self.tr("Laptop {origin}: seq {ranges} differ from the server's copy").format(
+                    origin=origin, ranges=text
+                )
+            )
+
+    def show_day(self) -> None:
+        day = self.hub.today()
+        done = dayclose.closings(self.hub.store, day)
+        if not done:
+            self.day_line.setText(self.tr("{day}: not closed").format(day=day.isoformat()))
+        else:
+            last = done[-1]
+            text = (
+                self.tr("{day}: closed as synced at {at} by {staff}")
+                if last.get("mode") == "synced"
+                else self.tr("{day}: closed offline at {at} by {staff} (export file sha256 {sha})")
+            )
+            self.day_line.setText(
+                text.format(
+                    day=day.isoformat(),
+                    at=recon.hhmm(last.get("at")),
+                    staff=last.get("staff_id") or "-",
+                    sha=(last.get("export_sha256") or "")[:12],
+                )
+            )
+        may = self.hub.may("close_day")
+        synced = any(d.get("mode") == "synced" for d in done)
+        self.close_button.setEnabled(
+            may and not synced and not self.checking and self.hub.sync_status()["joined"]
+        )
+        self.close_offline_button.setEnabled(may and not done and not self.checking)
+
+    def _check(self, then) -> None:
+        path = self.hub.store.path
+
+        def job() -> dict[str, Any]:
+            store = Store.open(path, create=False)  # this thread's own connection
+            try:
+                return recon.reconcile(store)
+            finally:
+                store.close()
+
+        self.checking = True
+        self.check_button.setEnabled(False)
+        self.close_button.setEnabled(False)
+        self.banner.show_message(self.tr("Checking with the server..."), "info")
+        self.worker.submit(job, on_done=then, on_error=self._check_failed)
+
+    def on_check(self) -> None:
+        self._check(self._checked)
+
+    def _checked(self, result: dict[str, Any]) -> None:
+        self.checking = False
+        self.show_reconciliation(result)
+        self.banner.show_message(self.reconcile_line.text(), "ok" if result["complete"] else "warn")
+        self.refresh()
+
+    def _check_failed(self, exc: Exception) -> None:
+        self.checking = False
+        self._failed(exc)
+
+    def on_close_day(self) -> None:
+        if not self.hub.may("close_day"):
+            self.banner.show_message(self.tr("Only a site admin may close the day"), "error")
+            return
+        self._check(self._close_checked)
+
+    def _close_checked(self, result: dict[str, Any]) -> None:
+        self.checking = False
+        self.show_reconciliation(result)
+        try:
+            dayclose.close_synced(
+                self.hub.store, self.hub.today(), staff_id=self.hub.staff_id or "", reconciliation=result
+            )
+        except DomainError as exc:
+            self.banner.show_message(exc.message(self.hub.lang), "error")
+        else:
+            self.banner.show_message(self.tr("The day is closed: everything recorded here is held"), "ok")
+        self.refresh()
+
+    def on_close_offline(self) -> None:
+        if not self.hub.may("close_day"):
+            self.banner.show_message(self.tr("Only a site admin may close the day"), "error")
+            return
+        text = self.export_file.text().strip()
+        try:
+            payload = dayclose.close_offline(
+                self.hub.store,
+                self.hub.today(),
+                staff_id=self.hub.staff_id or "",
+                export=Path(text) if text else None,
+            )
+        except DomainError as exc:
+            self.banner.show_message(exc.message(self.hub.lang), "error")
+        else:
+            self.banner.show_message(
+                self.tr("The day is closed offline; export file sha256 {sha}").format(
+                    sha=payload["export_sha256"][:12]
+                ),
+                "ok",
+            )
+        self.refresh()
+
+
+def _local(text: str | None) -> str | None:
+    """A UTC time from a server or the check, in this laptop's time zone (for HH:MM)."""
+    if not text:
+        return None
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(text).astimezone().isoformat()
+    except ValueError:
+        return text
