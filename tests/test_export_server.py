@@ -250,3 +250,17 @@ def test_the_demo_day_through_the_commands_to_a_server(tmp_path, store_url):
     spoiled.write_bytes(Path(file).read_bytes()[:-100])
     out = server("import", str(spoiled), "--db", store_url, "--key", str(key_file), "--json")
     assert out.returncode == 2 and json.loads(out.stdout.splitlines()[0])["error"] == "export_damaged"
+
+
+def test_a_join_with_a_malformed_key_is_a_bad_request_and_spends_no_code(tmp_path, clock):
+    site = Site(tmp_path, clock)
+    try:
+        a = site.station("desk-a", join=False)
+        code = site.code()
+        with pytest.raises(SyncError) as info:
+            engine.redeem(site.url, code, "desk-a", public_key="not-a-key")
+        assert (info.value.code, info.value.status) == ("bad_request", 400)
+        engine.join(a, site.url, code)
+        assert site.hub_store.query("SELECT station, source FROM station_keys") == [("desk-a", "join")]
+    finally:
+        site.close()

@@ -89,7 +89,8 @@ class HealthOut(BaseModel):
 class JoinIn(BaseModel):
     code: str = Field(min_length=1, max_length=64)
     station: str = Field(pattern=f"^{protocol.ORIGIN_RE.pattern}$", min_length=1, max_length=32)
-    public_key: str | None = Field(default=None, max_length=64)  # Ed25519, base64: signs its day files
+    # the station's Ed25519 key (base64 of 32 bytes), registered for its signed end-of-day files
+    public_key: str | None = Field(default=None, pattern=r"^[A-Za-z0-9+/]{43}=$")
 
 
 class JoinOut(BaseModel):
