@@ -113,7 +113,7 @@ def inject(
     visit_id: str,
     *,
     staff_id: str,
-    lot_no: str | None,
+    lot_no: str | None = None,
     desk: str | None,
     product: str | None = None,
     dose_number: int | None = None,
