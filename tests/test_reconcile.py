@@ -83,6 +83,9 @@ def test_a_range_deleted_from_the_server_copy_is_found_exactly(site, tmp_path):
     top = admin.version_vector()["desk-admin"]
     assert top > BLOCK + 100
     assert reconcile(admin)["complete"] is True
+    # the full block's checksum is kept here (its rows never change); the partial one is not
+    kept = json.loads(engine.meta(admin, "reconcile.blocks"))
+    assert set(kept["desk-admin"]) == {"0"}
 
     # behind the server's back: two holes, one of them across a block's edge; its marks still say all
     site.hub_store.execute(
@@ -109,6 +112,19 @@ def test_a_range_deleted_from_the_server_copy_is_found_exactly(site, tmp_path):
     done = run("reconcile", "--json", data=tmp_path / "desk-admin")
     assert done.returncode == 1
     assert json.loads(done.stdout)["missing"] == {"desk-admin": [[500, 520], [1020, 1030], [top, top]]}
+
+
+def test_a_wrong_kept_checksum_here_cannot_hide_nor_invent_a_hole(site):
+    admin = site.station("desk-admin")
+    for v in first_morning(admin, bookings_count=600):
+        signin.sign_in(admin, v, staff_id="sign1", desk="S1")
+    site.sync(admin)
+    engine.set_meta(admin, {"reconcile.blocks": json.dumps({"desk-admin": {"0": "0" * 64}})})
+    assert reconcile(admin)["complete"] is True  # the block differs, its seqs are compared one by one
+    site.hub_store.execute([("DELETE FROM events WHERE origin = ? AND seq = ?", ["desk-admin", 7])])
+    engine.set_meta(admin, {"reconcile.blocks": json.dumps({"desk-admin": {"0": "1" * 64}})})
+    assert reconcile(admin)["missing"] == {"desk-admin": [[7, 7]]}
+    assert reconcile(admin, cache=False)["missing"] == {"desk-admin": [[7, 7]]}
 
 
 def test_a_changed_copy_on_the_server_is_reported_apart(site):

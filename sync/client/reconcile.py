@@ -31,6 +31,7 @@ from sync.client.remote import Remote, SyncError
 
 BLOCK = 1024
 LAST_KEY = "reconcile.last"  # the last result, for the admin page and the day's closing
+BLOCKS_KEY = "reconcile.blocks"  # {origin: {block: checksum}} of the full blocks held here
 
 # An event's canonical form put together by SQLite from its row, as the push does (sync/client/engine.py):
 # the keys in canonical order, text through json_quote, the payload column as stored.
@@ -61,14 +62,21 @@ def local_digests(store: Store, origin: str, first: int, last: int) -> list[tupl
     return [(s, _sha(t)) for s, t in store.conn.execute(_DIGEST_SQL, [origin, first, last])]
 
 
-def local_blocks(store: Store, origin: str, max_seq: int, block: int = BLOCK) -> dict[int, tuple[int, str]]:
-    """{block number: (count, checksum)}, the server's summary computed over this station's rows."""
+def local_blocks(
+    store: Store, origin: str, max_seq: int, block: int = BLOCK, *, only: set[int] | None = None
+) -> dict[int, tuple[int, str]]:
+    """{block number: (count, checksum)}, the server's summary computed over this station's rows (of the
+    blocks ``only`` when given)."""
     out: dict[int, tuple[int, str]] = {}
     step = block * 64
     for start in range(1, max_seq + 1, step):
+        if only is not None and not any(start <= b * block + 1 < start + step for b in only):
+            continue
         current, digests = None, []
         for seq, text in store.conn.execute(_DIGEST_SQL, [origin, start, start + step - 1]):
             b = (seq - 1) // block
+            if only is not None and b not in only:
+                continue
             if b != current:
                 if digests:
                     out[current] = (len(digests), _sha("".join(digests).encode()))
@@ -76,6 +84,40 @@ def local_blocks(store: Store, origin: str, max_seq: int, block: int = BLOCK) ->
             digests.append(_sha(text))
         if digests:
             out[current] = (len(digests), _sha("".join(digests).encode()))
+    return out
+
+
+def local_summary(
+    store: Store, local: dict[str, dict[str, int]], *, cache: bool = True
+) -> dict[str, dict[int, tuple[int, str]]]:
+    """``local_blocks`` of every origin held here. A full block (all its 1,024 seqs held) never changes
+    (events are immutable, a copy with other content is refused), so its checksum is kept in ``meta``
+    (``reconcile.blocks``) and only new or partial blocks are digested again."""
+    kept: dict[str, dict[str, str]] = {}
+    if cache:
+        row = store.conn.execute("SELECT value FROM meta WHERE key = ?", [BLOCKS_KEY]).fetchone()
+        kept = json.loads(row[0]) if row else {}
+    out: dict[str, dict[int, tuple[int, str]]] = {}
+    changed = False
+    for origin, mine in local.items():
+        counts = dict(
+            store.conn.execute(
+                "SELECT (seq - 1) / ?, count(*) FROM events WHERE origin = ? GROUP BY 1", [BLOCK, origin]
+            ).fetchall()
+        )
+        known = kept.get(origin, {})
+        todo = {b for b, n in counts.items() if not (n == BLOCK and str(b) in known)}
+        blocks = {b: (BLOCK, known[str(b)]) for b in counts if b not in todo}
+        if todo:
+            blocks.update(local_blocks(store, origin, mine["max_seq"], only=todo))
+        out[origin] = blocks
+        full = {str(b): c for b, (n, c) in blocks.items() if n == BLOCK}
+        if cache and full != known:
+            kept[origin], changed = full, True
+    if changed:
+        from sync.client.engine import set_meta
+
+        set_meta(store, {BLOCKS_KEY: json.dumps(kept, sort_keys=True)})
     return out
 
 
@@ -140,7 +182,12 @@ def _checked(remote: Remote, answer: dict[str, Any], upstream: bool) -> dict[str
 
 
 def compare(
-    store: Store, remote: Remote, local: dict[str, dict[str, int]], *, upstream: bool
+    store: Store,
+    remote: Remote,
+    local: dict[str, dict[str, int]],
+    mine_blocks: dict[str, dict[int, tuple[int, str]]],
+    *,
+    upstream: bool,
 ) -> dict[str, Any]:
     """One server's holdings against this station's: {"reachable", "server_id", "complete", "missing",
     "differ", "missing_events", "held_until", "upstream" (the hub's word about its upstream)}."""
@@ -156,17 +203,23 @@ def compare(
     held = answer.get("origins") or {}
     missing: dict[str, list[list[int]]] = {}
     differ: dict[str, list[list[int]]] = {}
-    for origin, mine in local.items():
+    for origin in local:
         theirs = held.get(origin) or {"blocks": []}
         their_blocks = {int(b): (int(n), c) for b, n, c in theirs["blocks"]}
-        my_blocks = local_blocks(store, origin, mine["max_seq"])
+        my_blocks = mine_blocks[origin]
         lost: list[int] = []
         changed: list[int] = []
         to_list: list[int] = []
         for b, (n, checksum) in my_blocks.items():
             other = their_blocks.get(b)
             if other is None:  # nothing of this block there
-                lost += [s for s, _ in local_digests(store, origin, b * BLOCK + 1, (b + 1) * BLOCK)]
+                lost += [
+                    s
+                    for (s,) in store.conn.execute(
+                        "SELECT seq FROM events WHERE origin = ? AND seq BETWEEN ? AND ?",
+                        [origin, b * BLOCK + 1, (b + 1) * BLOCK],
+                    )
+                ]
             elif other != (n, checksum):
                 to_list.append(b)
         for i in range(0, len(to_list), 16):
@@ -232,18 +285,22 @@ def from_acknowledged(
     }
 
 
-def reconcile(store: Store, remote: Remote | None = None, *, keep: bool = True) -> dict[str, Any]:
-    """Compare this station's events with the linked server's, and with the district behind it."""
+def reconcile(
+    store: Store, remote: Remote | None = None, *, keep: bool = True, cache: bool = True
+) -> dict[str, Any]:
+    """Compare this station's events with the linked server's, and with the district behind it
+    (``cache``: use and keep the checksums of full blocks, ``local_summary``)."""
     from sync.client.engine import remote_for
 
     own = remote is None
     remote = remote or remote_for(store, timeout=30)
     try:
         local = local_origins(store)
-        server = compare(store, remote, local, upstream=False)
+        mine = local_summary(store, local, cache=cache)
+        server = compare(store, remote, local, mine, upstream=False)
         server["level"] = "server"
         levels = [server]
-        up = compare(store, remote, local, upstream=True)
+        up = compare(store, remote, local, mine, upstream=True)
         state = up.get("upstream") or {}
         if up["reachable"]:
             up["level"] = "upstream"

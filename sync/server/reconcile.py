@@ -241,7 +241,7 @@ def install(
                 }
             return {**answer, "via": store.server_id, "upstream": state}
         origins = await run_in_threadpool(
-            lambda: summary(store, site=scope(cred), origins=origin, block=block)
+            lambda: summary(store, site=scope(cred), origins=origin or None, block=block)
         )
         return {"server_id": store.server_id, "time": utcnow(), "block": block, "origins": origins}
 
