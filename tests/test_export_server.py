@@ -250,6 +250,25 @@ def test_the_demo_day_through_the_commands_to_a_server(tmp_path, store_url):
     spoiled.write_bytes(Path(file).read_bytes()[:-100])
     out = server("import", str(spoiled), "--db", store_url, "--key", str(key_file), "--json")
     assert out.returncode == 2 and json.loads(out.stdout.splitlines()[0])["error"] == "export_damaged"
+    # the same day to another laptop of the site: a file without the seal (once: no server in it)
+    if store_url.startswith("postgres"):
+        return
+    plain = tmp_path / "plain.vaxday"
+    args = ("export", "--day", DAY.isoformat(), "--out", str(plain), "--no-seal", "--site", "街道一")
+    assert run_station(*args, data=data).returncode == 0
+    other = tmp_path / "other"
+    assert run_station("init", "--station-id", "desk-other", data=other).returncode == 0
+    Settings(site_name="街道一", station_id="desk-other", desk_roles=["admin"]).save(other)
+    out = run_station("import-day", str(file), "--trust", fp, data=other, lang="en")
+    assert out.returncode == 2 and "--no-seal" in out.stderr  # the sealed one is the district's
+    out = run_station("import-day", str(plain), "--trust", fp, data=other, lang="en")
+    assert out.returncode == 0 and f"{first['new']} new" in out.stdout, out.stderr
+    a, b = Store.open(data / "station.sqlite3"), Store.open(other / "station.sqlite3")
+    try:
+        assert_converged(a, b)
+    finally:
+        a.close()
+        b.close()
 
 
 def test_a_join_with_a_malformed_key_is_a_bad_request_and_spends_no_code(tmp_path, clock):
