@@ -394,3 +394,33 @@ def test_close_day_offline_with_the_export_file(tmp_path, clock):
         assert dayclose.closings(desk, DAY)[0]["export_sha256"] == payload["export_sha256"]
     finally:
         desk.close()
+
+
+def test_a_demo_day_from_the_terminal_reconciled_and_closed(tmp_path, clock):
+    """`station demo` on a laptop joined from the terminal: sync, reconcile, close the day; then a hole."""
+    site = Site(tmp_path, clock)
+    try:
+        data = tmp_path / "trainer"
+        assert run("init", "--station-id", "desk-trainer", data=data).returncode == 0
+        day = "2026-11-26"
+        loaded = run("demo", "--day", day, "--bookings", "120", data=data)
+        assert loaded.returncode == 0, loaded.stderr
+        assert run("sync", "join", site.url, site.code(), data=data).returncode == 0
+        before = run("reconcile", "--json", data=data)
+        assert before.returncode == 1  # nothing pushed yet: everything missing
+        assert json.loads(before.stdout)["missing"]["desk-trainer"][0][0] == 1
+        assert run("sync", "run", "--once", data=data).returncode == 0
+        done = run("reconcile", "--json", data=data)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert json.loads(done.stdout)["complete"] is True
+        closed = run("close-day", "--day", day, "--staff", "admin", "--pin", "1234", data=data, lang="zh")
+        assert closed.returncode == 0, closed.stderr
+        assert "已日结" in closed.stdout
+        # the closing record reached the hub too, and a hole made there is named in Chinese
+        assert run("sync", "run", "--once", data=data).returncode == 0
+        site.hub_store.execute([("DELETE FROM events WHERE origin = ? AND seq = ?", ["desk-trainer", 42])])
+        hole = run("reconcile", data=data, lang="zh")
+        assert hole.returncode == 1
+        assert "desk-trainer：序号 42（1 条）" in hole.stdout
+    finally:
+        site.close()
