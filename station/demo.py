@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from station import bookings, inject, observe, prescreen, signin, stock
+from station import bookings, coldchain, inject, observe, packcodes, prescreen, signin, stock
 from station import staff as staffmod
 from station.errors import DomainError
 from station.identity import make_resident_id
@@ -131,23 +131,7 @@ def load(
             for staff_id, name, roles in DEMO_STAFF:
                 if staffmod.get(store, staff_id) is None:
                     staffmod.add(store, staff_id, name, roles, DEMO_PIN, by=staffmod.cli_actor())
-            # The day's delivery from the district's cold chain: lot numbers are per delivery day.
-            lots = [
-                (f"{day:%Y%m%d}A017", "sinopharm_bbibp", 700),
-                (f"{day:%Y%m%d}A021", "sinopharm_bbibp", 500),
-                (f"{day:%Y%m%d}C008", "sinovac_coronavac", 120),
-            ]
-            for lot_no, product, vials in lots:
-                if stock.lot(store, lot_no) is None:
-                    stock.receive(
-                        store,
-                        staff_id="admin",
-                        lot_no=lot_no,
-                        product=product,
-                        expiry=day + timedelta(days=150),
-                        vials=vials,
-                        rules=rules,
-                    )
+            _receive_delivery(store, day, rules)
             at(open_at - timedelta(days=1))
             people = _book(store, rng, day, bookings_total)
             _run_day(store, rng, day, people, until, at, rules)
@@ -155,6 +139,85 @@ def load(
         store.now = real_now
     events = store.scalar("SELECT count(*) FROM events") - events_before
     return DemoSummary(day, len(people), events, _time.perf_counter() - started)
+
+
+# The day's delivery from the district's cold chain: lot numbers are per delivery day; each carton of
+# 20 vials is scanned in by the GS1 DataMatrix on it (GTINs of resources/rules/stock.toml). The
+# CoronaVac lot goes into the cold box, which has the day's excursion.
+DELIVERY = [
+    ("A017", "sinopharm_bbibp", 700, "fridge1"),
+    ("A021", "sinopharm_bbibp", 500, "fridge1"),
+    ("C008", "sinovac_coronavac", 120, "coldbox1"),
+]
+CARTON_VIALS = 20
+
+
+def _receive_delivery(store: Store, day: date, rules: object) -> None:
+    stock_rules = stock.load_stock_rules()
+    for suffix, product, vials, fridge in DELIVERY:
+        lot_no = f"{day:%Y%m%d}{suffix}"
+        if stock.lot(store, lot_no) is not None:
+            continue
+        gtin = stock_rules.product(product).gtins[-1]  # the carton's GTIN (pack level 1)
+        expiry = day + timedelta(days=150)
+        for n in range(vials // CARTON_VIALS):
+            stock.receive(
+                store,
+                staff_id="admin",
+                code=packcodes.gs1_text(gtin, lot_no, expiry, f"{day:%y%m%d}{suffix}{n + 1:03d}"),
+                vials=CARTON_VIALS,
+                delivery_note=f"PS{day:%Y%m%d}-01",
+                fridge=fridge,
+                rules=rules,  # type: ignore[arg-type]
+                stock_rules=stock_rules,
+            )
+
+
+def _cold_chain(store: Store, day: date, plan: Callable[[datetime, str, Callable[[], None]], None]) -> None:
+    """Readings at the site's set times in the fridge and the cold box; the cold box's lid left open
+    at lunch (8.9 °C at 12:30), its lot held until the admin decides to keep using it."""
+    tz = store.now().tzinfo
+    readings = [("08:00", 4.6, 5.1), ("12:30", 4.9, 8.9), ("12:45", 4.8, 6.2), ("17:30", 4.4, 5.3)]
+    for hhmm, fridge_c, box_c in readings:
+        when = datetime.combine(day, time.fromisoformat(hhmm), tz)
+        for fridge, celsius in (("fridge1", fridge_c), ("coldbox1", box_c)):
+            plan(
+                when,
+                "cold",
+                lambda f=fridge, c=celsius, w=when: coldchain.record_reading(
+                    store, staff_id="jz01", celsius=c, fridge=f, at=w
+                ),
+            )
+    decided = datetime.combine(day, time(12, 50), tz)
+    plan(
+        decided,
+        "decide",
+        lambda: coldchain.decide(
+            store,
+            staff_id="admin",
+            lot_no=f"{day:%Y%m%d}C008",
+            decision="use",
+            reason="冷藏包开盖约15分钟，最高8.9°C，已恢复；按说明书可继续使用",
+        ),
+    )
+
+
+def _broken_vial(store: Store, day: date) -> None:
+    """A vial dropped at desk 3 as it was opened: its dose is wasted."""
+    vial = stock.open_vial(store, staff_id="jz03", desk="3", lot_no=f"{day:%Y%m%d}A017")
+    stock.discard_vial(store, staff_id="jz03", vial_id=vial["vial_id"], reason="broken", note="开启时掉落")
+
+
+def _count_stock(store: Store) -> None:
+    """The end-of-day count: every lot counted as expected."""
+    sheet = stock.count_sheet(store)
+    stock.count_stock(
+        store,
+        staff_id="admin",
+        counts=[
+            {"lot_no": r["lot_no"], "vials": r["expected_vials"], "doses": r["expected_doses"]} for r in sheet
+        ],
+    )
 
 
 @dataclass
@@ -276,6 +339,9 @@ def _run_day(
             )
             t_release += timedelta(minutes=30)
         plan(t_release, "release", lambda p=person: observe.release(store, p.visit_id, staff_id="lg02"))
+    _cold_chain(store, day, plan)
+    plan(datetime.combine(day, time(10, 0, 30), opening.tzinfo), "broken", lambda: _broken_vial(store, day))
+    plan(datetime.combine(day, time(19, 30), opening.tzinfo), "count", lambda: _count_stock(store))
     while actions:
         when, _, _, fn = heapq.heappop(actions)
         if stop and when > stop:

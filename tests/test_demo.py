@@ -175,3 +175,27 @@ def test_demo_is_loaded_once_per_day_even_with_other_imports(store, clock, perso
     demo.load(store, DAY, bookings_total=30)
     assert demo.already_loaded(store, DAY)
     assert not demo.already_loaded(store, DAY + timedelta(days=1))
+
+
+def test_the_demo_stock_goes_through_the_stock_commands(full_store):
+    """Cartons scanned in with delivery notes, a vial per dose, one vial broken, a cold-chain day with
+    one excursion in the cold box and the admin's decision, and the end-of-day count."""
+    figures = stock.summary(full_store)
+    assert figures["total"] == {"received": 1320, "used": 950, "wasted": 1, "left": 369}
+    receipts = stock.receipts(full_store)
+    assert len(receipts) == 66 and all(r["carton_code"] and r["delivery_note"] for r in receipts)
+    assert len({r["carton_code"] for r in receipts}) == 66
+    assert full_store.scalar("SELECT count(*) FROM doses WHERE source = 'here' AND vial_id IS NULL") == 0
+    broken = full_store.all("SELECT * FROM vials WHERE discarded_at IS NOT NULL")
+    assert [(v["discard_reason"], v["doses_wasted"], v["desk"]) for v in broken] == [("broken", 1, "3")]
+    outside = full_store.all("SELECT fridge, celsius FROM cold_readings WHERE outside = 1")
+    assert outside == [{"fridge": "coldbox1", "celsius": 8.9}]
+    decided = full_store.all("SELECT type, json_extract(payload, '$.lot_no') AS lot FROM events "
+                             "WHERE type IN ('LotFlagged', 'LotDecided') ORDER BY hlc")  # fmt: skip
+    assert [(d["type"], d["lot"]) for d in decided] == [
+        ("LotFlagged", "20261126C008"),
+        ("LotDecided", "20261126C008"),
+    ]
+    assert {r["status"] for r in stock.lots(full_store)} == {"ok"}
+    counts = stock.counts_of_day(full_store, date.fromisoformat(DEMO_DAY))
+    assert len(counts) == 3 and all(c["difference"] == 0 for c in counts)
