@@ -235,7 +235,11 @@ def _lang(lang: str | None) -> str:
 LANG_HELP = "输出语言，默认中文 / Language of messages, Chinese by default"
 
 
-@main.command("district-key", context_settings=CONTEXT)
+@main.command(
+    "district-key",
+    context_settings=CONTEXT,
+    short_help="生成区级加密密钥对 / Make the district's key pair for sealed files",
+)
 @click.option(
     "--out",
     "out",
@@ -274,7 +278,11 @@ def district_key(out: Path, lang: str | None) -> None:
     )
 
 
-@main.command("import", context_settings=CONTEXT)
+@main.command(
+    "import",
+    context_settings=CONTEXT,
+    short_help="导入工作站的日终文件 / Import a station's end-of-day file",
+)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--db", required=True, help=DB_HELP)
 @click.option(
