@@ -81,8 +81,12 @@ def mark_absent(store: Store, visit_id: str, *, staff_id: str, desk: str) -> dic
     )
 
 
-def plan(store: Store, visit_id: str, rules: Rules | None = None) -> dict[str, Any]:
-    """What this visit should get: product, dose number, and the lot to use (first expiry, first out)."""
+def plan(
+    store: Store, visit_id: str, rules: Rules | None = None, *, desk: str | None = None
+) -> dict[str, Any]:
+    """What this visit should get: product, dose number, and the lot to use: with ``desk``, the lot
+    of the desk's open vial of the product (``vial``: that vial, or None), else first expiry, first
+    out. ``vial`` may be ``expired`` (discard it before injecting)."""
     rules = rules or load_rules()
     visit = bookings.visit(store, visit_id)
     screening = store.one(
@@ -99,12 +103,14 @@ def plan(store: Store, visit_id: str, rules: Rules | None = None) -> dict[str, A
         )
     due = rules.next_dose(history.past_doses(store, visit["person_id"]), product)
     day = date.fromisoformat(visit["day"])
+    vial = stock.open_vial_at(store, str(desk), product) if desk else None
     return {
         "visit": visit,
         "product": product,
         "dose_number": due.dose_number,
         "is_booster": due.is_booster,
-        "lot": stock.suggest_lot(store, product, day),
+        "lot": stock.lot(store, vial["lot_no"]) if vial else stock.suggest_lot(store, product, day),
+        "vial": vial,
     }
 
 

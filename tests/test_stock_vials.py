@@ -262,3 +262,15 @@ def test_the_stock_count_records_differences_with_their_reason(store, clock):
     assert (rows[0]["expected_doses"], rows[0]["counted_doses"], rows[0]["difference"]) == (49, 48, -1)
     assert [r["reason"] for r in stock.counts_of_day(store, DAY)] == ["一支破损未登记"]
     assert rebuild.check(store).ok
+
+
+def test_the_plan_for_a_desk_names_its_open_vial_and_that_vial_s_lot(store):
+    _receive(store, "SOON", days=10, vials=3, per_vial=2)  # first expiry, first out would pick it
+    _receive(store, MULTI, vials=3, per_vial=2)
+    visit = _screened(store)
+    assert inject.plan(store, visit)["lot"]["lot_no"] == "SOON" and inject.plan(store, visit)["vial"] is None
+    vial = stock.open_vial(store, staff_id="vac1", desk="4", lot_no=MULTI)
+    planned = inject.plan(store, visit, desk="4")
+    assert (planned["lot"]["lot_no"], planned["vial"]["vial_id"]) == (MULTI, vial["vial_id"])
+    assert inject.plan(store, visit, desk="5")["lot"]["lot_no"] == "SOON"
+    assert _inject(store, visit, desk="4", lot_no=planned["lot"]["lot_no"])["vial_id"] == vial["vial_id"]
