@@ -98,3 +98,42 @@ def test_an_excursion_and_its_decision_on_two_laptops_agree(laptops, clock):
     _exchange(a, b)
     assert_converged(a, b)
     assert stock.lot(a, "M2")["status"] == "ok"
+
+
+@pytest.fixture
+def site(tmp_path, clock, store_url):
+    """A hub on each backend: SQLite (a site hub) and PostgreSQL (a district's store)."""
+    from tests.syncbed import Site
+
+    s = Site(tmp_path, clock, hub_db=store_url)
+    yield s
+    s.close()
+
+
+def test_two_injection_laptops_cut_off_from_the_hub_then_synced(site, clock):
+    """Through a real hub: the admin laptop receives a carton, two injection laptops draw from the
+    lot while the hub is out of reach (no sync), then sync; the second laptop's copy of the same
+    carton is refused once it has heard of the first."""
+    from tests.syncbed import first_morning
+
+    admin = site.station("desk-admin")
+    visits = first_morning(admin, bookings_count=4)
+    stock.receive(admin, staff_id="admin1", code=CARTON, vials=10, doses_per_vial=2)
+    jz1, jz2 = site.station("desk-jz1"), site.station("desk-jz2")
+    site.sync(admin, jz1, jz2)
+    va = stock.open_vial(jz1, staff_id="vac1", desk="1", lot_no="M2")
+    vb = stock.open_vial(jz2, staff_id="vac1", desk="2", lot_no="M2")
+    for store, desk, mine in ((jz1, "1", visits[:2]), (jz2, "2", visits[2:])):
+        for visit_id in mine:
+            signin.sign_in(store, visit_id, staff_id="sign1", desk="S" + desk)
+            do_screen(store, visit_id)
+            inject.inject(store, visit_id, staff_id="vac1", desk=desk)  # the desk's open vial
+    site.sync(admin, jz1, jz2)
+    assert_converged(admin, jz1, jz2)
+    for store in (admin, jz1, jz2):
+        used = {r["vial_id"]: (r["desk"], r["doses_used"]) for r in store.all("SELECT * FROM vials")}
+        assert used == {va["vial_id"]: ("1", 2), vb["vial_id"]: ("2", 2)}
+        lot = stock.lot(store, "M2")
+        assert (lot["vials_opened"], lot["doses_used"], lot["doses_left"]) == (2, 4, 16)
+    with refused("carton_already_received"):
+        stock.receive(jz2, staff_id="admin1", code=CARTON, vials=10)
