@@ -578,7 +578,7 @@ def _figures(row: dict[str, Any]) -> dict[str, int]:
 
 def summary(store: Store) -> dict[str, Any]:
     """Doses received, used, wasted and left: ``lots`` (a list: each lot's row and figures, plus
-    ``open_vials``), ``products`` ({product: figures}) and ``total`` (figures). Figures are
+    ``open_vials`` and ``overdrawn``), ``products`` ({product: figures}) and ``total`` (figures). Figures are
     dicts with the keys received, used, wasted, left."""
     open_vials = {
         r["lot_no"]: r["n"]
@@ -604,6 +604,8 @@ def summary(store: Store) -> dict[str, Any]:
                 "fridge": row["fridge"],
                 "status": row["status"],
                 "status_reason": row["status_reason"],
+                # laptops cut off from each other opened more vials than the lot had, together
+                "overdrawn": row["vials_opened"] > row["vials_received"] or figures["left"] < 0,
                 **figures,
             }
         )

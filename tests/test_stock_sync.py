@@ -137,3 +137,18 @@ def test_two_injection_laptops_cut_off_from_the_hub_then_synced(site, clock):
         assert (lot["vials_opened"], lot["doses_used"], lot["doses_left"]) == (2, 4, 16)
     with refused("carton_already_received"):
         stock.receive(jz2, staff_id="admin1", code=CARTON, vials=10)
+
+
+def test_two_laptops_opening_the_last_vial_together_show_the_lot_overdrawn(laptops, clock):
+    a, b = laptops
+    stock.receive(
+        a, staff_id="admin1", lot_no="LAST", product=BBIBP, expiry=DAY + timedelta(days=30), vials=1
+    )
+    _exchange(a, b)
+    stock.open_vial(a, staff_id="vac1", desk="1", lot_no="LAST")
+    stock.open_vial(b, staff_id="vac1", desk="2", lot_no="LAST")
+    assert not next(r for r in stock.summary(a)["lots"] if r["lot_no"] == "LAST")["overdrawn"]
+    _exchange(a, b)
+    assert_converged(a, b)
+    row = next(r for r in stock.summary(b)["lots"] if r["lot_no"] == "LAST")
+    assert (row["vials_opened"], row["overdrawn"]) == (2, True)
