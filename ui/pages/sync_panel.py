@@ -15,7 +15,18 @@ from sync.client import reconcile as recon
 from sync.client.remote import SyncError
 from ui.header import error_text, sync_text
 from ui.hub import StationHub
-from ui.qt import QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QListWidget, QVBoxLayout, QWidget
+from ui.qt import (
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QScrollArea,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+)
 from ui.widgets import Banner, button, label
 from ui.worker import Worker
 
@@ -54,7 +65,8 @@ class SyncPanel(QWidget):
                 self.tr(
                     "On the hub: station-server enroll --site SITE prints a one-time code and its QR. "
                     "Pick the hub found on the network (or type its address), then type or scan the code."
-                )
+                ),
+                wrap=True,
             )
         )
         find_row = QHBoxLayout()
@@ -82,11 +94,20 @@ class SyncPanel(QWidget):
         self.join_button.clicked.connect(self.on_join)
         join.addWidget(self.join_button)
 
-        layout = QVBoxLayout(self)
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
         layout.addWidget(state_box)
         layout.addWidget(self._reconcile_box())
         layout.addWidget(join_box)
         layout.addStretch(1)
+        scroll = QScrollArea()  # the tab is taller than a 768-pixel laptop screen leaves it
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         hub.sync_did_change.connect(self.refresh)
         hub.records_did_change.connect(self.refresh)
         self.refresh()
@@ -201,7 +222,7 @@ class SyncPanel(QWidget):
         self.hub_line = label()
         self.hub_line.setWordWrap(True)
         self.missing_list = QListWidget()
-        self.missing_list.setMaximumHeight(110)
+        self.missing_list.setMaximumHeight(90)
         self.check_button = button(self.tr("Check now"))
         self.check_button.clicked.connect(self.on_check)
         self.day_line = label()
@@ -214,7 +235,7 @@ class SyncPanel(QWidget):
         )
         self.close_offline_button = button(self.tr("Close the day offline with this file"))
         self.close_offline_button.clicked.connect(self.on_close_offline)
-        form.addRow(self.tr("District"), self.reconcile_line)
+        form.addRow(self.tr("Held"), self.reconcile_line)
         form.addRow(self.tr("Hub"), self.hub_line)
         form.addRow(self.tr("Missing"), self.missing_list)
         form.addRow("", self.check_button)
@@ -255,11 +276,17 @@ class SyncPanel(QWidget):
                 self.reconcile_line.setText(
                     self.tr("The district has not confirmed (checked at {checked})").format(checked=checked)
                 )
-        else:
+        elif result.get("held_until"):
             self.reconcile_line.setText(
                 self.tr(
                     "{who} lacks {n} records held here; complete up to {until} (checked at {checked})"
                 ).format(who=who, n=result.get("missing_events", 0), until=until, checked=checked)
+            )
+        else:
+            self.reconcile_line.setText(
+                self.tr("{who} lacks {n} records held here (checked at {checked})").format(
+                    who=who, n=result.get("missing_events", 0), checked=checked
+                )
             )
         if len(levels) > 1:
             first = levels[0]
