@@ -418,19 +418,25 @@ def open_vial(
     """Open a vial of a lot at a desk (VialOpened, with a new vial id made here) and return it.
     The lot comes from ``lot_no`` or from a scanned vial code (GS1: its lot must match). It expires
     ``open_vial_hours`` after opening (rules: stock.toml). A desk keeps one open vial per product:
-    discard the open one first. Refusals: lot_missing, lot_unknown, product_unknown, lot_expired,
+    discard the open one first. Refusals: the code's malformations, code_unknown_product,
+    code_wrong_product, lot_missing, lot_unknown, product_unknown, lot_expired,
     lot_quarantined, lot_on_hold, out_of_stock, vial_code_wrong_lot, vial_still_open, desk_missing,
     not_permitted."""
     rules = rules or load_rules()
     stock_rules = stock_rules or load_stock_rules()
+    code_product = None
     if scanned_code:
         pack = packcodes.parse(scanned_code)
+        code_product = stock_rules.product_for(pack)
         if pack.lot_no:
             if lot_no and lot_no.strip().upper() != pack.lot_no:
                 raise DomainError("vial_code_wrong_lot", lot=lot_no.strip().upper(), code_lot=pack.lot_no)
             lot_no = lot_no or pack.lot_no
     with store.transaction():
         staffmod.require(store, staff_id, "open_vial")
+        held = lot(store, lot_no) if lot_no else None
+        if held and code_product and held["product"] != code_product:
+            raise DomainError("code_wrong_product", product=held["product"], code_product=code_product)
         return _open(store, staff_id, desk, lot_no, scanned_code, rules, stock_rules)
 
 
