@@ -189,6 +189,8 @@ def test_a_vial_scanned_of_another_lot_is_refused(store):
     code = gs1_hri("06903561000011", "OTHER", DAY + timedelta(days=90), "7")
     with refused("vial_code_wrong_lot"):
         stock.open_vial(store, staff_id="vac1", desk="1", lot_no=MULTI, scanned_code=code)
+    with refused("code_wrong_product"):  # a CoronaVac vial's code for a BBIBP lot
+        stock.open_vial(store, staff_id="vac1", desk="1", lot_no=MULTI, scanned_code="81601010000000421234")
     vial = stock.open_vial(
         store, staff_id="vac1", desk="1", scanned_code=gs1_hri("06903561000011", MULTI, DAY, "8")
     )
