@@ -2,7 +2,9 @@
 
 As synced, the caller brings a reconciliation (``sync/client/reconcile.py``; this module imports no
 sync code) that says complete and was made on what this laptop holds now. Offline, the day's export
-file is the proof: its sha256 goes into the event. Who closes needs the ``close_day`` permission.
+file is the proof: its sha256 goes into the event, after the file was checked when it can be opened
+here (signed by this laptop, for this day, holding every event of the day held here). Who closes
+needs the ``close_day`` permission.
 """
 
 from __future__ import annotations
@@ -86,6 +88,41 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def check_export(store: Store, day: date, export: Path) -> dict[str, Any]:
+    """What the export file proves, for the ``DayClosed`` record: its sha256 always; and, when it can be
+    opened here (not sealed for the district), that it is a day file signed by this laptop's own key
+    holding every event of the day held here (``station.dayfile``), else it is refused."""
+    from station import dayfile, keys
+
+    data = dayfile.load_bytes(export)
+    facts: dict[str, Any] = {
+        "export_sha256": hashlib.sha256(data).hexdigest(),
+        "export_bytes": len(data),
+        "export_name": export.name,
+    }
+    if data.startswith(dayfile.SEAL_MAGIC):
+        # sealed for the district: only the district opens it; its sha256 is the proof kept here
+        return {**facts, "export_sealed": True}
+    opened = dayfile.read(data)  # refused with its reason when damaged, tampered, not a day file
+    if opened.station != store.origin:
+        raise DomainError("day_export_other_station", station=opened.station, here=store.origin)
+    own = keys.station_key(Path(store.path).parent, create=False) if store.path else None
+    if own is not None and keys.public_b64(own.verify_key) != opened.public_key:
+        raise DomainError("day_export_other_key", fingerprint=opened.fingerprint)
+    if opened.manifest.get("day") not in (day.isoformat(), None):
+        raise DomainError("day_export_other_day", day=day.isoformat(), file_day=opened.label)
+    held = {(e.origin, e.seq) for e in opened.events}
+    wanted = {(e.origin, e.seq) for e in dayfile.select_events(store, day)[0]}
+    if not wanted <= held:
+        raise DomainError("day_export_incomplete", day=day.isoformat(), events=len(wanted - held))
+    return {
+        **facts,
+        "export_sealed": False,
+        "export_signer": opened.fingerprint,
+        "export_events": len(opened.events),
+    }
+
+
 def close_offline(store: Store, day: date, *, staff_id: str, export: Path | None) -> dict[str, Any]:
     """Close ``day`` without the network: the export file (``station export``) is the proof."""
     with store.transaction():
@@ -100,9 +137,7 @@ def close_offline(store: Store, day: date, *, staff_id: str, export: Path | None
             "at": store.now().isoformat(),
             "station": store.origin,
             "mode": "offline",
-            "export_sha256": file_sha256(export),
-            "export_bytes": export.stat().st_size,
-            "export_name": export.name,
+            **check_export(store, day, export),
             "seqs": _versions(store),
         }
         store.append("DayClosed", payload, staff_id=staff_id)

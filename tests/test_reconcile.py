@@ -346,6 +346,20 @@ def test_a_stale_reconciliation_does_not_close_the_day(site):
     assert stale.value.code == "day_reconcile_stale"
 
 
+def export(data: Path, out: Path) -> subprocess.CompletedProcess:
+    return run("export", "--day", DAY.isoformat(), "--out", str(out), "--site", "site1", data=data)
+
+
+def first_day(data: Path, clock) -> None:
+    from station.store import Store
+
+    store = Store.open(data / "station.sqlite3", now=clock)
+    try:
+        first_morning(store)
+    finally:
+        store.close()
+
+
 def test_close_day_offline_with_the_export_file(tmp_path, clock):
     from station.store import Store
 
@@ -365,30 +379,56 @@ def test_close_day_offline_with_the_export_file(tmp_path, clock):
     )
     assert bad_pin.returncode == 2
 
-    export = tmp_path / "day.vsday"
-    made = run("export", "--day", DAY.isoformat(), "--out", str(export), data=data)
-    if made.returncode != 0:  # station export not there (yet): any file stands as the proof
-        export.write_bytes(b"the day's records")
-    done = run(
-        "close-day",
-        "--day",
-        DAY.isoformat(),
-        "--staff",
-        "admin1",
-        "--pin",
-        PIN,
-        "--offline",
-        "--export",
-        str(export),
-        "--json",
-        data=data,
+    def close_with(path: Path) -> subprocess.CompletedProcess:
+        return run(
+            "close-day",
+            "--day",
+            DAY.isoformat(),
+            "--staff",
+            "admin1",
+            "--pin",
+            PIN,
+            "--offline",
+            "--export",
+            str(path),
+            "--json",
+            data=data,
+        )
+
+    # not a day file, another laptop's file, a file older than the day's records: each refused
+    junk = tmp_path / "junk.vsday"
+    junk.write_bytes(b"not the day's records")
+    assert close_with(junk).returncode == 2
+    other = tmp_path / "other"
+    assert run("init", "--station-id", "desk-other", data=other).returncode == 0
+    first_day(other, clock)
+    theirs = tmp_path / "theirs.vsday"
+    assert export(other, theirs).returncode == 0
+    refused = close_with(theirs)
+    assert refused.returncode == 2 and "another laptop (desk-other)" in refused.stderr
+    early = tmp_path / "early.vsday"
+    assert export(data, early).returncode == 0
+    desk = Store.open(data / "station.sqlite3", now=clock)
+    signin.sign_in(
+        desk, desk.one("SELECT visit_id FROM visits LIMIT 1")["visit_id"], staff_id="sign1", desk="S1"
     )
+    desk.close()
+    late = close_with(early)
+    assert late.returncode == 2 and "lacks 1 of this laptop's records" in late.stderr
+
+    exported = tmp_path / "day.vsday"
+    assert export(data, exported).returncode == 0
+    done = close_with(exported)
     assert done.returncode == 0, done.stderr
     import hashlib
 
     payload = json.loads(done.stdout)
-    assert payload["mode"] == "offline"
-    assert payload["export_sha256"] == hashlib.sha256(export.read_bytes()).hexdigest()
+    assert payload["mode"] == "offline" and payload["export_sealed"] is False
+    assert payload["export_sha256"] == hashlib.sha256(exported.read_bytes()).hexdigest()
+    assert (
+        payload["export_events"]
+        == Store.open(data / "station.sqlite3").scalar("SELECT count(*) FROM events") - 1
+    )
     desk = Store.open(data / "station.sqlite3", now=clock)
     try:
         assert dayclose.closings(desk, DAY)[0]["export_sha256"] == payload["export_sha256"]

@@ -5,6 +5,8 @@ after sync; offline with the export file). State and numbers are checked, not wo
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
 
 import pytest
 
@@ -106,8 +108,18 @@ def test_close_the_day_offline_with_the_export_file(tmp_path, clock, station_qap
         assert not panel.check_button.isEnabled() and not panel.close_button.isEnabled()  # not joined
         qtbot.mouseClick(panel.close_offline_button, qtbot_left())
         assert banner.kind == "error"  # no file given
+        junk = tmp_path / "junk.vsday"
+        junk.write_bytes(b"not the day's records")
+        panel.export_file.setText(str(junk))
+        qtbot.mouseClick(panel.close_offline_button, qtbot_left())
+        assert banner.kind == "error" and dayclose.closings(desk, DAY) == []  # not a day file
         export = tmp_path / "day.vsday"
-        export.write_bytes(b"the day's records")
+        made = subprocess.run(
+            [sys.executable, "-m", "station.cli", "--data", str(tmp_path / "alone"), "export", "--day",
+             DAY.isoformat(), "--out", str(export), "--site", "site1"],
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert made.returncode == 0, made.stderr
         panel.export_file.setText(str(export))
         qtbot.mouseClick(panel.close_offline_button, qtbot_left())
         assert banner.kind == "ok"
