@@ -280,6 +280,14 @@ def test_a_station_sees_only_its_sites_origins(site, tmp_path, clock):
         assert set(answer["origins"]) == {"desk-a"}
         blocks = r._call("GET", "/v1/reconcile/blocks", params={"origin": "desk-b", "number": 0})
         assert blocks["blocks"] == {"0": []}
+    # a district credential sees every site's laptops
+    district = engine.redeem(site.url, site.code(role="district"), "district-1")
+    with Remote(site.url, token=district["token"], cert_pem=district["cert"]) as r:
+        answer = r._call("GET", "/v1/reconcile")
+        assert set(answer["origins"]) == {"desk-a", "desk-b"}
+        assert answer["origins"]["desk-b"]["count"] == b.version_vector()["desk-b"]
+        blocks = r._call("GET", "/v1/reconcile/blocks", params={"origin": "desk-b", "number": 0})
+        assert len(blocks["blocks"]["0"]) == b.version_vector()["desk-b"]
     b.close()
 
 
