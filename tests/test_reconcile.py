@@ -251,6 +251,27 @@ def test_through_a_hub_whose_district_is_out_of_reach(tmp_path, clock, district)
         site.close()
 
 
+def test_a_district_never_reached_has_not_confirmed(tmp_path, clock, district):
+    district_store, district_server = district
+    site = linked_site(tmp_path, clock, district_store, district_server)
+    try:
+        district_server.stop()
+        admin = site.station("desk-admin")
+        first_morning(admin)
+        site.sync(admin)
+        result = reconcile(admin)
+        assert result["levels"][0]["complete"] is True  # the hub holds everything
+        assert result["complete"] is False and result["confirmed"] is False
+        assert result["levels"][1]["acknowledged_at"] is None
+        assert result["missing"] == {"desk-admin": [own_range(admin)]}
+        lines = describe(result, "en")
+        assert (
+            lines[0].startswith("The hub holds everything") and "The district has not confirmed" in lines[1]
+        )
+    finally:
+        site.close()
+
+
 def test_a_hub_without_upstream_answers_for_itself(site):
     admin = site.station("desk-admin")
     first_morning(admin)
