@@ -272,6 +272,34 @@ def test_a_district_never_reached_has_not_confirmed(tmp_path, clock, district):
         site.close()
 
 
+def test_through_a_hub_another_sites_laptop_learns_nothing_of_this_site(tmp_path, clock, district):
+    district_store, district_server = district
+    site = linked_site(tmp_path, clock, district_store, district_server)
+    try:
+        a = site.station("desk-a")
+        first_morning(a)
+        site.sync(a)
+        forward(site)
+        from station.store import Store
+
+        b = Store.open(tmp_path / "b" / "station.sqlite3", origin="desk-b", now=clock)
+        engine.join(b, site.url, site.code(site="site2"))
+        link = engine.load_link(b)
+        with Remote(site.url, token=link["token"], cert_pem=link["cert"]) as r:
+            params = {"origin": "desk-a", "upstream": "true"}
+            assert r._call("GET", "/v1/reconcile", params=params)["origins"] == {}
+            listed = r._call("GET", "/v1/reconcile/blocks", params={**params, "number": 0})
+            assert listed["blocks"] == {"0": []}
+        # desk-a's own question is answered in full
+        link = engine.load_link(a)
+        with Remote(site.url, token=link["token"], cert_pem=link["cert"]) as r:
+            params = {"origin": "desk-a", "upstream": "true"}
+            assert set(r._call("GET", "/v1/reconcile", params=params)["origins"]) == {"desk-a"}
+        b.close()
+    finally:
+        site.close()
+
+
 def test_a_hub_without_upstream_answers_for_itself(site):
     admin = site.station("desk-admin")
     first_morning(admin)

@@ -68,6 +68,18 @@ def visible_origins(store: ServerStore, site: str | None, wanted: list[str] | No
     return [o for o in held if o in want]
 
 
+def other_sites(store: ServerStore, site: str | None, origins: list[str]) -> set[str]:
+    """Of ``origins``, those bound here to another site than ``site`` (none for a district caller): a
+    hub passing its upstream's answer on never tells a caller about another site's laptops."""
+    if site is None or not origins:
+        return set()
+    marks = ", ".join("?" * len(origins))
+    rows = store.query(
+        f"SELECT origin FROM origins WHERE site != ? AND origin IN ({marks})", [site, *origins]
+    )
+    return {r[0] for r in rows}
+
+
 def origin_summary(store: ServerStore, origin: str, block: int = BLOCK) -> dict[str, Any]:
     """{"count", "max_seq", "blocks": [[block number, count, checksum], ...]} from the rows held."""
     if _is_postgres(store):
@@ -212,7 +224,7 @@ def install(
             with Remote(
                 link["url"] or "", token=link["token"], cert_pem=link["cert"], server_id=link["server_id"]
             ) as remote:
-                answer = remote._checked(remote._call("GET", path, params=params, timeout=60))
+                answer = remote._checked(remote._call("GET", path, params=params, timeout=30))
         except SyncError as exc:
             return None, upstream_state(f"{exc.code}: {exc.reason}", False)
         return answer, upstream_state(None, True)
@@ -239,7 +251,11 @@ def install(
                     "via": store.server_id,
                     "upstream": state,
                 }
-            return {**answer, "via": store.server_id, "upstream": state}
+            others = await run_in_threadpool(
+                other_sites, store, scope(cred), list(answer.get("origins") or {})
+            )
+            held = {o: v for o, v in (answer.get("origins") or {}).items() if o not in others}
+            return {**answer, "origins": held, "via": store.server_id, "upstream": state}
         origins = await run_in_threadpool(
             lambda: summary(store, site=scope(cred), origins=origin or None, block=block)
         )
@@ -268,6 +284,8 @@ def install(
                     "via": store.server_id,
                     "upstream": state,
                 }
+            if await run_in_threadpool(other_sites, store, scope(cred), [origin]):
+                answer = {**answer, "blocks": {str(n): [] for n in number}}
             return {**answer, "via": store.server_id, "upstream": state}
 
         def read() -> dict[str, list[list[Any]]]:
