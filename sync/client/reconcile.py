@@ -376,7 +376,7 @@ def describe(result: dict[str, Any], lang: str) -> list[str]:
                 checked=hhmm(datetime.fromisoformat(result["checked_at"]).astimezone().isoformat()),
             )
         )
-        return lines
+        return _sentences(lines)
     if not result.get("confirmed"):
         if top.get("acknowledged_at"):
             at = datetime.fromisoformat(top["acknowledged_at"]).astimezone().isoformat()
@@ -415,7 +415,12 @@ def describe(result: dict[str, Any], lang: str) -> list[str]:
     for origin, runs in sorted((result.get("differ") or {}).items()):
         text = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in runs)
         lines.append(render("reconcile_differ_origin", lang, origin=origin, ranges=text))
-    return lines
+    return _sentences(lines)
+
+
+def _sentences(lines: list[str]) -> list[str]:
+    """A line that starts with the target's name ("the district ...") starts with a capital."""
+    return [line[:1].upper() + line[1:] for line in lines]
 
 
 def _server_remote(c: Any, server: str | None) -> Remote | None:
