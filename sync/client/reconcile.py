@@ -69,11 +69,13 @@ def local_blocks(
     blocks ``only`` when given)."""
     out: dict[int, tuple[int, str]] = {}
     step = block * 64
-    for start in range(1, max_seq + 1, step):
-        if only is not None and not any(start <= b * block + 1 < start + step for b in only):
-            continue
+    if only is not None and len(only) * 4 < (max_seq // block) + 1:  # a few blocks: read just those
+        spans = [(b * block + 1, (b + 1) * block) for b in sorted(only)]
+    else:
+        spans = [(start, start + step - 1) for start in range(1, max_seq + 1, step)]
+    for first, last in spans:
         current, digests = None, []
-        for seq, text in store.conn.execute(_DIGEST_SQL, [origin, start, start + step - 1]):
+        for seq, text in store.conn.execute(_DIGEST_SQL, [origin, first, last]):
             b = (seq - 1) // block
             if only is not None and b not in only:
                 continue
@@ -100,11 +102,16 @@ def local_summary(
     out: dict[str, dict[int, tuple[int, str]]] = {}
     changed = False
     for origin, mine in local.items():
-        counts = dict(
-            store.conn.execute(
-                "SELECT (seq - 1) / ?, count(*) FROM events WHERE origin = ? GROUP BY 1", [BLOCK, origin]
-            ).fetchall()
-        )
+        if mine["count"] == mine["max_seq"]:  # seqs 1..max_seq all held (as ingest keeps them): no query
+            last = (mine["max_seq"] - 1) // BLOCK
+            counts = {b: BLOCK for b in range(last)}
+            counts[last] = mine["max_seq"] - last * BLOCK
+        else:
+            counts = dict(
+                store.conn.execute(
+                    "SELECT (seq - 1) / ?, count(*) FROM events WHERE origin = ? GROUP BY 1", [BLOCK, origin]
+                ).fetchall()
+            )
         known = kept.get(origin, {})
         todo = {b for b, n in counts.items() if not (n == BLOCK and str(b) in known)}
         blocks = {b: (BLOCK, known[str(b)]) for b in counts if b not in todo}
