@@ -449,7 +449,11 @@ def _sync_failed(c: Any, exc: SyncError) -> None:
     sys.exit(3 if exc.retry else 2)
 
 
-@click.command("reconcile", context_settings=CONTEXT)
+@click.command(
+    "reconcile",
+    context_settings=CONTEXT,
+    short_help="核对服务器是否已收到全部记录 / Does the server hold it all?",
+)
 @click.option(
     "--server",
     metavar="URL",
@@ -481,7 +485,9 @@ def reconcile_command(c: Any, server: str | None, as_json: bool) -> None:
     sys.exit(0 if result["complete"] else 1)
 
 
-@click.command("close-day", context_settings=CONTEXT)
+@click.command(
+    "close-day", context_settings=CONTEXT, short_help="日终关账（已同步或离线） / Close a day (synced or offline)"
+)
 @click.option("--day", required=True, help="日期 YYYY-MM-DD / The day")
 @click.option("--staff", "staff_id", required=True, help="管理员工号 / Admin's staff id")
 @click.option("--pin", help="密码（不给则提示输入） / PIN (prompted when absent)")
