@@ -111,6 +111,12 @@ def test_the_admin_joins_the_hub_from_the_sync_tab_by_scanning_the_code(site, st
         qtbot.keyClick(panel.code, "\r")
         qtbot.waitUntil(lambda: engine_link(admin) is not None, timeout=10_000)
         assert hub.sync_worker is not None
+        # the laptop's signing key went with the join: the hub will know its end-of-day files
+        from station import keys
+
+        own_key = keys.public_b64(keys.station_key(admin.path.parent))
+        held = site.hub_store.query("SELECT public_key FROM station_keys WHERE station = ?", ["desk-admin"])
+        assert held == [(own_key,)]
         total = admin.version_vector()["desk-admin"]
         qtbot.waitUntil(lambda: site.hub_store.hwm(site=None).get("desk-admin") == total, timeout=10_000)
         qtbot.waitUntil(lambda: win.header.sync_state.get("waiting") == 0, timeout=10_000)

@@ -181,8 +181,11 @@ class SyncPanel(QWidget):
         self.join_button.setEnabled(False)
         self.banner.show_message(self.tr("Joining..."), "info")
         origin = self.hub.store.origin
+        public_key = engine.station_public_key(self.hub.store)  # the server checks this laptop's day files by it
         self.worker.submit(
-            lambda: engine.redeem(url, code, origin), on_done=self._joined, on_error=self._failed
+            lambda: engine.redeem(url, code, origin, public_key=public_key),
+            on_done=self._joined,
+            on_error=self._failed,
         )
 
     def _joined(self, link: dict[str, Any]) -> None:
