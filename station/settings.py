@@ -18,6 +18,7 @@ from station.paths import default_config_dir, default_data_dir
 
 DESK_ROLES = ("signin", "prescreen", "inject", "observe", "admin")
 FILE_NAME = "settings.json"
+HEALTH_CODE_RULES = ("green_required", "not_checked")
 
 
 @dataclass
@@ -37,6 +38,9 @@ class Settings:
     queue_prefix: str = "A"  # this sign-in desk's letter: its queue numbers are A001, A002, ...
     district_public_key: str = ""  # X25519, base64: end-of-day files are sealed to it (station export)
     stock_margin_doses: int | None = None  # low-stock warning margin; None: the site's rule (stock.toml)
+    # the sign-in desk's health-code rule: "green_required" (a green code, or a recorded reason) or
+    # "not_checked"; sites from before the rule keep signing in without one
+    health_code_rule: str = "not_checked"
 
     @property
     def configured(self) -> bool:
@@ -66,6 +70,8 @@ class Settings:
         margin = settings.stock_margin_doses
         ok = isinstance(margin, int) and not isinstance(margin, bool) and margin >= 0
         settings.stock_margin_doses = margin if ok else None
+        if settings.health_code_rule not in HEALTH_CODE_RULES:
+            settings.health_code_rule = "not_checked"
         return settings
 
     def save(self, folder: Path | None = None) -> Path:
