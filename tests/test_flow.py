@@ -23,7 +23,6 @@ from tests.domainkit import (
     STEPS,
     do_sign_in,
     drive,
-    last_event,
     refused,
     snapshot,
     state,
