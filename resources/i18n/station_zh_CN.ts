@@ -1722,6 +1722,118 @@ Reason for releasing early (required):</source>
         <source>Syncing...</source>
         <translation>正在同步……</translation>
     </message>
+    <message>
+        <source>Does the district hold everything recorded here?</source>
+        <translation>区级服务器是否已收到本机全部记录？</translation>
+    </message>
+    <message>
+        <source>Check now</source>
+        <translation>立即核对</translation>
+    </message>
+    <message>
+        <source>Close the day</source>
+        <translation>日终关账</translation>
+    </message>
+    <message>
+        <source>The day's export file (station export --day D --out FILE)</source>
+        <translation>当天的导出文件（station export --day D --out FILE）</translation>
+    </message>
+    <message>
+        <source>Close the day offline with this file</source>
+        <translation>以此文件离线关账</translation>
+    </message>
+    <message>
+        <source>Held</source>
+        <translation>已收到</translation>
+    </message>
+    <message>
+        <source>Missing</source>
+        <translation>缺少</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>Export file</source>
+        <translation>导出文件</translation>
+    </message>
+    <message>
+        <source>Not checked yet: press Check now</source>
+        <translation>尚未核对：请按“立即核对”</translation>
+    </message>
+    <message>
+        <source>The district</source>
+        <translation>区级服务器</translation>
+    </message>
+    <message>
+        <source>The server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <source>{who} holds everything recorded here up to {until} (checked at {checked})</source>
+        <translation>{who}已收到本机截至 {until} 的全部记录（核对于 {checked}）</translation>
+    </message>
+    <message>
+        <source>The district has not confirmed now; at {at} it acknowledged everything up to {until} (checked at {checked})</source>
+        <translation>区级服务器暂未确认；{at} 时已确认截至 {until} 的全部记录（核对于 {checked}）</translation>
+    </message>
+    <message>
+        <source>The district has not confirmed (checked at {checked})</source>
+        <translation>区级服务器尚未确认（核对于 {checked}）</translation>
+    </message>
+    <message>
+        <source>{who} lacks {n} records held here; complete up to {until} (checked at {checked})</source>
+        <translation>{who}缺少本机 {n} 条记录；截至 {until} 的记录完整（核对于 {checked}）</translation>
+    </message>
+    <message>
+        <source>{who} lacks {n} records held here (checked at {checked})</source>
+        <translation>{who}缺少本机 {n} 条记录（核对于 {checked}）</translation>
+    </message>
+    <message>
+        <source>The hub holds everything recorded here</source>
+        <translation>现场主机已收到本机全部记录</translation>
+    </message>
+    <message>
+        <source>The hub lacks {n} records held here</source>
+        <translation>现场主机缺少本机 {n} 条记录</translation>
+    </message>
+    <message>
+        <source>Laptop {origin}: seq {ranges} ({n} records)</source>
+        <translation>电脑 {origin}：序号 {ranges}（{n} 条记录）</translation>
+    </message>
+    <message>
+        <source>Laptop {origin}: seq {ranges} differ from the server's copy</source>
+        <translation>电脑 {origin}：序号 {ranges} 与服务器副本不一致</translation>
+    </message>
+    <message>
+        <source>{day}: not closed</source>
+        <translation>{day}：未关账</translation>
+    </message>
+    <message>
+        <source>{day}: closed as synced at {at} by {staff}</source>
+        <translation>{day}：已于 {at} 由 {staff} 按已同步关账</translation>
+    </message>
+    <message>
+        <source>{day}: closed offline at {at} by {staff} (export file sha256 {sha})</source>
+        <translation>{day}：已于 {at} 由 {staff} 离线关账（导出文件 sha256 {sha}）</translation>
+    </message>
+    <message>
+        <source>Checking with the server...</source>
+        <translation>正在与服务器核对……</translation>
+    </message>
+    <message>
+        <source>Only a site admin may close the day</source>
+        <translation>只有现场管理员可以关账</translation>
+    </message>
+    <message>
+        <source>The day is closed: everything recorded here is held</source>
+        <translation>已关账：本机全部记录均已送达</translation>
+    </message>
+    <message>
+        <source>The day is closed offline; export file sha256 {sha}</source>
+        <translation>已离线关账；导出文件 sha256 {sha}</translation>
+    </message>
 </context>
 <context>
     <name>SyncState</name>
