@@ -3,7 +3,8 @@
     .venv/bin/python scripts/sync_screenshot.py
 
 A real hub (uvicorn on a loopback port, TLS) and a demo station stopped at 10:30 that joins it:
-sync_zh.png shows it synced; sync_offline_zh.png after the hub went away while records waited.
+sync_zh.png shows it synced, sync_reconcile_zh.png the hub holding everything (Check now);
+sync_offline_zh.png after the hub went away while records waited.
 """
 
 from __future__ import annotations
@@ -69,6 +70,17 @@ def main() -> int:
         OUT.mkdir(parents=True, exist_ok=True)
         window.grab().save(str(OUT / "sync_zh.png"))
         print(OUT / "sync_zh.png")
+
+        # does the hub hold everything? Check now, then the reconciliation box scrolled into view
+        from ui.qt import QScrollArea
+
+        panel = page.sync_panel
+        panel.check_button.click()
+        settle(lambda: panel.result is not None and not panel.checking)
+        panel.findChild(QScrollArea).ensureWidgetVisible(panel.close_offline_button)
+        QApplication.processEvents()
+        window.grab().save(str(OUT / "sync_reconcile_zh.png"))
+        print(OUT / "sync_reconcile_zh.png")
 
         server.stop()  # the hub goes away; the desk records on
         from station import staff as staffmod
