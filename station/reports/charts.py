@@ -24,6 +24,8 @@ def half_hour_chart(
 ) -> Drawing:
     font = pdfmod.cjk_font()
     d = Drawing(width, height)
+    # the renderer starts every drawing in Helvetica (a font not embedded) unless told otherwise
+    d.initialFontName = font
     if not half_hours:
         d.add(
             String(width / 2, height / 2, text("none", lang), fontName=font, fontSize=10, textAnchor="middle")

@@ -187,8 +187,8 @@ def _reactions(reactions: dict[str, Any], lang: str) -> list[Flowable]:
     ]  # fmt: skip
     out.append(
         layout.table(
-            [t("time"), "onset" if lang == "en" else "发生", t("queue"), t("category"), t("severity"),
-             t("handling"), t("serious")],
+            [t("time"), t("onset"), t("queue"), t("category"), t("severity"),
+             t("handling"), t("serious_case")],
             rows,
             [55, 55, 55, 130, 55, 110, 50],
             numeric_from=99,

@@ -64,6 +64,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "none": ("无", "None"),
     "time": ("时间", "Time"),
     "queue": ("序号", "Queue"),
+    "onset": ("发生", "Onset"),
+    "serious_case": ("严重", "Serious"),
     "severity": ("程度", "Severity"),
     "handling": ("处置", "Handling"),
     "yes": ("是", "yes"),
