@@ -235,9 +235,12 @@ def check_report(store: Store, day: date, path: Path) -> dict[str, Any]:
                    WHERE c.lot_no = l.lot_no AND c.day = ? ORDER BY e.hlc DESC LIMIT 1) AS counted,
                   (SELECT c.difference FROM stock_counts c JOIN events e ON e.id = c.event_id
                    WHERE c.lot_no = l.lot_no AND c.day = ? ORDER BY e.hlc DESC LIMIT 1) AS diff
-           FROM lots l""",
-        [d, d, d],
+           FROM lots l WHERE (SELECT min(substr(at, 1, 10)) FROM receipts r WHERE r.lot_no = l.lot_no) <= ?""",
+        [d, d, d, d],
     )
+    # a lot emptied before the day, neither used nor counted that day, is not the day's
+    lots = [r for r in lots if r["doses_received"] - r["doses_used"] - r["doses_wasted"] > 0 or r["today"]
+            or r["counted"] is not None]  # fmt: skip
     expect_lots = {
         r["lot_no"]: [str(r["doses_received"]), str(r["today"]), str(r["doses_used"]), str(r["doses_wasted"]),
                       str(r["doses_received"] - r["doses_used"] - r["doses_wasted"]),

@@ -19,7 +19,7 @@ from station.reports.outlook import build_outlook
 from station.rules import load_rules
 from station.store import Store
 
-from .test_report_day import FRESH_DAY, check_fonts_embedded, fresh_site, read_pdf, table
+from .test_report_day import FRESH_DAY, check_fonts_embedded, check_report, fresh_site, read_pdf, table
 
 DAY = date(2026, 11, 26)
 RULES = load_rules()
@@ -133,6 +133,17 @@ def test_the_three_day_outlook_reads_back_number_for_number(demo_days, tmp_path)
     coronavac = next(p for p in figures["stock"] if p["product"] == "sinovac_coronavac")
     assert coronavac["short"] == [False, False, True] and coronavac["short_on"] == "2026-11-28"
     assert zh("shortage") in read["text"]
+
+
+def test_the_day_report_leaves_out_later_deliveries(demo_days, tmp_path):
+    from station.reports.dayreport import build_day_report
+    from station.reports.figures import day_figures
+
+    figures = day_figures(demo_days, DAY)
+    assert [r["lot_no"][:8] for r in figures["stock"]["lots"]] == ["20261126"] * 3
+    out = tmp_path / "day.pdf"
+    out.write_bytes(build_day_report(figures, "zh"))
+    check_report(demo_days, DAY, out)
 
 
 def test_the_outlook_command_json_and_english(tmp_path):

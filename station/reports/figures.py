@@ -246,22 +246,34 @@ def _reactions(aefi: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _stock(store: Store, day: date, doses: list[dict[str, Any]]) -> dict[str, Any]:
+    """The lots the site held that day: received by its end, and with doses left, used that day or
+    counted that day (a lot emptied before and a delivery of a later day are left out). The figures
+    are the lots' figures now; ``used_today`` and the count are the day's."""
     summary = stock.summary(store)
     used_today = Counter(r["lot_no"] for r in doses)
     counted: dict[str, dict[str, Any]] = {}
     for row in stock.counts_of_day(store, day):  # the last count of a lot that day stands
         counted[row["lot_no"]] = row
+    received_by = {
+        r["lot_no"]: r["first"]
+        for r in store.all("SELECT lot_no, min(substr(at, 1, 10)) AS first FROM receipts GROUP BY lot_no")
+    }
     lots = []
     for row in summary["lots"]:
-        count = counted.get(row["lot_no"])
+        lot_no = row["lot_no"]
+        if received_by.get(lot_no, "") > day.isoformat():
+            continue
+        if row["left"] <= 0 and not used_today.get(lot_no) and lot_no not in counted:
+            continue
+        count = counted.get(lot_no)
         lots.append(
             {
-                "lot_no": row["lot_no"],
+                "lot_no": lot_no,
                 "product": row["product"],
                 "expiry": row["expiry"],
                 "status": row["status"],
                 "received": row["received"],
-                "used_today": used_today.get(row["lot_no"], 0),
+                "used_today": used_today.get(lot_no, 0),
                 "used": row["used"],
                 "wasted": row["wasted"],
                 "left": row["left"],
@@ -271,8 +283,9 @@ def _stock(store: Store, day: date, doses: list[dict[str, Any]]) -> dict[str, An
                 "overdrawn": row["overdrawn"],
             }
         )
-    total = dict(summary["total"])
-    total["used_today"] = len(doses)
+    total: dict[str, int | None] = {
+        k: sum(r[k] for r in lots) for k in ("received", "used_today", "used", "wasted", "left")
+    }
     total["counted"] = sum(c["counted_doses"] for c in counted.values()) if counted else None
     total["difference"] = sum(c["difference"] for c in counted.values()) if counted else None
     return {"lots": lots, "total": total, "counted": bool(counted)}
