@@ -40,7 +40,7 @@ def load(folder: Path) -> Store:
     demo.load(store, DAY + timedelta(days=1), bookings_total=900, until=dtime(6, 0), seed=7)
     demo.load(store, DAY + timedelta(days=2), bookings_total=700, until=dtime(6, 0), seed=8)
     # a works unit booked for CoronaVac on the third day: more than the two deliveries hold
-    for i in range(260):
+    for i in range(400):
         person = bookings.person_record(
             name=f"职工{i:03d}",
             id_number=make_resident_id("370102", date(1980, 1, 1) + timedelta(days=i), 5),

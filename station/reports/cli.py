@@ -49,7 +49,7 @@ LANG_HELP = "报表语言（默认同 --lang，即中文） / Language of the re
 @click.command(
     "report",
     context_settings=CONTEXT,
-    short_help="当日日报（晚调度）PDF / The day report (evening dispatch) as a PDF",
+    short_help="日报（晚调度） / The day report (evening dispatch)",
 )
 @click.option("--day", "day", metavar="YYYY-MM-DD", help="日期（默认今天） / The day (default: today)")
 @click.option(
@@ -95,7 +95,7 @@ def report_command(c: Any, day: str | None, out: Path | None, report_lang: str |
 @click.command(
     "outlook",
     context_settings=CONTEXT,
-    short_help="早会商：未来几天的接种计划 PDF / Morning brief: the next days' plan as a PDF",
+    short_help="早会商：未来几天的计划 / Morning brief: the next days",
 )
 @click.option(
     "--from", "start", metavar="YYYY-MM-DD", help="起始日期（默认今天） / First day (default: today)"

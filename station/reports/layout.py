@@ -22,7 +22,8 @@ from reportlab.platypus.flowables import Flowable
 from station import pdf as pdfmod
 
 MARGIN = 14 * mm
-WIDTH = A4[0] - 2 * MARGIN  # 510 pt of text width
+# the text width: the page less its margins and the frame's own padding (6 pt each side), 498 pt
+WIDTH = A4[0] - 2 * MARGIN - 12
 HEAD_FILL = colors.Color(0.92, 0.94, 0.97)
 MARK_FILL = colors.Color(1.0, 0.88, 0.86)  # a shortage, an over-booked slot, a count that differs
 GRID = colors.Color(0.6, 0.62, 0.66)

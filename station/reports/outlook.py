@@ -61,7 +61,7 @@ def build_outlook(figures: dict[str, Any], lang: str = "zh", rules: Rules | None
         layout.table(
             [t("product"), t("day"), t("in_stock"), t("needed"), t("needed_total"), t("left_after"), ""],
             rows,
-            [150, 70, 60, 55, 60, 60, 55],
+            [178, 66, 52, 46, 54, 52, 50],
             numeric_from=2,
             marked=marked,
         )
