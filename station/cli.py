@@ -636,6 +636,11 @@ from station.stock_cli import stock_group  # noqa: E402  (it builds on the names
 
 cli.add_command(stock_group)
 
+from station.reports.cli import outlook_command, report_command  # noqa: E402
+
+cli.add_command(report_command)
+cli.add_command(outlook_command)
+
 
 def main(argv: list[str] | None = None) -> None:
     _load_plugins()
