@@ -24,6 +24,14 @@
         <translation>Sync (Alt+5)</translation>
     </message>
     <message>
+        <source>Settings (Alt+6)</source>
+        <translation>Settings (Alt+6)</translation>
+    </message>
+    <message>
+        <source>Import bookings (Alt+7)</source>
+        <translation>Import bookings (Alt+7)</translation>
+    </message>
+    <message>
         <source>Site admin</source>
         <translation>Site admin</translation>
     </message>
@@ -635,6 +643,73 @@
     </message>
 </context>
 <context>
+    <name>BookingsPanel</name>
+    <message>
+        <source>Choose a CSV or XLSX file...</source>
+        <translation>Choose a CSV or XLSX file...</translation>
+    </message>
+    <message>
+        <source>No file chosen</source>
+        <translation>No file chosen</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>Line</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>Day</translation>
+    </message>
+    <message>
+        <source>Slot</source>
+        <translation>Slot</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Unit</translation>
+    </message>
+    <message>
+        <source>Why it is refused</source>
+        <translation>Why it is refused</translation>
+    </message>
+    <message>
+        <source>To import</source>
+        <translation>To import</translation>
+    </message>
+    <message>
+        <source>Bad rows (not imported)</source>
+        <translation>Bad rows (not imported)</translation>
+    </message>
+    <message>
+        <source>Import the good rows and leave out the bad ones</source>
+        <translation>Import the good rows and leave out the bad ones</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <source>Bookings file</source>
+        <translation>Bookings file</translation>
+    </message>
+    <message>
+        <source>Bookings (*.csv *.xlsx *.txt);;All files (*)</source>
+        <translation>Bookings (*.csv *.xlsx *.txt);;All files (*)</translation>
+    </message>
+    <message>
+        <source>{good} rows to import, {bad} bad rows: nothing is stored until Import</source>
+        <translation>{good} rows to import, {bad} bad rows: nothing is stored until Import</translation>
+    </message>
+</context>
+<context>
     <name>CameraWidget</name>
     <message>
         <source>Retry</source>
@@ -751,6 +826,10 @@
         <translation>PIN (4-12 digits)</translation>
     </message>
     <message>
+        <source>PIN again</source>
+        <translation>PIN again</translation>
+    </message>
+    <message>
         <source>Welcome. Set up this laptop for the vaccination point.</source>
         <translation>Welcome. Set up this laptop for the vaccination point.</translation>
     </message>
@@ -765,6 +844,18 @@
     <message>
         <source>Choose at least one desk</source>
         <translation>Choose at least one desk</translation>
+    </message>
+    <message>
+        <source>Write down the recovery code first, then tick the box</source>
+        <translation>Write down the recovery code first, then tick the box</translation>
+    </message>
+    <message>
+        <source>The two PINs differ: type the PIN again</source>
+        <translation>The two PINs differ: type the PIN again</translation>
+    </message>
+    <message>
+        <source>The first administrator is set up</source>
+        <translation>The first administrator is set up</translation>
     </message>
 </context>
 <context>
@@ -914,6 +1005,13 @@
     </message>
 </context>
 <context>
+    <name>LockCover</name>
+    <message>
+        <source>Log in (Enter)</source>
+        <translation>Log in (Enter)</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <source>Staff login</source>
@@ -927,6 +1025,10 @@
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
+    <message>
+        <source>Forgot PIN? (admin recovery code)</source>
+        <translation>Forgot PIN? (admin recovery code)</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -939,8 +1041,20 @@
         <translation>Lock (F12)</translation>
     </message>
     <message>
+        <source>Not logged in</source>
+        <translation>Not logged in</translation>
+    </message>
+    <message>
         <source>Locked after being idle: log in again</source>
         <translation>Locked after being idle: log in again</translation>
+    </message>
+    <message>
+        <source>Locked: log in to go on</source>
+        <translation>Locked: log in to go on</translation>
+    </message>
+    <message>
+        <source>You have no desk role: the desk tabs are for their own staff. Here: the site admin's work.</source>
+        <translation>You have no desk role: the desk tabs are for their own staff. Here: the site admin's work.</translation>
     </message>
 </context>
 <context>
@@ -1160,6 +1274,21 @@ Reason for releasing early (required):</translation>
     <message>
         <source>observe until {until}</source>
         <translation>observe until {until}</translation>
+    </message>
+</context>
+<context>
+    <name>Page</name>
+    <message>
+        <source>{page} is for {roles} staff.
+
+You are logged in as {name} ({id}): {yours}.
+
+Lock the window (F12) and let {roles} staff log in here, or use your own tab.</source>
+        <translation>{page} is for {roles} staff.
+
+You are logged in as {name} ({id}): {yours}.
+
+Lock the window (F12) and let {roles} staff log in here, or use your own tab.</translation>
     </message>
 </context>
 <context>
@@ -1420,6 +1549,68 @@ Reason for releasing early (required):</translation>
     </message>
 </context>
 <context>
+    <name>RecoveryCodeBox</name>
+    <message>
+        <source>Recovery code of this site's administrators</source>
+        <translation>Recovery code of this site's administrators</translation>
+    </message>
+    <message>
+        <source>Write it down or print it now and keep it locked away from this laptop: it is shown only this once. When an administrator forgets the PIN, "Forgot PIN?" in the login box takes this code and sets a new PIN; the code is then used up and a new one is shown.</source>
+        <translation>Write it down or print it now and keep it locked away from this laptop: it is shown only this once. When an administrator forgets the PIN, "Forgot PIN?" in the login box takes this code and sets a new PIN; the code is then used up and a new one is shown.</translation>
+    </message>
+    <message>
+        <source>I have written down the recovery code</source>
+        <translation>I have written down the recovery code</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryDialog</name>
+    <message>
+        <source>Forgot PIN: recovery code</source>
+        <translation>Forgot PIN: recovery code</translation>
+    </message>
+    <message>
+        <source>Administrator's staff id</source>
+        <translation>Administrator's staff id</translation>
+    </message>
+    <message>
+        <source>Recovery code</source>
+        <translation>Recovery code</translation>
+    </message>
+    <message>
+        <source>New PIN (4-12 digits)</source>
+        <translation>New PIN (4-12 digits)</translation>
+    </message>
+    <message>
+        <source>PIN again</source>
+        <translation>PIN again</translation>
+    </message>
+    <message>
+        <source>The recovery code was shown when this site was set up, to be written down and kept. It sets a new PIN for an administrator; it is then used up and a new one is shown.</source>
+        <translation>The recovery code was shown when this site was set up, to be written down and kept. It sets a new PIN for an administrator; it is then used up and a new one is shown.</translation>
+    </message>
+    <message>
+        <source>Set the new PIN</source>
+        <translation>Set the new PIN</translation>
+    </message>
+    <message>
+        <source>Write down the recovery code first, then tick the box</source>
+        <translation>Write down the recovery code first, then tick the box</translation>
+    </message>
+    <message>
+        <source>The two PINs differ: type the PIN again</source>
+        <translation>The two PINs differ: type the PIN again</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>Log in</translation>
+    </message>
+    <message>
+        <source>New PIN set for {name}. The old recovery code is used up: write down this new one</source>
+        <translation>New PIN set for {name}. The old recovery code is used up: write down this new one</translation>
+    </message>
+</context>
+<context>
     <name>Roles</name>
     <message>
         <source>Sign-in</source>
@@ -1440,6 +1631,121 @@ Reason for releasing early (required):</translation>
     <message>
         <source>Site admin</source>
         <translation>Site admin</translation>
+    </message>
+    <message>
+        <source>Vaccinator</source>
+        <translation>Vaccinator</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPanel</name>
+    <message>
+        <source>Desks</source>
+        <translation>Desks</translation>
+    </message>
+    <message>
+        <source>Sign-in queue letter</source>
+        <translation>Sign-in queue letter</translation>
+    </message>
+    <message>
+        <source>A to Z: A001, A002...</source>
+        <translation>A to Z: A001, A002...</translation>
+    </message>
+    <message>
+        <source>A green health code is required (or a recorded reason)</source>
+        <translation>A green health code is required (or a recorded reason)</translation>
+    </message>
+    <message>
+        <source>Health codes are not checked</source>
+        <translation>Health codes are not checked</translation>
+    </message>
+    <message>
+        <source>Health code at sign-in</source>
+        <translation>Health code at sign-in</translation>
+    </message>
+    <message>
+        <source>Observation seats</source>
+        <translation>Observation seats</translation>
+    </message>
+    <message>
+        <source>Lock when idle after (minutes)</source>
+        <translation>Lock when idle after (minutes)</translation>
+    </message>
+    <message>
+        <source>Low-stock margin (doses)</source>
+        <translation>Low-stock margin (doses)</translation>
+    </message>
+    <message>
+        <source>empty: the site's rule</source>
+        <translation>empty: the site's rule</translation>
+    </message>
+    <message>
+        <source>Observation slips</source>
+        <translation>Observation slips</translation>
+    </message>
+    <message>
+        <source>Printer</source>
+        <translation>Printer</translation>
+    </message>
+    <message>
+        <source>80 mm receipt roll</source>
+        <translation>80 mm receipt roll</translation>
+    </message>
+    <message>
+        <source>A6 sheet</source>
+        <translation>A6 sheet</translation>
+    </message>
+    <message>
+        <source>Slip paper</source>
+        <translation>Slip paper</translation>
+    </message>
+    <message>
+        <source>Emergency phone (on the slip)</source>
+        <translation>Emergency phone (on the slip)</translation>
+    </message>
+    <message>
+        <source>Hub or server</source>
+        <translation>Hub or server</translation>
+    </message>
+    <message>
+        <source>Join or change on the Sync tab</source>
+        <translation>Join or change on the Sync tab</translation>
+    </message>
+    <message>
+        <source>Save and apply</source>
+        <translation>Save and apply</translation>
+    </message>
+    <message>
+        <source>Undo changes</source>
+        <translation>Undo changes</translation>
+    </message>
+    <message>
+        <source>The system's default printer</source>
+        <translation>The system's default printer</translation>
+    </message>
+    <message>
+        <source>{name} (not found on this laptop)</source>
+        <translation>{name} (not found on this laptop)</translation>
+    </message>
+    <message>
+        <source>Joined to {url}</source>
+        <translation>Joined to {url}</translation>
+    </message>
+    <message>
+        <source>Not joined: this laptop works alone</source>
+        <translation>Not joined: this laptop works alone</translation>
+    </message>
+    <message>
+        <source>Not saved: correct the marked values first. {reasons}</source>
+        <translation>Not saved: correct the marked values first. {reasons}</translation>
+    </message>
+    <message>
+        <source>Settings saved and in force</source>
+        <translation>Settings saved and in force</translation>
+    </message>
+    <message>
+        <source>Settings in force for this run (this station has no settings file)</source>
+        <translation>Settings in force for this run (this station has no settings file)</translation>
     </message>
 </context>
 <context>
@@ -1721,6 +2027,118 @@ Reason for releasing early (required):</translation>
     <message>
         <source>Syncing...</source>
         <translation>Syncing...</translation>
+    </message>
+    <message>
+        <source>Does the district hold everything recorded here?</source>
+        <translation>Does the district hold everything recorded here?</translation>
+    </message>
+    <message>
+        <source>Check now</source>
+        <translation>Check now</translation>
+    </message>
+    <message>
+        <source>Close the day</source>
+        <translation>Close the day</translation>
+    </message>
+    <message>
+        <source>The day's export file (station export --day D --out FILE)</source>
+        <translation>The day's export file (station export --day D --out FILE)</translation>
+    </message>
+    <message>
+        <source>Close the day offline with this file</source>
+        <translation>Close the day offline with this file</translation>
+    </message>
+    <message>
+        <source>Held</source>
+        <translation>Held</translation>
+    </message>
+    <message>
+        <source>Missing</source>
+        <translation>Missing</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <source>Export file</source>
+        <translation>Export file</translation>
+    </message>
+    <message>
+        <source>Not checked yet: press Check now</source>
+        <translation>Not checked yet: press Check now</translation>
+    </message>
+    <message>
+        <source>The district</source>
+        <translation>The district</translation>
+    </message>
+    <message>
+        <source>The server</source>
+        <translation>The server</translation>
+    </message>
+    <message>
+        <source>{who} holds everything recorded here up to {until} (checked at {checked})</source>
+        <translation>{who} holds everything recorded here up to {until} (checked at {checked})</translation>
+    </message>
+    <message>
+        <source>The district has not confirmed now; at {at} it acknowledged everything up to {until} (checked at {checked})</source>
+        <translation>The district has not confirmed now; at {at} it acknowledged everything up to {until} (checked at {checked})</translation>
+    </message>
+    <message>
+        <source>The district has not confirmed (checked at {checked})</source>
+        <translation>The district has not confirmed (checked at {checked})</translation>
+    </message>
+    <message>
+        <source>{who} lacks {n} records held here; complete up to {until} (checked at {checked})</source>
+        <translation>{who} lacks {n} records held here; complete up to {until} (checked at {checked})</translation>
+    </message>
+    <message>
+        <source>{who} lacks {n} records held here (checked at {checked})</source>
+        <translation>{who} lacks {n} records held here (checked at {checked})</translation>
+    </message>
+    <message>
+        <source>The hub holds everything recorded here</source>
+        <translation>The hub holds everything recorded here</translation>
+    </message>
+    <message>
+        <source>The hub lacks {n} records held here</source>
+        <translation>The hub lacks {n} records held here</translation>
+    </message>
+    <message>
+        <source>Laptop {origin}: seq {ranges} ({n} records)</source>
+        <translation>Laptop {origin}: seq {ranges} ({n} records)</translation>
+    </message>
+    <message>
+        <source>Laptop {origin}: seq {ranges} differ from the server's copy</source>
+        <translation>Laptop {origin}: seq {ranges} differ from the server's copy</translation>
+    </message>
+    <message>
+        <source>{day}: not closed</source>
+        <translation>{day}: not closed</translation>
+    </message>
+    <message>
+        <source>{day}: closed as synced at {at} by {staff}</source>
+        <translation>{day}: closed as synced at {at} by {staff}</translation>
+    </message>
+    <message>
+        <source>{day}: closed offline at {at} by {staff} (export file sha256 {sha})</source>
+        <translation>{day}: closed offline at {at} by {staff} (export file sha256 {sha})</translation>
+    </message>
+    <message>
+        <source>Checking with the server...</source>
+        <translation>Checking with the server...</translation>
+    </message>
+    <message>
+        <source>Only a site admin may close the day</source>
+        <translation>Only a site admin may close the day</translation>
+    </message>
+    <message>
+        <source>The day is closed: everything recorded here is held</source>
+        <translation>The day is closed: everything recorded here is held</translation>
+    </message>
+    <message>
+        <source>The day is closed offline; export file sha256 {sha}</source>
+        <translation>The day is closed offline; export file sha256 {sha}</translation>
     </message>
 </context>
 <context>
