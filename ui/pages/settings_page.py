@@ -213,6 +213,7 @@ class SettingsPanel(QWidget):
     def _update_save(self) -> None:
         if self.problems:
             self.save_button.setEnabled(False)
+            self.undo_button.setEnabled(True)
             self.save_reason.setText(
                 self.tr("Not saved: correct the marked values first. {reasons}").format(
                     reasons=" ".join(self.problems.values())
