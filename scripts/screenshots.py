@@ -1,6 +1,8 @@
 """Render every desk page to PNG under docs/screenshots/, as staff would see it at 1366x768.
 
-    .venv/bin/python scripts/screenshots.py            # Chinese: every page, and the first-run and login dialogs
+    .venv/bin/python scripts/screenshots.py            # Chinese: every page, the first-run (with the recovery
+                                                       # code) and login dialogs, the admin's Settings and
+                                                       # Import bookings tabs, the locked window
     .venv/bin/python scripts/screenshots.py --lang en  # English: the sign-in desk and the window header
 
 Uses a demo day stopped at 10:30 (people at every step) in a temporary folder; QT_QPA_PLATFORM
@@ -103,6 +105,84 @@ def conflicts_shot(app, store: Store, folder: Path, out: Path) -> Path:
     return path
 
 
+def new_site_shots(app, folder: Path, out: Path) -> list[Path]:
+    """A brand new site's set-up: the first admin with the PIN twice, then the recovery code shown once."""
+    from ui.dialogs import FirstRunDialog
+    from ui.hub import StationHub
+
+    store = Store.open(folder / "new-site" / "station.sqlite3")
+    hub = StationHub(store, Settings(), lang="zh")
+    dialog = FirstRunDialog(hub)
+    dialog.site.setText("朝阳区XX街道临时接种点")
+    dialog.station_id.setText("cy-1")
+    dialog.admin_name.setText("王站长")
+    dialog.admin_pin.setText("135790")
+    dialog.admin_pin2.setText("135790")
+    dialog.show()
+    app.processEvents()
+    paths = [out / "first_run_new_site_zh.png", out / "first_run_recovery_code_zh.png"]
+    dialog.grab().save(str(paths[0]))
+    dialog.accept()
+    app.processEvents()
+    dialog.grab().save(str(paths[1]))
+    dialog.written_down.setChecked(True)
+    dialog.accept()
+    hub.close()
+    store.close()
+    return paths
+
+
+def admin_tab_shots(app, store: Store, folder: Path, out: Path) -> list[Path]:
+    """The admin page's Settings tab (one value marked as typed), an import preview, and the locked window."""
+    import csv
+
+    from station.identity import make_resident_id
+    from ui.hub import StationHub
+    from ui.mainwindow import MainWindow
+
+    settings = Settings(
+        site_name="朝阳区XX街道临时接种点", station_id="demo-1", desk_roles=["signin", "observe", "admin"]
+    )
+    hub = StationHub(store, settings, lang="zh")
+    hub.login(DESK_STAFF["admin"], demo.DEMO_PIN)
+    window = MainWindow(hub, ask_login=False)
+    window.resize(1366, 768)
+    window.show()
+    page = window.pages["admin"]
+    paths = []
+    page.tabs.setCurrentWidget(page.settings_panel)
+    page.settings_panel.fields["seats"].setText("0")  # a value marked as typed; Save waits
+    app.processEvents()
+    paths.append(out / "admin_settings_zh.png")
+    window.grab().save(str(paths[-1]))
+    page.settings_panel.load()
+    day = store.now().date()
+    rows = [["姓名", "身份证号", "手机号", "预约日期", "时段", "单位"]]
+    names = ["赵丽", "钱伟", "孙强", "李娜", "周杰", "吴敏", "郑洁"]
+    for i, name in enumerate(names):
+        rid = make_resident_id("110105", day.replace(year=day.year - 30 - i), 300 + i)
+        if i == 2:
+            rid = rid[:-1] + ("1" if rid[-1] != "1" else "2")  # a wrong check digit
+        phone = "" if i == 5 else f"139{i:08d}"
+        rows.append([name, rid, phone, day.isoformat(), "14:00-14:30", "朝阳区XX街道办事处"])
+    path = folder / "预约名单.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    page.tabs.setCurrentWidget(page.bookings_panel)
+    page.bookings_panel.preview(path)
+    app.processEvents()
+    paths.append(out / "admin_import_preview_zh.png")
+    window.grab().save(str(paths[-1]))
+    page.tabs.setCurrentIndex(0)
+    hub.lock("manual")  # F12: the cover hides the desks behind the login box
+    app.processEvents()
+    paths.append(out / "locked_zh.png")
+    window.grab().save(str(paths[-1]))
+    hub.close()
+    window.close()
+    return paths
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -155,6 +235,8 @@ def main() -> int:
                 dialog.grab().save(str(path))
                 written.append(path)
             hub.close()
+            written += new_site_shots(app, Path(tmp), args.out)
+            written += admin_tab_shots(app, store, Path(tmp), args.out)
         store.close()
     for path in written:
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)

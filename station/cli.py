@@ -504,6 +504,19 @@ def staff_set_pin(c: Ctx, staff_id: str, pin: str | None) -> None:
     click.echo(staff_id)
 
 
+@staff.command("recover", context_settings=CONTEXT)
+@click.argument("staff_id")
+@pass_ctx
+@domain_errors
+def staff_recover(c: Ctx, staff_id: str) -> None:
+    """管理员忘记密码：用恢复码设新密码，并显示新的恢复码。 / An admin forgot the PIN: the recovery code sets a new one."""
+    from station import staff as staffmod
+
+    code = click.prompt(c.t("recovery_code_prompt"), hide_input=True)
+    member, new_code = staffmod.recover(c.store(), staff_id, code, _pin(None))
+    click.echo(c.t("recovery_done", staff=member.staff_id, recovery_code=new_code))
+
+
 @cli.command(context_settings=CONTEXT)
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON / Print JSON")
 @pass_ctx

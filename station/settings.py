@@ -10,15 +10,22 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
+from station.errors import DomainError
 from station.paths import default_config_dir, default_data_dir
 
 DESK_ROLES = ("signin", "prescreen", "inject", "observe", "admin")
 FILE_NAME = "settings.json"
 HEALTH_CODE_RULES = ("green_required", "not_checked")
+SLIP_SIZES = ("80mm", "a6")
+SEATS_RANGE = (1, 2000)
+IDLE_RANGE = (1, 120)
+MARGIN_MAX = 100_000
+_PHONE = re.compile(r"[0-9+\-() ]{3,24}")
 
 
 @dataclass
@@ -84,3 +91,44 @@ class Settings:
             json.dump(asdict(self), fh, ensure_ascii=False, indent=2)
         os.replace(tmp, path)
         return path
+
+
+# --- checking what an admin types (the settings screen), one field at a time ------------------------
+
+
+def _whole(text: str, code: str, low: int, high: int) -> int:
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
+        raise DomainError(code, min=low, max=high)
+    return int(text)
+
+
+def check_setting(name: str, text: str) -> object:
+    """The value of setting ``name`` typed as ``text``; DomainError (``setting_*``) saying what is wrong."""
+    if name == "seats":
+        return _whole(text, "setting_seats", *SEATS_RANGE)
+    if name == "idle_lock_minutes":
+        return _whole(text, "setting_idle_minutes", *IDLE_RANGE)
+    if name == "stock_margin_doses":  # empty: the site's rule in stock.toml
+        return None if not text.strip() else _whole(text, "setting_stock_margin", 0, MARGIN_MAX)
+    if name == "queue_prefix":
+        letter = text.strip().upper()
+        if not (len(letter) == 1 and "A" <= letter <= "Z"):
+            raise DomainError("setting_queue_prefix")
+        return letter
+    if name == "emergency_phone":
+        phone = " ".join(text.split())
+        if phone and (not _PHONE.fullmatch(phone) or sum(c.isdigit() for c in phone) < 3):
+            raise DomainError("setting_phone")
+        return phone
+    if name == "slip_size":
+        if text not in SLIP_SIZES:
+            raise DomainError("setting_slip_size", sizes=", ".join(SLIP_SIZES))
+        return text
+    if name == "health_code_rule":
+        if text not in HEALTH_CODE_RULES:
+            raise DomainError("setting_health_code_rule", rules=", ".join(HEALTH_CODE_RULES))
+        return text
+    if name == "printer":  # empty: the system's default printer
+        return text.strip() or None
+    raise KeyError(name)

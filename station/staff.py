@@ -1,4 +1,9 @@
-"""Staff: who may do what. PINs are stored as salted scrypt hashes; every event names its staff."""
+"""Staff: who may do what. PINs are stored as salted scrypt hashes; every event names its staff.
+
+A site whose only admin forgot the PIN gets back in with the recovery code shown once at set-up:
+only its hash is kept (in this laptop's ``meta``), using it records a ``StaffChanged`` with the new
+PIN, and a used code is spent (a new one is made and shown).
+"""
 
 from __future__ import annotations
 
@@ -30,6 +35,9 @@ ADMIN_TASKS = PERMISSIONS["admin"]
 CLI_PREFIX = "cli:"
 
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+RECOVERY_KEY = "staff.recovery_hash"  # meta: the scrypt hash of this laptop's admin recovery code
+# no 0/O, 1/I: read off paper and typed back by a tired person; 16 of 32 letters is 80 bits
+RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 _STAFF_ID = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
 
 
@@ -178,3 +186,64 @@ def change(
 def list_staff(store: Store) -> list[Staff]:
     rows = store.all("SELECT staff_id FROM staff ORDER BY staff_id")
     return [m for r in rows if (m := get(store, r["staff_id"]))]
+
+
+# --- recovery code -----------------------------------------------------------------------------
+
+
+def _normal_code(code: str) -> str:
+    return re.sub(r"[\s\-]", "", code).upper()
+
+
+def has_recovery_code(store: Store) -> bool:
+    return bool(store.scalar("SELECT value FROM meta WHERE key = ?", [RECOVERY_KEY]))
+
+
+def new_recovery_code(store: Store) -> str:
+    """Make this laptop's admin recovery code (replacing any earlier one); only its hash is kept.
+
+    Returned once, to be shown and written down: ``ABCD-EFGH-JKLM-NPQR``.
+    """
+    raw = "".join(RECOVERY_ALPHABET[b % 32] for b in os.urandom(16))  # 256 % 32 == 0: no bias
+    with store.transaction():
+        store.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [RECOVERY_KEY, hash_pin(raw)],
+        )
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+
+
+def recover(store: Store, staff_id: str, code: str, new_pin: str) -> tuple[Staff, str]:
+    """Give admin ``staff_id`` a new PIN with the recovery code; returns them and the next code.
+
+    Recorded as ``StaffChanged`` (``recovered: true``) by the admin; the used code is spent.
+    """
+    staff_id = staff_id.strip()
+    with store.transaction():
+        stored = store.scalar("SELECT value FROM meta WHERE key = ?", [RECOVERY_KEY])
+        if not stored:
+            raise DomainError("recovery_not_set")
+        if not verify_pin_hash(_normal_code(code), stored):
+            raise DomainError("recovery_code_wrong")
+        member = get(store, staff_id)
+        if member is None:
+            raise DomainError("staff_unknown", staff=staff_id or "-")
+        if "admin" not in member.roles:
+            raise DomainError("recovery_not_admin", staff=staff_id)
+        if not member.active:
+            raise DomainError("staff_disabled", staff=staff_id)
+        _check_pin(new_pin)
+        store.append(
+            "StaffChanged",
+            {
+                "staff_id": staff_id,
+                "pin_hash": hash_pin(new_pin),
+                "recovered": True,
+                "at": store.now().isoformat(),
+            },
+            staff_id=staff_id,
+        )
+        next_code = new_recovery_code(store)
+    member = get(store, staff_id)
+    assert member is not None
+    return member, next_code

@@ -40,10 +40,14 @@ def test_first_run_names_the_station_and_creates_the_first_admin(empty_hub, tmp_
     dialog.admin_id.setText("zhang")
     dialog.admin_name.insert("张站长")
     dialog.admin_pin.setText("12")  # too short: refused, the dialog stays open
+    dialog.admin_pin2.setText("12")
     dialog.accept()
     assert dialog.result() != FirstRunDialog.DialogCode.Accepted
     assert dialog.banner.kind == "error" and "4" in dialog.banner.text()
     dialog.admin_pin.setText("135790")
+    dialog.admin_pin2.setText("135790")
+    dialog.accept()
+    dialog.written_down.setChecked(True)  # the recovery code it showed (tests/test_ui_setup.py)
     dialog.accept()
     assert dialog.result() == FirstRunDialog.DialogCode.Accepted
     s = empty_hub.settings
@@ -142,6 +146,9 @@ def test_run_first_run_login_window_then_closes_the_station(station_qapp, tmp_pa
         dialog.admin_id.setText("boss")
         dialog.admin_name.insert("王站长")
         dialog.admin_pin.setText("2580")
+        dialog.admin_pin2.setText("2580")
+        dialog.accept()
+        dialog.written_down.setChecked(True)
         dialog.accept()
         shown.append("first_run")
         return dialog.result()

@@ -24,7 +24,8 @@ T = TypeVar("T")
 class StationHub(QObject):
     records_did_change = Signal()
     staff_did_change = Signal()
-    idle_did_lock = Signal()
+    idle_did_lock = Signal()  # the idle timer locked the window
+    did_lock = Signal(str)  # the window locked: "idle" (the timer) or "manual" (F12, the lock button)
     sync_did_change = Signal()
     hub_will_close = Signal()  # the store closes next: pages and the header stop their timers
 
@@ -57,7 +58,7 @@ class StationHub(QObject):
         self._poll.start()
         self._idle = QTimer(self)
         self._idle.setSingleShot(True)
-        self._idle.timeout.connect(self.lock)
+        self._idle.timeout.connect(lambda: self.lock("idle"))
         self.set_idle_minutes(settings.idle_lock_minutes)
 
     # --- time and identity -------------------------------------------------------------------
@@ -94,11 +95,15 @@ class StationHub(QObject):
         if self.staff:
             self._idle.start()
 
-    def lock(self) -> None:
+    def lock(self, reason: str = "idle") -> None:
+        """Log out now: ``reason`` is "idle" (the idle timer) or "manual" (F12), for what the window says."""
         if self.staff:
             self.staff = None
+            self._idle.stop()
             self.staff_did_change.emit()
-            self.idle_did_lock.emit()
+            if reason == "idle":
+                self.idle_did_lock.emit()
+            self.did_lock.emit(reason)
 
     # --- acting ------------------------------------------------------------------------------
     def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

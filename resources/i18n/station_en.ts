@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
     <name>AdminPage</name>
@@ -21,6 +22,14 @@
     <message>
         <source>Sync (Alt+5)</source>
         <translation>Sync (Alt+5)</translation>
+    </message>
+    <message>
+        <source>Settings (Alt+6)</source>
+        <translation>Settings (Alt+6)</translation>
+    </message>
+    <message>
+        <source>Import bookings (Alt+7)</source>
+        <translation>Import bookings (Alt+7)</translation>
     </message>
     <message>
         <source>Site admin</source>
@@ -634,6 +643,73 @@
     </message>
 </context>
 <context>
+    <name>BookingsPanel</name>
+    <message>
+        <source>Choose a CSV or XLSX file...</source>
+        <translation>Choose a CSV or XLSX file...</translation>
+    </message>
+    <message>
+        <source>No file chosen</source>
+        <translation>No file chosen</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>Line</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>Day</translation>
+    </message>
+    <message>
+        <source>Slot</source>
+        <translation>Slot</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Unit</translation>
+    </message>
+    <message>
+        <source>Why it is refused</source>
+        <translation>Why it is refused</translation>
+    </message>
+    <message>
+        <source>To import</source>
+        <translation>To import</translation>
+    </message>
+    <message>
+        <source>Bad rows (not imported)</source>
+        <translation>Bad rows (not imported)</translation>
+    </message>
+    <message>
+        <source>Import the good rows and leave out the bad ones</source>
+        <translation>Import the good rows and leave out the bad ones</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <source>Bookings file</source>
+        <translation>Bookings file</translation>
+    </message>
+    <message>
+        <source>Bookings (*.csv *.xlsx *.txt);;All files (*)</source>
+        <translation>Bookings (*.csv *.xlsx *.txt);;All files (*)</translation>
+    </message>
+    <message>
+        <source>{good} rows to import, {bad} bad rows: nothing is stored until Import</source>
+        <translation>{good} rows to import, {bad} bad rows: nothing is stored until Import</translation>
+    </message>
+</context>
+<context>
     <name>CameraWidget</name>
     <message>
         <source>Retry</source>
@@ -750,6 +826,10 @@
         <translation>PIN (4-12 digits)</translation>
     </message>
     <message>
+        <source>PIN again</source>
+        <translation>PIN again</translation>
+    </message>
+    <message>
         <source>Welcome. Set up this laptop for the vaccination point.</source>
         <translation>Welcome. Set up this laptop for the vaccination point.</translation>
     </message>
@@ -764,6 +844,18 @@
     <message>
         <source>Choose at least one desk</source>
         <translation>Choose at least one desk</translation>
+    </message>
+    <message>
+        <source>Write down the recovery code first, then tick the box</source>
+        <translation>Write down the recovery code first, then tick the box</translation>
+    </message>
+    <message>
+        <source>The two PINs differ: type the PIN again</source>
+        <translation>The two PINs differ: type the PIN again</translation>
+    </message>
+    <message>
+        <source>The first administrator is set up</source>
+        <translation>The first administrator is set up</translation>
     </message>
 </context>
 <context>
@@ -913,6 +1005,13 @@
     </message>
 </context>
 <context>
+    <name>LockCover</name>
+    <message>
+        <source>Log in (Enter)</source>
+        <translation>Log in (Enter)</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <source>Staff login</source>
@@ -926,6 +1025,10 @@
         <source>PIN</source>
         <translation>PIN</translation>
     </message>
+    <message>
+        <source>Forgot PIN? (admin recovery code)</source>
+        <translation>Forgot PIN? (admin recovery code)</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -938,8 +1041,20 @@
         <translation>Lock (F12)</translation>
     </message>
     <message>
+        <source>Not logged in</source>
+        <translation>Not logged in</translation>
+    </message>
+    <message>
         <source>Locked after being idle: log in again</source>
         <translation>Locked after being idle: log in again</translation>
+    </message>
+    <message>
+        <source>Locked: log in to go on</source>
+        <translation>Locked: log in to go on</translation>
+    </message>
+    <message>
+        <source>You have no desk role: the desk tabs are for their own staff. Here: the site admin's work.</source>
+        <translation>You have no desk role: the desk tabs are for their own staff. Here: the site admin's work.</translation>
     </message>
 </context>
 <context>
@@ -1159,6 +1274,21 @@ Reason for releasing early (required):</translation>
     <message>
         <source>observe until {until}</source>
         <translation>observe until {until}</translation>
+    </message>
+</context>
+<context>
+    <name>Page</name>
+    <message>
+        <source>{page} is for {roles} staff.
+
+You are logged in as {name} ({id}): {yours}.
+
+Lock the window (F12) and let {roles} staff log in here, or use your own tab.</source>
+        <translation>{page} is for {roles} staff.
+
+You are logged in as {name} ({id}): {yours}.
+
+Lock the window (F12) and let {roles} staff log in here, or use your own tab.</translation>
     </message>
 </context>
 <context>
@@ -1419,6 +1549,68 @@ Reason for releasing early (required):</translation>
     </message>
 </context>
 <context>
+    <name>RecoveryCodeBox</name>
+    <message>
+        <source>Recovery code of this site's administrators</source>
+        <translation>Recovery code of this site's administrators</translation>
+    </message>
+    <message>
+        <source>Write it down or print it now and keep it locked away from this laptop: it is shown only this once. When an administrator forgets the PIN, "Forgot PIN?" in the login box takes this code and sets a new PIN; the code is then used up and a new one is shown.</source>
+        <translation>Write it down or print it now and keep it locked away from this laptop: it is shown only this once. When an administrator forgets the PIN, "Forgot PIN?" in the login box takes this code and sets a new PIN; the code is then used up and a new one is shown.</translation>
+    </message>
+    <message>
+        <source>I have written down the recovery code</source>
+        <translation>I have written down the recovery code</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryDialog</name>
+    <message>
+        <source>Forgot PIN: recovery code</source>
+        <translation>Forgot PIN: recovery code</translation>
+    </message>
+    <message>
+        <source>Administrator's staff id</source>
+        <translation>Administrator's staff id</translation>
+    </message>
+    <message>
+        <source>Recovery code</source>
+        <translation>Recovery code</translation>
+    </message>
+    <message>
+        <source>New PIN (4-12 digits)</source>
+        <translation>New PIN (4-12 digits)</translation>
+    </message>
+    <message>
+        <source>PIN again</source>
+        <translation>PIN again</translation>
+    </message>
+    <message>
+        <source>The recovery code was shown when this site was set up, to be written down and kept. It sets a new PIN for an administrator; it is then used up and a new one is shown.</source>
+        <translation>The recovery code was shown when this site was set up, to be written down and kept. It sets a new PIN for an administrator; it is then used up and a new one is shown.</translation>
+    </message>
+    <message>
+        <source>Set the new PIN</source>
+        <translation>Set the new PIN</translation>
+    </message>
+    <message>
+        <source>Write down the recovery code first, then tick the box</source>
+        <translation>Write down the recovery code first, then tick the box</translation>
+    </message>
+    <message>
+        <source>The two PINs differ: type the PIN again</source>
+        <translation>The two PINs differ: type the PIN again</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>Log in</translation>
+    </message>
+    <message>
+        <source>New PIN set for {name}. The old recovery code is used up: write down this new one</source>
+        <translation>New PIN set for {name}. The old recovery code is used up: write down this new one</translation>
+    </message>
+</context>
+<context>
     <name>Roles</name>
     <message>
         <source>Sign-in</source>
@@ -1439,6 +1631,121 @@ Reason for releasing early (required):</translation>
     <message>
         <source>Site admin</source>
         <translation>Site admin</translation>
+    </message>
+    <message>
+        <source>Vaccinator</source>
+        <translation>Vaccinator</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPanel</name>
+    <message>
+        <source>Desks</source>
+        <translation>Desks</translation>
+    </message>
+    <message>
+        <source>Sign-in queue letter</source>
+        <translation>Sign-in queue letter</translation>
+    </message>
+    <message>
+        <source>A to Z: A001, A002...</source>
+        <translation>A to Z: A001, A002...</translation>
+    </message>
+    <message>
+        <source>A green health code is required (or a recorded reason)</source>
+        <translation>A green health code is required (or a recorded reason)</translation>
+    </message>
+    <message>
+        <source>Health codes are not checked</source>
+        <translation>Health codes are not checked</translation>
+    </message>
+    <message>
+        <source>Health code at sign-in</source>
+        <translation>Health code at sign-in</translation>
+    </message>
+    <message>
+        <source>Observation seats</source>
+        <translation>Observation seats</translation>
+    </message>
+    <message>
+        <source>Lock when idle after (minutes)</source>
+        <translation>Lock when idle after (minutes)</translation>
+    </message>
+    <message>
+        <source>Low-stock margin (doses)</source>
+        <translation>Low-stock margin (doses)</translation>
+    </message>
+    <message>
+        <source>empty: the site's rule</source>
+        <translation>empty: the site's rule</translation>
+    </message>
+    <message>
+        <source>Observation slips</source>
+        <translation>Observation slips</translation>
+    </message>
+    <message>
+        <source>Printer</source>
+        <translation>Printer</translation>
+    </message>
+    <message>
+        <source>80 mm receipt roll</source>
+        <translation>80 mm receipt roll</translation>
+    </message>
+    <message>
+        <source>A6 sheet</source>
+        <translation>A6 sheet</translation>
+    </message>
+    <message>
+        <source>Slip paper</source>
+        <translation>Slip paper</translation>
+    </message>
+    <message>
+        <source>Emergency phone (on the slip)</source>
+        <translation>Emergency phone (on the slip)</translation>
+    </message>
+    <message>
+        <source>Hub or server</source>
+        <translation>Hub or server</translation>
+    </message>
+    <message>
+        <source>Join or change on the Sync tab</source>
+        <translation>Join or change on the Sync tab</translation>
+    </message>
+    <message>
+        <source>Save and apply</source>
+        <translation>Save and apply</translation>
+    </message>
+    <message>
+        <source>Undo changes</source>
+        <translation>Undo changes</translation>
+    </message>
+    <message>
+        <source>The system's default printer</source>
+        <translation>The system's default printer</translation>
+    </message>
+    <message>
+        <source>{name} (not found on this laptop)</source>
+        <translation>{name} (not found on this laptop)</translation>
+    </message>
+    <message>
+        <source>Joined to {url}</source>
+        <translation>Joined to {url}</translation>
+    </message>
+    <message>
+        <source>Not joined: this laptop works alone</source>
+        <translation>Not joined: this laptop works alone</translation>
+    </message>
+    <message>
+        <source>Not saved: correct the marked values first. {reasons}</source>
+        <translation>Not saved: correct the marked values first. {reasons}</translation>
+    </message>
+    <message>
+        <source>Settings saved and in force</source>
+        <translation>Settings saved and in force</translation>
+    </message>
+    <message>
+        <source>Settings in force for this run (this station has no settings file)</source>
+        <translation>Settings in force for this run (this station has no settings file)</translation>
     </message>
 </context>
 <context>

@@ -24,6 +24,14 @@
         <translation>同步 (Alt+5)</translation>
     </message>
     <message>
+        <source>Settings (Alt+6)</source>
+        <translation>设置 (Alt+6)</translation>
+    </message>
+    <message>
+        <source>Import bookings (Alt+7)</source>
+        <translation>导入预约 (Alt+7)</translation>
+    </message>
+    <message>
         <source>Site admin</source>
         <translation>现场管理</translation>
     </message>
@@ -635,6 +643,73 @@
     </message>
 </context>
 <context>
+    <name>BookingsPanel</name>
+    <message>
+        <source>Choose a CSV or XLSX file...</source>
+        <translation>选择 CSV 或 XLSX 文件…</translation>
+    </message>
+    <message>
+        <source>No file chosen</source>
+        <translation>未选择文件</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>行号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Slot</source>
+        <translation>时段</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <source>Why it is refused</source>
+        <translation>错误原因</translation>
+    </message>
+    <message>
+        <source>To import</source>
+        <translation>将导入</translation>
+    </message>
+    <message>
+        <source>Bad rows (not imported)</source>
+        <translation>错误行（不导入）</translation>
+    </message>
+    <message>
+        <source>Import the good rows and leave out the bad ones</source>
+        <translation>只导入正确的行，跳过错误行</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Bookings file</source>
+        <translation>预约名单文件</translation>
+    </message>
+    <message>
+        <source>Bookings (*.csv *.xlsx *.txt);;All files (*)</source>
+        <translation>预约名单 (*.csv *.xlsx *.txt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>{good} rows to import, {bad} bad rows: nothing is stored until Import</source>
+        <translation>可导入 {good} 行，错误 {bad} 行：点“导入”之前不会保存任何记录</translation>
+    </message>
+</context>
+<context>
     <name>CameraWidget</name>
     <message>
         <source>Retry</source>
@@ -751,6 +826,10 @@
         <translation>密码（4-12 位数字）</translation>
     </message>
     <message>
+        <source>PIN again</source>
+        <translation>再次输入密码</translation>
+    </message>
+    <message>
         <source>Welcome. Set up this laptop for the vaccination point.</source>
         <translation>欢迎使用。请先为本接种点设置这台电脑。</translation>
     </message>
@@ -765,6 +844,18 @@
     <message>
         <source>Choose at least one desk</source>
         <translation>请至少选择一个岗位</translation>
+    </message>
+    <message>
+        <source>Write down the recovery code first, then tick the box</source>
+        <translation>请先抄下恢复码，再勾选下面的方框</translation>
+    </message>
+    <message>
+        <source>The two PINs differ: type the PIN again</source>
+        <translation>两次输入的密码不一致，请重新输入</translation>
+    </message>
+    <message>
+        <source>The first administrator is set up</source>
+        <translation>第一位管理员已建立</translation>
     </message>
 </context>
 <context>
@@ -914,6 +1005,13 @@
     </message>
 </context>
 <context>
+    <name>LockCover</name>
+    <message>
+        <source>Log in (Enter)</source>
+        <translation>登录 (Enter)</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <source>Staff login</source>
@@ -927,6 +1025,10 @@
         <source>PIN</source>
         <translation>密码</translation>
     </message>
+    <message>
+        <source>Forgot PIN? (admin recovery code)</source>
+        <translation>忘记密码？（管理员恢复码）</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -939,8 +1041,20 @@
         <translation>锁屏 (F12)</translation>
     </message>
     <message>
+        <source>Not logged in</source>
+        <translation>未登录</translation>
+    </message>
+    <message>
         <source>Locked after being idle: log in again</source>
         <translation>长时间无操作，已锁定：请重新登录</translation>
+    </message>
+    <message>
+        <source>Locked: log in to go on</source>
+        <translation>已锁定：请登录后继续</translation>
+    </message>
+    <message>
+        <source>You have no desk role: the desk tabs are for their own staff. Here: the site admin's work.</source>
+        <translation>您没有工作台岗位：各工作台页面供相应岗位人员使用。此处为站点管理工作。</translation>
     </message>
 </context>
 <context>
@@ -1160,6 +1274,21 @@ Reason for releasing early (required):</source>
     <message>
         <source>observe until {until}</source>
         <translation>留观至 {until}</translation>
+    </message>
+</context>
+<context>
+    <name>Page</name>
+    <message>
+        <source>{page} is for {roles} staff.
+
+You are logged in as {name} ({id}): {yours}.
+
+Lock the window (F12) and let {roles} staff log in here, or use your own tab.</source>
+        <translation>“{page}”页面供{roles}岗位人员使用。
+
+当前登录：{name}（{id}），岗位：{yours}。
+
+请锁定窗口（F12）后由{roles}人员登录，或使用您自己岗位的页面。</translation>
     </message>
 </context>
 <context>
@@ -1420,6 +1549,68 @@ Reason for releasing early (required):</source>
     </message>
 </context>
 <context>
+    <name>RecoveryCodeBox</name>
+    <message>
+        <source>Recovery code of this site's administrators</source>
+        <translation>本接种点管理员恢复码</translation>
+    </message>
+    <message>
+        <source>Write it down or print it now and keep it locked away from this laptop: it is shown only this once. When an administrator forgets the PIN, "Forgot PIN?" in the login box takes this code and sets a new PIN; the code is then used up and a new one is shown.</source>
+        <translation>请现在抄下或打印，并与本电脑分开妥善保管：恢复码只显示这一次。管理员忘记密码时，在登录框点“忘记密码？”输入此恢复码即可设置新密码；恢复码用过即作废，并显示新的恢复码。</translation>
+    </message>
+    <message>
+        <source>I have written down the recovery code</source>
+        <translation>我已抄下恢复码</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryDialog</name>
+    <message>
+        <source>Forgot PIN: recovery code</source>
+        <translation>忘记密码：使用恢复码</translation>
+    </message>
+    <message>
+        <source>Administrator's staff id</source>
+        <translation>管理员工号</translation>
+    </message>
+    <message>
+        <source>Recovery code</source>
+        <translation>恢复码</translation>
+    </message>
+    <message>
+        <source>New PIN (4-12 digits)</source>
+        <translation>新密码（4-12 位数字）</translation>
+    </message>
+    <message>
+        <source>PIN again</source>
+        <translation>再次输入密码</translation>
+    </message>
+    <message>
+        <source>The recovery code was shown when this site was set up, to be written down and kept. It sets a new PIN for an administrator; it is then used up and a new one is shown.</source>
+        <translation>恢复码在设置本接种点时显示过一次，应已抄下保管。用它可为管理员设置新密码；用过即作废，并显示新的恢复码。</translation>
+    </message>
+    <message>
+        <source>Set the new PIN</source>
+        <translation>设置新密码</translation>
+    </message>
+    <message>
+        <source>Write down the recovery code first, then tick the box</source>
+        <translation>请先抄下恢复码，再勾选下面的方框</translation>
+    </message>
+    <message>
+        <source>The two PINs differ: type the PIN again</source>
+        <translation>两次输入的密码不一致，请重新输入</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>New PIN set for {name}. The old recovery code is used up: write down this new one</source>
+        <translation>已为 {name} 设置新密码。原恢复码已作废，请抄下新的恢复码</translation>
+    </message>
+</context>
+<context>
     <name>Roles</name>
     <message>
         <source>Sign-in</source>
@@ -1440,6 +1631,121 @@ Reason for releasing early (required):</source>
     <message>
         <source>Site admin</source>
         <translation>现场管理</translation>
+    </message>
+    <message>
+        <source>Vaccinator</source>
+        <translation>接种员</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPanel</name>
+    <message>
+        <source>Desks</source>
+        <translation>工作台</translation>
+    </message>
+    <message>
+        <source>Sign-in queue letter</source>
+        <translation>签到排队号字母</translation>
+    </message>
+    <message>
+        <source>A to Z: A001, A002...</source>
+        <translation>A 到 Z：A001、A002…</translation>
+    </message>
+    <message>
+        <source>A green health code is required (or a recorded reason)</source>
+        <translation>须查验绿码（无绿码须登记原因）</translation>
+    </message>
+    <message>
+        <source>Health codes are not checked</source>
+        <translation>不查验健康码</translation>
+    </message>
+    <message>
+        <source>Health code at sign-in</source>
+        <translation>签到时的健康码</translation>
+    </message>
+    <message>
+        <source>Observation seats</source>
+        <translation>留观座位数</translation>
+    </message>
+    <message>
+        <source>Lock when idle after (minutes)</source>
+        <translation>无操作自动锁定（分钟）</translation>
+    </message>
+    <message>
+        <source>Low-stock margin (doses)</source>
+        <translation>库存预警余量（剂次）</translation>
+    </message>
+    <message>
+        <source>empty: the site's rule</source>
+        <translation>留空：按本点规则</translation>
+    </message>
+    <message>
+        <source>Observation slips</source>
+        <translation>留观单</translation>
+    </message>
+    <message>
+        <source>Printer</source>
+        <translation>打印机</translation>
+    </message>
+    <message>
+        <source>80 mm receipt roll</source>
+        <translation>80 毫米小票纸</translation>
+    </message>
+    <message>
+        <source>A6 sheet</source>
+        <translation>A6 纸</translation>
+    </message>
+    <message>
+        <source>Slip paper</source>
+        <translation>留观单纸张</translation>
+    </message>
+    <message>
+        <source>Emergency phone (on the slip)</source>
+        <translation>急救电话（印在留观单上）</translation>
+    </message>
+    <message>
+        <source>Hub or server</source>
+        <translation>同步主机或服务器</translation>
+    </message>
+    <message>
+        <source>Join or change on the Sync tab</source>
+        <translation>在“同步”页加入或更改</translation>
+    </message>
+    <message>
+        <source>Save and apply</source>
+        <translation>保存并生效</translation>
+    </message>
+    <message>
+        <source>Undo changes</source>
+        <translation>撤销修改</translation>
+    </message>
+    <message>
+        <source>The system's default printer</source>
+        <translation>系统默认打印机</translation>
+    </message>
+    <message>
+        <source>{name} (not found on this laptop)</source>
+        <translation>{name}（本机未找到）</translation>
+    </message>
+    <message>
+        <source>Joined to {url}</source>
+        <translation>已加入 {url}</translation>
+    </message>
+    <message>
+        <source>Not joined: this laptop works alone</source>
+        <translation>未加入：本机单独工作</translation>
+    </message>
+    <message>
+        <source>Not saved: correct the marked values first. {reasons}</source>
+        <translation>未保存：请先改正标红的项目。{reasons}</translation>
+    </message>
+    <message>
+        <source>Settings saved and in force</source>
+        <translation>设置已保存并生效</translation>
+    </message>
+    <message>
+        <source>Settings in force for this run (this station has no settings file)</source>
+        <translation>设置本次运行有效（本工作站没有设置文件）</translation>
     </message>
 </context>
 <context>

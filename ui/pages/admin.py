@@ -12,6 +12,8 @@ from station.hlc import Stamp
 from station.messages import render
 from station.store import Store
 from ui.pages.base import Page
+from ui.pages.bookings_page import BookingsPanel
+from ui.pages.settings_page import SettingsPanel
 from ui.pages.sync_panel import SyncPanel
 from ui.qt import (
     QAbstractItemView,
@@ -126,6 +128,12 @@ class AdminPage(Page):
         self.tabs.addTab(self._conflicts_tab(), self.tr("Conflicts (Alt+4)"))
         self.sync_panel = SyncPanel(hub, self.banner)
         self.tabs.addTab(self.sync_panel, self.tr("Sync (Alt+5)"))
+        self.settings_panel = SettingsPanel(
+            hub, self.banner, go_to_sync=lambda: self._go_to(self.tabs.indexOf(self.sync_panel))
+        )
+        self.tabs.addTab(self.settings_panel, self.tr("Settings (Alt+6)"))
+        self.bookings_panel = BookingsPanel(hub, self.banner)
+        self.tabs.addTab(self.bookings_panel, self.tr("Import bookings (Alt+7)"))
         for i in range(self.tabs.count()):
             shortcut(self, f"Alt+{i + 1}", lambda i=i: self._go_to(i))
         layout = QVBoxLayout(self)
@@ -641,3 +649,4 @@ class AdminPage(Page):
         self._refresh_today()
         self._refresh_staff()
         self._refresh_conflicts()
+        self.settings_panel.refresh_hub_line()

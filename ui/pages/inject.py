@@ -474,6 +474,9 @@ class InjectPage(Page):
         )
         self.call_button.setFocus()
 
+    def scan_input(self) -> ScanInput:
+        return self.lot_scan  # the vial's code is what this desk scans
+
     def focus_scan(self) -> None:
         self.lot_scan.setFocus()
         self.lot_scan.selectAll()
