@@ -341,7 +341,6 @@ def _stored_name(store: Store, id_type: str, id_number: str) -> str | None:
     return row["name"] if row else None
 
 
-
 def _find_header(table: list[list[Any]], path: Path) -> tuple[int, dict[str, int], list[str]]:
     """(index of the header row, field -> column index, header texts)."""
     candidates = [i for i, r in enumerate(table) if not _is_blank(r)][:HEADER_SCAN_ROWS]
@@ -479,7 +478,9 @@ def read_bookings(path: Path, today: date | None = None, *, store: Store | None 
             stored = _stored_name(store, id_type, id_number) if store is not None else None
             if stored is not None and not same_name(stored, name):
                 problems.append(
-                    DomainError("import_name_mismatch_stored", stored_name=stored, name=name, id=mask_id(id_number))
+                    DomainError(
+                        "import_name_mismatch_stored", stored_name=stored, name=name, id=mask_id(id_number)
+                    )
                 )
 
         if problems:
