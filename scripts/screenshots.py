@@ -4,6 +4,7 @@
                                                        # code) and login dialogs, the admin's Settings and
                                                        # Import bookings tabs, the locked window
     .venv/bin/python scripts/screenshots.py --lang en  # English: the sign-in desk and the window header
+    .venv/bin/python scripts/screenshots.py --only signin  # one page's shots (here with signin_done_*.png)
 
 Uses a demo day stopped at 10:30 (people at every step) in a temporary folder; QT_QPA_PLATFORM
 is set to offscreen so it runs without a screen. Each page is shown in the state a desk is in
@@ -65,6 +66,50 @@ def stage(role: str, page) -> None:
         page.take_selected()
     elif role == "inject":
         page.call_next()
+
+
+def wait_for(condition, seconds: float = 10.0) -> bool:
+    from ui.qt import QApplication
+
+    deadline = time_module.monotonic() + seconds
+    while not condition() and time_module.monotonic() < deadline:
+        QApplication.processEvents()
+        time_module.sleep(0.01)
+    return condition()
+
+
+def signin_done_shot(app, store: Store, out: Path, lang: str) -> Path:
+    """The sign-in desk just after a sign-in from the demo camera: the desk's result (the queue
+    number) stays in its banner while the camera's next code (a yellow health code) has its own line."""
+    from ui.hub import StationHub
+    from ui.mainwindow import MainWindow
+
+    settings = Settings(
+        site_name="朝阳区XX街道临时接种点" if lang == "zh" else "Street office vaccination point",
+        station_id="demo-1",
+        desk_roles=["signin"],
+        desk="2",
+    )
+    hub = StationHub(store, settings, lang=lang)
+    hub.login(DESK_STAFF["signin"], demo.DEMO_PIN)
+    window = MainWindow(hub, ask_login=False, camera="demo")
+    window.resize(1366, 768)
+    window.show()
+    page = window.pages["signin"]
+    page.camera.beep = False
+    try:
+        if not wait_for(lambda: page.sign_in_button.isEnabled()):  # the demo's booking QR read
+            raise SystemExit(f"the demo camera found nobody to sign in: {page.banner.text()}")
+        page.confirm()
+        if not wait_for(lambda: "黄" in page.scan_line.text() or "Yellow" in page.scan_line.text()):
+            raise SystemExit("the demo camera showed no yellow code")
+        wait_for(lambda: False, 0.3)  # the preview catches up
+        path = out / f"signin_done_{lang}.png"
+        window.grab().save(str(path))
+    finally:
+        hub.close()
+        window.close()
+    return path
 
 
 def conflicts_shot(app, store: Store, folder: Path, out: Path) -> Path:
@@ -189,6 +234,7 @@ def main() -> int:
     )
     parser.add_argument("--lang", choices=["zh", "en"], default="zh")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--only", choices=DESK_ROLES, help="only this page's shots")
     args = parser.parse_args()
 
     from ui.app import make_app
@@ -201,6 +247,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         store = build_demo(Path(tmp))
         roles = DESK_ROLES if args.lang == "zh" else ("signin",)
+        roles = [r for r in roles if args.only in (None, r)]
         written = []
         for role in roles:
             settings = Settings(
@@ -225,7 +272,9 @@ def main() -> int:
             written.append(path)
             hub.close()
             window.close()  # stops the sign-in camera
-        if args.lang == "zh":
+        if "signin" in roles:
+            written.append(signin_done_shot(app, store, args.out, args.lang))
+        if args.lang == "zh" and args.only is None:
             written.append(conflicts_shot(app, store, Path(tmp), args.out))
             hub = StationHub(store, Settings(site_name="朝阳区XX街道临时接种点"), lang="zh")
             for name, dialog in (("login", LoginDialog(hub)), ("first_run", FirstRunDialog(hub))):

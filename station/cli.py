@@ -227,7 +227,8 @@ def import_bookings(c: Ctx, file: Path, skip_bad: bool, rejects: Path | None, st
     from station import bookings, importer
     from station import staff as staffmod
 
-    check = importer.read_bookings(file)
+    # a name that differs from the one this station holds for the same ID number is a bad row too
+    check = importer.read_bookings(file, store=c.store() if c.db_path.exists() else None)
     for err in check.errors:
         click.echo(
             f"{c.t('import_line', line=err.line)}: {err.message_zh if c.lang == 'zh' else err.message_en}",

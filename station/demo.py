@@ -9,10 +9,14 @@ commands the desks use, so the demo day is a real event log.
 from __future__ import annotations
 
 import heapq
+import json
 import random
+import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 from station import bookings, coldchain, inject, observe, packcodes, prescreen, signin, stock
 from station import staff as staffmod
@@ -391,3 +395,107 @@ def _inject(store: Store, person: _Person, desk: int) -> None:
         desk=str(desk),
         product=product,
     )
+
+
+# --- the demo camera's pictures -------------------------------------------------------------------
+
+BOOKING_PICTURE = "01-booking.jpg"  # the bundled booking QR's picture, replaced by one for the day
+_BOOKING_NO_OK = re.compile(r"[A-Za-z0-9-]{1,32}")
+
+
+def _demo_booking(store: Store, day: date) -> dict | None:
+    """The booking the demo's booking QR shows on ``day``: the first one still waiting (the demo's own
+    before any other), else the first of the day; None when nobody is booked that day."""
+    return store.one(
+        """SELECT v.booking_no, v.slot, v.state, p.name, p.id_number FROM visits v JOIN people p USING (person_id)
+           WHERE v.day = ? AND p.id_type = 'resident_id' AND v.state != 'cancelled'
+           ORDER BY v.state != 'booked', NOT (v.source = 'import' AND v.booking_no LIKE 'YY%'),
+                    v.slot, v.booked_at, v.visit_id
+           LIMIT 1""",
+        [day.isoformat()],
+    )
+
+
+def booking_qr_text(store: Store, day: date) -> str:
+    """The demo booking QR's text for ``day``: a person booked that day (see ``_demo_booking``); with
+    nobody booked, the bundled picture's person on that day (the desk offers walk-in registration)."""
+    from station.scan.payloads import booking_text
+    from station.scan.sources import demo_dir
+
+    row = _demo_booking(store, day)
+    if row is None:
+        entries = json.loads((demo_dir() / "demo.json").read_text(encoding="utf-8"))
+        bundled = next(e["text"] for e in entries if e["file"] == BOOKING_PICTURE).split("|")
+        return booking_text(f"B{day:%Y%m%d}-0042", bundled[2], bundled[3], day, bundled[5])
+    number = row["booking_no"] if _BOOKING_NO_OK.fullmatch(row["booking_no"] or "") else f"B{day:%Y%m%d}-0001"
+    return booking_text(number, row["name"], row["id_number"], day, row["slot"] or "08:00-08:30")
+
+
+def booking_picture(text: str):
+    """A camera-like picture (1280x720, BGR) of a phone showing the booking QR ``text``."""
+    import cv2
+    import numpy as np
+    import segno
+
+    w, h = 1280, 720
+    ramp = np.linspace(0.0, 1.0, w, dtype=np.float32)[:, None]
+    row = (1 - ramp) * np.array([80, 150, 120], np.float32) + ramp * np.array([60, 170, 80], np.float32)
+    image = np.ascontiguousarray(np.broadcast_to(row.astype(np.uint8), (h, w, 3)))
+    cv2.circle(image, (1210, 175), 95, (230, 70, 80), -1)
+    cv2.circle(image, (20, 610), 75, (140, 40, 40), -1)
+    cv2.line(image, (400, 270), (720, 430), (40, 70, 120), 3)
+    # the phone: a dark frame, a white screen with the QR and a few grey lines under it
+    phone = np.zeros((640, 420, 3), np.uint8)
+    phone[:] = (30, 40, 40)
+    phone[70:625, 12:408] = (238, 232, 236)
+    qr = segno.make(text, error="m", micro=False, mask=0)  # a fixed mask: no search, several times quicker
+    modules = np.array([list(r) for r in qr.matrix_iter(border=2)], bool)
+    px = max(1, 340 // modules.shape[0])
+    code = np.where(modules[..., None], np.uint8(20), np.uint8(238)).repeat(3, axis=2)
+    code = cv2.resize(code, None, fx=px, fy=px, interpolation=cv2.INTER_NEAREST)
+    ch, cw = code.shape[:2]
+    top, left = 100, (420 - cw) // 2
+    phone[top : top + ch, left : left + cw] = code
+    for i, width in enumerate((250, 260, 170, 200, 130)):
+        y = top + ch + 30 + i * 26
+        cv2.line(phone, (210 - width // 2, y), (210 + width // 2, y), (110, 110, 110), 6)
+    # held a little askew, as a person holds a phone up to the camera
+    turn = cv2.getRotationMatrix2D((210, 320), -4, 1.0)
+    turn[:, 2] += (740, 40)
+    mask = cv2.warpAffine(np.full(phone.shape[:2], 255, np.uint8), turn, (w, h))
+    layer = cv2.warpAffine(phone, turn, (w, h), flags=cv2.INTER_LINEAR)
+    np.copyto(image, layer, where=(mask > 127)[..., None])
+    return cv2.GaussianBlur(image, (3, 3), 0)  # a camera's softness
+
+
+def scan_pictures(store: Store, day: date, folder: Path) -> Path:
+    """The demo camera's pictures for ``day`` in ``folder``: the bundled ones, with the booking QR
+    made for a person booked that day (``booking_qr_text``), so that the demo signs in on its own
+    day. Written again at every call (the person shown moves on once signed in); returns ``folder``."""
+    import cv2
+
+    from station.scan.sources import demo_dir, image_files
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    stills = {p.name: p for p in image_files(demo_dir()) if p.name != BOOKING_PICTURE}
+    for old in image_files(folder):
+        if old.name != BOOKING_PICTURE and old.name not in stills:
+            old.unlink()
+    for name, still in stills.items():
+        copy = folder / name
+        if not copy.exists() or copy.stat().st_size != still.stat().st_size:
+            shutil.copyfile(still, copy)
+    text = booking_qr_text(store, day)
+    said = folder / (BOOKING_PICTURE + ".txt")  # the text the picture shows: made again only when it changes
+    picture = folder / BOOKING_PICTURE
+    if picture.exists() and said.exists() and said.read_text(encoding="utf-8") == text:
+        return folder
+    ok, data = cv2.imencode(".jpg", booking_picture(text), [cv2.IMWRITE_JPEG_QUALITY, 90])
+    if not ok:
+        raise OSError("cannot encode the demo booking picture")
+    tmp = folder / (BOOKING_PICTURE + ".tmp")
+    tmp.write_bytes(data.tobytes())
+    tmp.replace(picture)
+    said.write_text(text, encoding="utf-8")
+    return folder

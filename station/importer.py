@@ -15,10 +15,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from station.errors import DomainError
-from station.identity import DOC_TYPES, check_resident_id, parse_document, parse_mobile, parse_resident_id
+from station.identity import (
+    DOC_TYPES,
+    check_resident_id,
+    mask_id,
+    parse_document,
+    parse_mobile,
+    parse_resident_id,
+)
+
+if TYPE_CHECKING:
+    from station.store import Store
 
 REQUIRED = ("name", "id_number", "phone", "date", "slot")
 
@@ -312,6 +322,24 @@ def parse_id_type(value: Any) -> str:
 
 # --- checking -------------------------------------------------------------------------------
 
+# Name variants that are the same name: the middle dots of minority and foreign names.
+_NAME_DOTS = dict.fromkeys(map(ord, "\u00b7\u2022\u2027\u30fb\uff65\u2219\u22c5"), "·")
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two spellings are one name: width, spaces, case and the kind of middle dot do not count."""
+
+    def key(name: str) -> str:
+        text = unicodedata.normalize("NFKC", name or "").translate(_NAME_DOTS)
+        return "".join(text.split()).casefold()
+
+    return key(a) == key(b)
+
+
+def _stored_name(store: Store, id_type: str, id_number: str) -> str | None:
+    row = store.one("SELECT name FROM people WHERE id_type = ? AND id_number = ?", [id_type, id_number])
+    return row["name"] if row else None
+
 
 def _find_header(table: list[list[Any]], path: Path) -> tuple[int, dict[str, int], list[str]]:
     """(index of the header row, field -> column index, header texts)."""
@@ -356,8 +384,12 @@ def _row_error(line: int, problems: list[DomainError], raw: dict[str, str]) -> R
     )
 
 
-def read_bookings(path: Path, today: date | None = None) -> ImportCheck:
-    """Read and check every row of a bookings file; file-level problems raise DomainError."""
+def read_bookings(path: Path, today: date | None = None, *, store: Store | None = None) -> ImportCheck:
+    """Read and check every row of a bookings file; file-level problems raise DomainError.
+
+    One document (type and number) has one name: a row naming it otherwise than an earlier row of the
+    file (``import_name_mismatch``) or, given the ``store``, than the person it already holds
+    (``import_name_mismatch_stored``) is a bad row, never a silent choice of one of the names."""
     path = Path(path)
     table, encoding = _read_table(path)
     header_idx, columns, headers = _find_header(table, path)
@@ -366,6 +398,7 @@ def read_bookings(path: Path, today: date | None = None) -> ImportCheck:
     rows: list[BookingRow] = []
     errors: list[RowError] = []
     first_seen: dict[tuple[str, str, date], int] = {}
+    first_name: dict[tuple[str, str], tuple[int, str]] = {}  # document -> (line, name) first seen
     data_lines = 0
     for idx in range(header_idx + 1, len(table)):
         cells = table[idx]
@@ -428,6 +461,27 @@ def read_bookings(path: Path, today: date | None = None) -> ImportCheck:
                 )
             else:
                 first_seen[key] = line
+        if id_number and name:
+            doc = (id_type, id_number)
+            if doc not in first_name:
+                first_name[doc] = (line, name)
+            elif not same_name(first_name[doc][1], name):
+                problems.append(
+                    DomainError(
+                        "import_name_mismatch",
+                        first_line=first_name[doc][0],
+                        first_name=first_name[doc][1],
+                        name=name,
+                        id=mask_id(id_number),
+                    )
+                )
+            stored = _stored_name(store, id_type, id_number) if store is not None else None
+            if stored is not None and not same_name(stored, name):
+                problems.append(
+                    DomainError(
+                        "import_name_mismatch_stored", stored_name=stored, name=name, id=mask_id(id_number)
+                    )
+                )
 
         if problems:
             errors.append(_row_error(line, problems, raw))
@@ -503,5 +557,6 @@ __all__ = [
     "parse_id_type",
     "parse_slot",
     "read_bookings",
+    "same_name",
     "write_rejects",
 ]

@@ -16,8 +16,15 @@ from typing import Any
 from station import bookings, flow
 from station import staff as staffmod
 from station.errors import DomainError
-from station.identity import normalize_id
+from station.identity import age_on, normalize_id
+from station.rules import Rules
+from station.settings import HEALTH_CODE_RULES
 from station.store import Store
+
+# Why a person was signed in without a green health code seen, as picked at the desk (the window
+# shows each in the staff's language); anything else is recorded as typed.
+NO_CODE_REASONS = ("no_smartphone", "app_unavailable", "paper_proof")
+REASON_MAX_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -106,6 +113,57 @@ def add_queue_prefix(store: Store, rows: list[dict[str, Any]]) -> list[dict[str,
     return rows
 
 
+def _health_fields(rule: str, health_code: str | None, reason: str | None) -> dict[str, Any]:
+    """What the SignedIn event records of the health-code check under the site's ``rule``.
+
+    ``health_code``: "green" when a green code was seen (the camera tells the colour), else None.
+    With ``green_required``, signing in without one needs the ``reason`` (DomainError
+    ``health_code_required``); with ``not_checked`` a green code seen is still recorded."""
+    if rule not in HEALTH_CODE_RULES:
+        raise ValueError(f"health-code rule must be one of {HEALTH_CODE_RULES}, not {rule!r}")
+    if health_code not in (None, "green"):
+        raise ValueError(f"only a green health code signs in, not {health_code!r}")
+    reason = " ".join((reason or "").split())[:REASON_MAX_CHARS] or None
+    if health_code == "green":
+        return {"health_code": "green"}
+    if rule == "green_required":
+        if reason is None:
+            raise DomainError("health_code_required")
+        return {"health_code": "not_seen", "health_code_reason": reason}
+    return {"health_code_reason": reason} if reason else {}
+
+
+def health_check(store: Store, visit_id: str) -> dict[str, Any]:
+    """The health-code check recorded at the visit's sign-in: ``health_code`` ("green", "not_seen",
+    or None when the site did not check) and the ``reason`` for signing in without one."""
+    row = store.one(
+        """SELECT json_extract(payload, '$.health_code') AS code,
+                  json_extract(payload, '$.health_code_reason') AS reason
+           FROM events WHERE visit_id = ? AND type = 'SignedIn' ORDER BY hlc LIMIT 1""",
+        [visit_id],
+    )
+    return {"health_code": row["code"] if row else None, "reason": row["reason"] if row else None}
+
+
+def age_warning(rules: Rules, birth_date: date | str | None, day: date) -> DomainError | None:
+    """A warning (not a refusal) when no product in the rules fits the person's age on ``day``:
+    ``age_no_product_young`` below every product's minimum, else ``age_no_product``. None when one
+    fits, or when the birth date is not known (a document other than the resident ID)."""
+    if not birth_date:
+        return None
+    born = date.fromisoformat(birth_date) if isinstance(birth_date, str) else birth_date
+    if born > day:
+        return None  # the ID number's own check says what is wrong with it
+    age = age_on(born, day)
+    products = list(rules.products.values())
+    if not products or any(p.age_min <= age and (p.age_max is None or age <= p.age_max) for p in products):
+        return None
+    youngest = min(p.age_min for p in products)
+    if age < youngest:
+        return DomainError("age_no_product_young", age=age, min_age=youngest)
+    return DomainError("age_no_product", age=age)
+
+
 def _next_queue_no(store: Store, day: str, prefix: str = DEFAULT_PREFIX) -> int:
     return store.scalar(
         "SELECT coalesce(max(queue_no), 0) + 1 FROM visits WHERE day = ? AND queue_prefix = ?", [day, prefix]
@@ -120,9 +178,16 @@ def sign_in(
     desk: str | None = None,
     method: str = "typed",
     prefix: str = DEFAULT_PREFIX,
+    health_code_rule: str = "not_checked",
+    health_code: str | None = None,
+    health_code_reason: str | None = None,
 ) -> dict[str, Any]:
-    """Sign a booked visit in and give it the next queue number of this desk's letter ``prefix``."""
+    """Sign a booked visit in and give it the next queue number of this desk's letter ``prefix``.
+
+    ``health_code_rule`` is the site's (settings): with ``green_required`` a green ``health_code``
+    seen or the ``health_code_reason`` for signing in without one is needed, and recorded."""
     prefix = normalize_prefix(prefix)
+    health = _health_fields(health_code_rule, health_code, health_code_reason)
     with store.transaction():
         staffmod.require(store, staff_id, "sign_in")
         visit = bookings.visit(store, visit_id)
@@ -137,6 +202,7 @@ def sign_in(
                 "queue_prefix": prefix,
                 "desk": desk,
                 "method": method,
+                **health,
                 "at": store.now().isoformat(),
             },
             visit_id=visit_id,
@@ -154,13 +220,28 @@ def walk_in(
     method: str = "typed",
     product: str | None = None,
     prefix: str = DEFAULT_PREFIX,
+    health_code_rule: str = "not_checked",
+    health_code: str | None = None,
+    health_code_reason: str | None = None,
 ) -> dict[str, Any]:
-    """Sign in a person without a booking: the booking is created and signed in as one step."""
+    """Sign in a person without a booking: the booking is created and signed in as one step (the
+    health-code rule as in ``sign_in``: refused before anything is booked)."""
     prefix = normalize_prefix(prefix)
+    _health_fields(health_code_rule, health_code, health_code_reason)
     with store.transaction():
         staffmod.require(store, staff_id, "sign_in")
         day = store.now().date()
         visit_id = bookings.add_booking(
             store, person, day, None, staff_id=staff_id, source="walk_in", product=product
         )
-        return sign_in(store, visit_id, staff_id=staff_id, desk=desk, method=method, prefix=prefix)
+        return sign_in(
+            store,
+            visit_id,
+            staff_id=staff_id,
+            desk=desk,
+            method=method,
+            prefix=prefix,
+            health_code_rule=health_code_rule,
+            health_code=health_code,
+            health_code_reason=health_code_reason,
+        )

@@ -199,3 +199,63 @@ def test_the_demo_stock_goes_through_the_stock_commands(full_store):
     assert {r["status"] for r in stock.lots(full_store)} == {"ok"}
     counts = stock.counts_of_day(full_store, date.fromisoformat(DEMO_DAY))
     assert len(counts) == 3 and all(c["difference"] == 0 for c in counts)
+
+
+# --- the demo camera's pictures match the demo day (issue #11) ------------------------------------
+
+
+def _read_booking_picture(folder: Path):
+    from station.scan import decode_image
+    from station.scan.payloads import parse
+    from station.scan.sources import image_files, read_image
+
+    files = image_files(folder)
+    assert [f.name for f in files] == sorted(
+        p.name for p in (demo_scan_dir()).iterdir() if p.suffix == ".jpg"
+    )
+    result = decode_image(read_image(files[0]))
+    scan = parse(result.text or "")
+    assert scan.kind == "booking" and scan.ok, result.text
+    return scan.fields
+
+
+def demo_scan_dir() -> Path:
+    from station.scan.sources import demo_dir
+
+    return demo_dir()
+
+
+def test_the_demo_booking_qr_is_for_a_person_booked_on_the_demo_day(store, tmp_path):
+    demo.load(store, DAY, bookings_total=60, until=time(8, 30))
+    folder = demo.scan_pictures(store, DAY, tmp_path / "demo-scan")
+    fields = _read_booking_picture(folder)
+    assert fields["date"] == DAY.isoformat()
+    person = store.one(
+        "SELECT p.name, v.state, v.source FROM people p JOIN visits v USING (person_id)"
+        " WHERE p.id_number = ? AND v.day = ?",
+        [fields["id_number"], DAY.isoformat()],
+    )
+    assert person is not None and person["name"] == fields["name"]
+    assert person["state"] == "booked" and person["source"] == "import"  # one of the demo's own, waiting
+    # the other pictures are the bundled ones
+    for name in ("02-health-green.jpg", "05-exit-slip.jpg"):
+        assert (folder / name).read_bytes() == (demo_scan_dir() / name).read_bytes()
+
+
+def test_the_demo_booking_qr_follows_the_day_signed_in(store, tmp_path):
+    demo.load(store, DAY, bookings_total=30, until=time(8, 30))
+    first = _read_booking_picture(demo.scan_pictures(store, DAY, tmp_path / "a"))
+    visit = store.one(
+        "SELECT v.visit_id FROM visits v JOIN people p USING (person_id) WHERE p.id_number = ? AND v.day = ?",
+        [first["id_number"], DAY.isoformat()],
+    )
+    from station import signin
+
+    signin.sign_in(store, visit["visit_id"], staff_id="sign1")
+    second = _read_booking_picture(demo.scan_pictures(store, DAY, tmp_path / "a"))
+    assert second["id_number"] != first["id_number"]  # the next person still waiting
+
+
+def test_without_bookings_that_day_the_qr_still_carries_the_day(store, tmp_path):
+    fields = _read_booking_picture(demo.scan_pictures(store, DAY, tmp_path / "b"))
+    assert fields["date"] == DAY.isoformat()  # not in the list: the desk offers walk-in registration

@@ -523,7 +523,81 @@ def test_import_messages_complete():
     data = tomllib.loads((resource_dir() / "messages" / "import.toml").read_text("utf-8"))
     assert set(data) == {"import_unreadable", "import_no_header", "import_missing_column", "import_empty",
                          "import_missing_field", "import_bad_date", "import_bad_slot", "import_duplicate",
-                         "import_id_as_number"}  # fmt: skip
+                         "import_id_as_number", "import_name_mismatch",
+                         "import_name_mismatch_stored"}  # fmt: skip
     for code, texts in data.items():
         assert set(texts) == {"zh", "en"}, code
         assert placeholders(texts["zh"]) == placeholders(texts["en"]), code
+
+
+# --- the same ID number under another name (issue #11) ------------------------------------------
+
+
+def test_a_name_that_differs_for_the_same_id_in_one_file_is_a_bad_row(tmp_path):
+    rows = [
+        ZH_HEADER,
+        ["张三", ID1, "13812345678", "", "2021-06-02", "08:00-09:00"],
+        ["李四", ID2, "13812345678", "", "2021-06-02", "08:00-09:00"],
+        ["张叁", ID1, "13812345678", "", "2021-06-03", "08:00-09:00"],  # another day, another name
+        ["张 三", ID1, "13812345678", "", "2021-06-04", "08:00-09:00"],  # the same name, spaced
+        ["张四", ID1, "13812345678", "", "2021-06-02", "09:00-10:00"],  # same day too: both reasons
+    ]
+    check = read_bookings(write_csv(tmp_path / "b.csv", rows), TODAY)
+    assert [r.line for r in check.rows] == [2, 3, 5]
+    by_line = {e.line: e for e in check.errors}
+    assert by_line[4].codes == ("import_name_mismatch",)
+    assert "张三" in by_line[4].message_zh and "张叁" in by_line[4].message_zh
+    assert "第 2 行" in by_line[4].message_zh and "line 2" in by_line[4].message_en
+    assert ID1 not in by_line[4].message_zh  # masked
+    assert by_line[6].codes == ("import_duplicate", "import_name_mismatch")
+
+
+def test_a_name_that_differs_from_the_one_stored_is_a_bad_row(tmp_path, store):
+    from station import bookings
+
+    bookings.add_booking(
+        store,
+        bookings.person_record(name="张三", id_number=ID1, phone="13812345678", today=TODAY),
+        DAY,
+        "08:00-09:00",
+        staff_id="admin1",
+    )
+    rows = [
+        ZH_HEADER,
+        ["张叁", ID1, "13812345678", "", "2021-06-02", "08:00-09:00"],  # booked as 张三 already
+        ["李四", ID2, "13812345678", "", "2021-06-02", "08:00-09:00"],  # nobody knows this one yet
+    ]
+    path = write_csv(tmp_path / "b.csv", rows)
+    assert read_bookings(path, TODAY).ok  # the file alone says nothing about the station
+    check = read_bookings(path, TODAY, store=store)
+    assert [(e.line, e.codes) for e in check.errors] == [(2, ("import_name_mismatch_stored",))]
+    assert "张三" in check.errors[0].message_zh and "张叁" in check.errors[0].message_zh
+    assert "recorded here" in check.errors[0].message_en
+    assert [r.line for r in check.rows] == [3]
+    again = write_csv(tmp_path / "again.csv", [ZH_HEADER, ["张三", ID1, "13812345678", "", "2021-06-02",
+                                                           "08:00-09:00"]])  # fmt: skip
+    assert read_bookings(again, TODAY, store=store).ok  # the same name: the file imports again safely
+
+
+def test_the_import_command_refuses_a_name_that_differs(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STATION_")}
+
+    def station(*args: str) -> subprocess.CompletedProcess:
+        cmd = [sys.executable, "-m", "station.cli", "--data", str(tmp_path / "d"), "--lang", "en", *args]
+        return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
+
+    first = write_csv(tmp_path / "first.csv", [ZH_HEADER, ["张三", ID1, "13812345678", "", "2026-11-26",
+                                                           "08:00-09:00"]])  # fmt: skip
+    out = station("import-bookings", str(first))
+    assert out.returncode == 0, out.stderr
+    second = write_csv(tmp_path / "second.csv", [ZH_HEADER, ["张叁", ID1, "13812345678", "", "2026-11-27",
+                                                             "08:00-09:00"]])  # fmt: skip
+    out = station("import-bookings", str(second))
+    assert out.returncode == 1
+    assert "Line 2" in out.stderr and "张三" in out.stderr and "张叁" in out.stderr
+    out = station("import-bookings", "--skip-bad", str(second))
+    assert out.returncode == 0 and "1 rows rejected" in out.stdout

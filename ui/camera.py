@@ -353,10 +353,14 @@ class CameraWidget(QWidget):
         preview_size: QSize = PREVIEW_SIZE,
         beep: bool = True,
         now: Callable[[], datetime] = datetime.now,
+        demo_pictures: Callable[[], str | Path | None] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.spec = str(spec) if spec not in (None, "") else None
+        # "demo": a folder of pictures made for the day at each start (station.demo.scan_pictures),
+        # so that its booking QR is for a person booked today; None or a failure: the bundled stills
+        self.demo_pictures = demo_pictures
         self.lang = lang
         self.registry = registry or default_registry(tuple(health_hosts or ()) or DEFAULT_HEALTH_HOSTS)
         self.fps, self.loop, self.preview_fps = fps, loop, preview_fps
@@ -477,12 +481,25 @@ class CameraWidget(QWidget):
         super().closeEvent(event)
 
     # --- the thread -------------------------------------------------------------------------------
+    def _source(self) -> tuple[str, float | None, bool | None]:
+        """What the thread opens: the spec, or for "demo" the pictures made for the day."""
+        if (self.spec or "").strip().lower() == "demo" and self.demo_pictures is not None:
+            try:
+                folder = self.demo_pictures()
+            except Exception:  # a read-only data folder, say: the bundled stills still show scanning
+                log.exception("demo pictures for the day")
+                folder = None
+            if folder:
+                return str(folder), self.fps or DEMO_FPS, True if self.loop is None else self.loop
+        return self.spec, self.fps, self.loop
+
     def _start_thread(self) -> None:
+        spec, fps, loop = self._source()
         thread = ScanThread(
-            self.spec,
+            spec,
             registry=self.registry,
-            fps=self.fps,
-            loop=self.loop,
+            fps=fps,
+            loop=loop,
             preview_fps=self.preview_fps,
             debounce=self.debouncer,
         )

@@ -1791,10 +1791,6 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</t
         <translation>Employer / unit</translation>
     </message>
     <message>
-        <source>Register and sign in</source>
-        <translation>Register and sign in</translation>
-    </message>
-    <message>
         <source>Queue number</source>
         <translation>Queue number</translation>
     </message>
@@ -1885,6 +1881,54 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</t
     <message>
         <source>Signed in: queue number {n}. Please go to pre-screen</source>
         <translation>Signed in: queue number {n}. Please go to pre-screen</translation>
+    </message>
+    <message>
+        <source>Pick or type the reason</source>
+        <translation>Pick or type the reason</translation>
+    </message>
+    <message>
+        <source>No green health code seen, because:</source>
+        <translation>No green health code seen, because:</translation>
+    </message>
+    <message>
+        <source>Register and sign in (Enter)</source>
+        <translation>Register and sign in (Enter)</translation>
+    </message>
+    <message>
+        <source>No smartphone (elderly person, child)</source>
+        <translation>No smartphone (elderly person, child)</translation>
+    </message>
+    <message>
+        <source>Health code cannot be opened (network or app down)</source>
+        <translation>Health code cannot be opened (network or app down)</translation>
+    </message>
+    <message>
+        <source>Paper health certificate checked</source>
+        <translation>Paper health certificate checked</translation>
+    </message>
+    <message>
+        <source>Already signed in: queue number {n}</source>
+        <translation>Already signed in: queue number {n}</translation>
+    </message>
+    <message>
+        <source>Health code green: fill in the registration, then press Enter</source>
+        <translation>Health code green: fill in the registration, then press Enter</translation>
+    </message>
+    <message>
+        <source>Booking found: check the ID card and scan the health code (or give the reason there is none), then press Enter</source>
+        <translation>Booking found: check the ID card and scan the health code (or give the reason there is none), then press Enter</translation>
+    </message>
+    <message>
+        <source>Scan the health code, or give the reason there is none</source>
+        <translation>Scan the health code, or give the reason there is none</translation>
+    </message>
+    <message>
+        <source>Without a green health code: {reason}</source>
+        <translation>Without a green health code: {reason}</translation>
+    </message>
+    <message>
+        <source>Camera: {text}</source>
+        <translation>Camera: {text}</translation>
     </message>
 </context>
 <context>

@@ -1791,10 +1791,6 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>工作单位</translation>
     </message>
     <message>
-        <source>Register and sign in</source>
-        <translation>登记并签到</translation>
-    </message>
-    <message>
         <source>Queue number</source>
         <translation>排队号</translation>
     </message>
@@ -1885,6 +1881,54 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
     <message>
         <source>Signed in: queue number {n}. Please go to pre-screen</source>
         <translation>签到成功：排队号 {n}。请到预检台预检</translation>
+    </message>
+    <message>
+        <source>Pick or type the reason</source>
+        <translation>选择或填写原因</translation>
+    </message>
+    <message>
+        <source>No green health code seen, because:</source>
+        <translation>未查验到绿码，原因：</translation>
+    </message>
+    <message>
+        <source>Register and sign in (Enter)</source>
+        <translation>登记并签到（回车）</translation>
+    </message>
+    <message>
+        <source>No smartphone (elderly person, child)</source>
+        <translation>没有智能手机（老人、儿童）</translation>
+    </message>
+    <message>
+        <source>Health code cannot be opened (network or app down)</source>
+        <translation>健康码打不开（网络或系统故障）</translation>
+    </message>
+    <message>
+        <source>Paper health certificate checked</source>
+        <translation>已查验纸质健康证明</translation>
+    </message>
+    <message>
+        <source>Already signed in: queue number {n}</source>
+        <translation>已签到，排队号 {n}</translation>
+    </message>
+    <message>
+        <source>Health code green: fill in the registration, then press Enter</source>
+        <translation>健康码为绿码：填好登记信息后按回车</translation>
+    </message>
+    <message>
+        <source>Booking found: check the ID card and scan the health code (or give the reason there is none), then press Enter</source>
+        <translation>已找到预约：请核对身份证，扫健康码（或填写未出示的原因），然后按回车</translation>
+    </message>
+    <message>
+        <source>Scan the health code, or give the reason there is none</source>
+        <translation>请扫健康码，或填写未出示的原因</translation>
+    </message>
+    <message>
+        <source>Without a green health code: {reason}</source>
+        <translation>未查验绿码：{reason}</translation>
+    </message>
+    <message>
+        <source>Camera: {text}</source>
+        <translation>摄像头：{text}</translation>
     </message>
 </context>
 <context>

@@ -7,10 +7,12 @@ QR as ``VSB1|...``) or from the camera beside them (ui/camera.py, F9 shows or hi
 from __future__ import annotations
 
 import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from station import bookings, flow, history, signin
+from station import demo as demomod
 from station.errors import DomainError
 from station.identity import DOC_TYPES, parse_resident_id
 from station.scan import ScanResult, check_health_code
@@ -24,13 +26,38 @@ from ui.qt import (
     QHBoxLayout,
     QLineEdit,
     QSizePolicy,
+    Qt,
     QVBoxLayout,
     QWidget,
 )
-from ui.widgets import CodeInput, PersonCard, button, label, shortcut
+from ui.widgets import Banner, CodeInput, PersonCard, button, label, shortcut
 from ui.worker import Worker
 
 _DIGITS = re.compile(r"[0-9Xx ]{5,}")  # typed digits that are not an ID number: say what is wrong with them
+
+
+class ScanLine(Banner):
+    """The scanner's and the camera's own line, under the code box: what a code was (a health code,
+    an exit code, not a code we know). ``source`` is who said it ("camera" or "typed"), so that turning
+    the camera off takes back what only the camera said. The desk's result has the banner below."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setMinimumHeight(34)
+        self.source = ""
+
+    def show_message(self, text: str, kind: str = "info", source: str = "typed") -> None:  # type: ignore[override]
+        bg, fg = self.COLORS[kind]
+        self.kind, self.source = kind, source
+        self.setText(text)
+        self.setStyleSheet(
+            f"background:{bg}; color:{fg}; font-size:16px; font-weight:bold; padding:4px 8px; border-radius:6px;"
+        )
+
+    def clear_message(self) -> None:
+        super().clear_message()
+        self.source = ""
+        self.setStyleSheet("padding:4px 8px;")
 
 
 class SignInPage(Page):
@@ -43,6 +70,10 @@ class SignInPage(Page):
         self.found: signin.Found | None = None
         self.last_code = ""
         self.method = "scan"  # how the person found was identified: "qr" (booking QR) or "scan"
+        self.green_seen = False  # a green health code read by the camera for the person in front
+        self.last_signed: tuple[str, str] | None = None  # (ID number, queue number) of the last sign-in
+        self._walk_in_prompt = ""
+        self.scan_line = ScanLine()
         hosts = tuple(hub.settings.health_hosts or ()) or DEFAULT_HEALTH_HOSTS
         self.registry = default_registry(hosts, today=hub.today)
 
@@ -54,7 +85,11 @@ class SignInPage(Page):
         self.camera_slot = QWidget()
         self.camera_slot.setObjectName("camera_slot")
         self.camera = CameraWidget(
-            camera or hub.settings.camera, lang=hub.lang, health_hosts=hosts, now=hub.now
+            camera or hub.settings.camera,
+            lang=hub.lang,
+            health_hosts=hosts,
+            now=hub.now,
+            demo_pictures=self._demo_pictures,
         )
         self.camera.code_scanned.connect(self.on_camera_scan)
         self.camera_choice = QComboBox()
@@ -81,6 +116,24 @@ class SignInPage(Page):
         self.sign_in_button.clicked.connect(self.confirm)
         self.sign_in_button.setEnabled(False)
 
+        # the site's health-code rule (settings.health_code_rule = green_required): without a green
+        # code seen by the camera, the reason for signing in without one, picked or typed
+        self.health_box = QWidget()
+        self.health_box.setObjectName("health_box")
+        self.no_code_reason = QComboBox()
+        self.no_code_reason.setEditable(True)
+        self.no_code_reason.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.no_code_reason.addItem("", None)
+        for code in signin.NO_CODE_REASONS:
+            self.no_code_reason.addItem(self.reason_label(code), code)
+        self.no_code_reason.lineEdit().setPlaceholderText(self.tr("Pick or type the reason"))
+        self.no_code_reason.lineEdit().returnPressed.connect(self._enter)
+        row = QHBoxLayout(self.health_box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(label(self.tr("No green health code seen, because:")))
+        row.addWidget(self.no_code_reason, 1)
+        self.health_box.hide()
+
         # walk-in registration, shown when the person has no booking today
         self.walk_in_box = QGroupBox(self.tr("Walk-in registration (no booking today)"))
         form = QFormLayout(self.walk_in_box)
@@ -96,10 +149,18 @@ class SignInPage(Page):
         form.addRow(self.tr("ID number"), self.w_id)
         form.addRow(self.tr("Mobile"), self.w_phone)
         form.addRow(self.tr("Employer / unit"), self.w_unit)
-        self.walk_in_button = button(self.tr("Register and sign in"), "primary")
+        self.walk_in_button = button(self.tr("Register and sign in (Enter)"), "primary")
         self.walk_in_button.clicked.connect(self.register_walk_in)
         form.addRow(self.walk_in_button)
         self.walk_in_box.hide()
+        # Enter in the form submits it, as everywhere else
+        for field in (self.w_name, self.w_id, self.w_phone, self.w_unit):
+            field.returnPressed.connect(self.register_walk_in)
+        for key in ("Return", "Enter"):
+            enter = shortcut(self.w_doc_type, key, self.register_walk_in)
+            enter.setContext(Qt.ShortcutContext.WidgetShortcut)
+        self.w_id.textChanged.connect(self._show_walk_in_prompt)
+        self.w_doc_type.currentIndexChanged.connect(self._show_walk_in_prompt)
 
         self.queue_caption = label(self.tr("Queue number"), "title")
         self.queue_no = label("", "queue")  # empty until the first sign-in (a dash this big reads as a bar)
@@ -108,8 +169,10 @@ class SignInPage(Page):
         left = QVBoxLayout()
         left.addWidget(label(self.tr("Sign-in"), "title"))
         left.addWidget(self.code)
+        left.addWidget(self.scan_line)
         left.addWidget(self.banner)
         left.addWidget(self.card)
+        left.addWidget(self.health_box)
         left.addWidget(self.sign_in_button)
         left.addWidget(self.walk_in_box)
         left.addStretch(1)
@@ -145,14 +208,32 @@ class SignInPage(Page):
             "other": self.tr("Other document"),
         }[doc]
 
+    def reason_label(self, code: str | None) -> str:
+        """A reason for signing in without a green code, in the staff's words (typed ones as typed)."""
+        return {
+            "no_smartphone": self.tr("No smartphone (elderly person, child)"),
+            "app_unavailable": self.tr("Health code cannot be opened (network or app down)"),
+            "paper_proof": self.tr("Paper health certificate checked"),
+        }.get(code or "", code or "")
+
     # --- the camera ------------------------------------------------------------------------------
+    def _demo_pictures(self) -> str | None:
+        """The demo camera's pictures for today (its booking QR is for a person booked today), kept
+        beside the station's database."""
+        store = self.hub.store
+        base = Path(store.path).parent if getattr(store, "path", None) else Path(tempfile.gettempdir())
+        return str(demomod.scan_pictures(store, self.hub.today(), base / "demo-scan"))
+
     def show_camera(self, on: bool) -> None:
-        """F9: show the preview (and scan) or hide it (the camera is let go while hidden)."""
+        """F9: show the preview (and scan) or hide it (the camera is let go while hidden). Turned
+        off, what only the camera said goes with it."""
         if self.camera_button.isChecked() != on:
             self.camera_button.setChecked(on)  # comes back here through toggled
             return
         self.camera_slot.setVisible(on)
         self.camera_choice.setVisible(on)
+        if not on and self.scan_line.source == "camera":
+            self.scan_line.clear_message()
         if on:
             if self.camera.spec is None:
                 self.camera.spec = self.camera_choice.currentData() or "0"
@@ -202,23 +283,33 @@ class SignInPage(Page):
         self.handle(self.registry.parse(result.text or ""), result)
 
     def handle(self, scan: Scan, result: ScanResult | None = None, *, typed: bool = False) -> None:
-        """What a code means at sign-in: a booking QR or an ID number finds the person; a health code
-        stops sign-in unless green; an exit code or anything else is a message and nothing more."""
+        """What a code means at sign-in: a booking QR or an ID number finds the next person (the
+        desk's result, in the banner); a health code stops sign-in unless green; an exit code or
+        anything else is a note on the scanner's own line and nothing more."""
+        source = "camera" if result is not None else "typed"
         if scan.kind == "health_code":
             self._health_code(scan, result, typed)
             return
         if scan.kind == "exit":
-            self.banner.show_message(
+            self._scan_note(
                 self.tr("This is the exit code of an observation slip: scan it at the observation exit"),
                 "warn",
+                source,
             )
             self._typed_done(typed)
             return
         if scan.kind not in ("booking", "id_number"):
-            self.banner.show_message(self._unknown_message(scan), "error")
+            self._scan_note(self._unknown_message(scan), "error", source)
             self._typed_done(typed)
             return
+        number = scan.fields.get("id_number") if scan.ok else None
+        if result is not None and number and self._same_person(number):
+            return
+        if self.found is not None and self.found.person["id_number"] != number:
+            self.green_seen = False  # another person than the one in front: a green code of their own
         self._reset()
+        if not self.green_seen:
+            self.scan_line.clear_message()  # the next person: what the scanner said before is gone
         if not scan.ok:
             self.banner.show_message(scan.message(self.hub.lang) or "", "error")
             self._typed_done(typed)
@@ -236,12 +327,52 @@ class SignInPage(Page):
         else:
             self.find(scan.fields["id_number"], method="scan")
 
+    def _scan_note(self, text: str, kind: str, source: str) -> None:
+        """A note on the scanner's own line; the camera's say what it is from."""
+        if source == "camera":
+            text = self.tr("Camera: {text}").format(text=text)
+        self.scan_line.show_message(text, kind, source)
+
+    def _same_person(self, number: str) -> bool:
+        """The camera reading again the person just signed in, or the one whose card is up: the desk's
+        result stays (a note on the scanner's line at most)."""
+        if self.last_signed and self.last_signed[0] == number and self.found is None:
+            self._scan_note(
+                self.tr("Already signed in: queue number {n}").format(n=self.last_signed[1]), "info", "camera"
+            )
+            return True
+        if self.walk_in_box.isVisibleTo(self):  # what the desk has typed into the form stays
+            return self.w_id.text().strip().upper() == number
+        return self.found is not None and self.found.person["id_number"] == number
+
     def _reset(self) -> None:
         self.found = None
         self.card.clear()
         self.sign_in_button.setEnabled(False)
         self._show_walk_in(False)
         self.banner.clear_message()
+        self.no_code_reason.setCurrentIndex(0)
+        self.no_code_reason.setEditText("")
+        self._show_health_box()
+
+    def _needs_reason(self) -> bool:
+        return self.hub.settings.health_code_rule == "green_required" and not self.green_seen
+
+    def _show_health_box(self) -> None:
+        """The reason box is there while a person is up for sign-in and the rule wants a green code
+        that was not seen."""
+        person_up = self.walk_in_box.isVisibleTo(self) or (
+            self.found is not None and self.sign_in_button.isEnabled()
+        )
+        self.health_box.setVisible(person_up and self._needs_reason())
+
+    def no_code_reason_value(self) -> str | None:
+        """The reason picked (its code) or typed (as typed); None when there is none."""
+        text = self.no_code_reason.currentText().strip()
+        index = self.no_code_reason.currentIndex()
+        if index > 0 and text == self.no_code_reason.itemText(index):
+            return self.no_code_reason.itemData(index)
+        return text or None
 
     def _typed_done(self, typed: bool) -> None:
         """A typed code that led nowhere is selected, so the next scan replaces it."""
@@ -259,31 +390,41 @@ class SignInPage(Page):
         return scan.message(self.hub.lang) or self.hub.message(DomainError("code_unknown"))
 
     def _health_code(self, scan: Scan, result: ScanResult | None, typed: bool) -> None:
+        source = "camera" if result is not None else "typed"
         if not scan.ok:
-            self.banner.show_message(scan.message(self.hub.lang) or "", "error")
+            self._scan_note(scan.message(self.hub.lang) or "", "error", source)
             self._typed_done(typed)
             return
         if result is None or result.color is None:  # a scanner gun reads the text, not the colour
-            self.banner.show_message(
+            self._scan_note(
                 self.tr(
                     "Health code read by the scanner gun, which cannot see its colour: look at the phone."
                     " Green: scan the booking QR or ID card"
                 ),
                 "warn",
+                source,
             )
             self._typed_done(typed)
             return
         try:
             check_health_code(result)
         except DomainError as exc:  # yellow, red, or a colour not made out: stop here, nothing recorded
-            self._reset()
-            self.banner.show_message(self.hub.message(exc), "error")
+            self.green_seen = False
+            if self.found is not None or self.walk_in_box.isVisibleTo(self):
+                self._reset()  # the person in front may not be signed in: their card goes
+            self._scan_note(self.hub.message(exc), "error", source)
             return
+        self.green_seen = True
+        self._show_health_box()
         if self.found is not None and self.sign_in_button.isEnabled():
-            self.banner.show_message(self.tr("Health code green: press Enter to sign in"), "ok")
+            self._scan_note(self.tr("Health code green: press Enter to sign in"), "ok", source)
             self.sign_in_button.setFocus()
+        elif self.walk_in_box.isVisibleTo(self):
+            self._scan_note(
+                self.tr("Health code green: fill in the registration, then press Enter"), "ok", source
+            )
         else:
-            self.banner.show_message(self.tr("Health code green: now scan the booking QR or ID card"), "ok")
+            self._scan_note(self.tr("Health code green: now scan the booking QR or ID card"), "ok", source)
 
     def find(self, id_number: str, *, method: str = "scan", booking: dict[str, Any] | None = None) -> None:
         """Find the person and today's booking by ID number: the card and Enter, or walk-in."""
@@ -300,7 +441,21 @@ class SignInPage(Page):
         if visit["state"] == "booked":
             self.sign_in_button.setEnabled(True)
             self.sign_in_button.setFocus()
-            self.banner.show_message(self.tr("Booking found: check the ID card, then press Enter"), "info")
+            self._show_health_box()
+            if self.green_seen:
+                self._scan_note(self.tr("Health code green: press Enter to sign in"), "ok", "camera")
+            if self._needs_reason():
+                text = self.tr(
+                    "Booking found: check the ID card and scan the health code (or give the reason"
+                    " there is none), then press Enter"
+                )
+            else:
+                text = self.tr("Booking found: check the ID card, then press Enter")
+            warning = signin.age_warning(self.hub.rules, found.person.get("birth_date"), today)
+            if warning is not None:  # seen before Enter: a child is not queued by a reflex
+                self.banner.show_message(self.hub.message(warning) + "\n" + text, "warn")
+            else:
+                self.banner.show_message(text, "info")
         else:
             refusal = self.hub.message(
                 DomainError(flow.refusal("SignedIn", visit["state"]) or "step_not_allowed")
@@ -337,41 +492,82 @@ class SignInPage(Page):
         self.walk_in_box.setVisible(on)
         self.card.setVisible(not on)
         self.sign_in_button.setVisible(not on)
+        self._show_health_box()
 
     def _offer_walk_in(
         self, text: str, person: dict[str, Any] | None, booking: dict[str, Any] | None = None
     ) -> None:
         if booking:  # a booking QR this station's list does not have (not imported here)
-            self.banner.show_message(
-                self.tr("Booking {no} is not in this station's list: register as a walk-in").format(
-                    no=booking.get("booking_no", "")
-                ),
-                "warn",
-            )
+            self._walk_in_prompt = self.tr(
+                "Booking {no} is not in this station's list: register as a walk-in"
+            ).format(no=booking.get("booking_no", ""))
         else:
-            self.banner.show_message(self.tr("No booking today: register as a walk-in"), "warn")
+            self._walk_in_prompt = self.tr("No booking today: register as a walk-in")
         self.w_doc_type.setCurrentIndex(0)
         self.w_id.setText(text)
         self.w_name.setText(person["name"] if person else (booking or {}).get("name", ""))
         self.w_phone.setText(person.get("phone") or "" if person else "")
         self.w_unit.setText(person.get("unit") or "" if person else "")
         self._show_walk_in(True)
+        self._show_walk_in_prompt()
         (self.w_phone if person else self.w_name).setFocus()
 
-    def confirm(self) -> None:
-        if not self.found or not self.found.visit:
+    def _show_walk_in_prompt(self, *_: Any) -> None:
+        """The walk-in prompt, with the age warning when the resident ID number in the form says no
+        vaccine here fits the person (at once, before Enter)."""
+        if not self.walk_in_box.isVisibleTo(self):
             return
-        visit = self.act(
-            signin.sign_in,
-            self.found.visit["visit_id"],
-            desk=self.hub.settings.desk,
-            method=self.method,
-            prefix=self.hub.settings.queue_prefix,
-        )
+        text = self._walk_in_prompt
+        if self._needs_reason():
+            text += "\n" + self.tr("Scan the health code, or give the reason there is none")
+        if self.w_doc_type.currentData() == "resident_id":
+            try:
+                born = parse_resident_id(self.w_id.text(), self.hub.today()).birth_date
+            except DomainError:
+                born = None
+            warning = signin.age_warning(self.hub.rules, born, self.hub.today())
+            if warning is not None:
+                text = self.hub.message(warning) + "\n" + text
+        self.banner.show_message(text, "warn")
+
+    def _enter(self) -> None:
+        """Enter in the reason box: the walk-in form's submit, or the sign-in."""
+        if self.walk_in_box.isVisibleTo(self):
+            self.register_walk_in()
+        else:
+            self.confirm()
+
+    def _sign(self, fn: Any, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        """Run a sign-in command with this desk's letter and the health-code check; a refusal is shown
+        (no reason given: the reason box takes the focus)."""
+        try:
+            return self.hub.run(
+                fn,
+                *args,
+                desk=self.hub.settings.desk,
+                prefix=self.hub.settings.queue_prefix,
+                health_code_rule=self.hub.settings.health_code_rule,
+                health_code="green" if self.green_seen else None,
+                health_code_reason=None if self.green_seen else self.no_code_reason_value(),
+                **kwargs,
+            )
+        except DomainError as exc:
+            self.banner.show_message(self.hub.message(exc), "error")
+            if exc.code == "health_code_required":
+                self.health_box.show()
+                self.no_code_reason.setFocus()
+            return None
+
+    def confirm(self) -> None:
+        if not self.found or not self.found.visit or not self.sign_in_button.isEnabled():
+            return
+        visit = self._sign(signin.sign_in, self.found.visit["visit_id"], method=self.method)
         if visit:
             self._signed_in(visit, self.found.person)
 
     def register_walk_in(self) -> None:
+        if not self.walk_in_box.isVisibleTo(self):
+            return
         try:
             person = bookings.person_record(
                 name=self.w_name.text(),
@@ -384,22 +580,31 @@ class SignInPage(Page):
         except DomainError as exc:
             self.banner.show_message(self.hub.message(exc), "error")
             return
-        visit = self.act(
-            signin.walk_in, person, desk=self.hub.settings.desk, prefix=self.hub.settings.queue_prefix
-        )
+        visit = self._sign(signin.walk_in, person)
         if visit:
             self._show_walk_in(False)
             self._signed_in(visit, person)
 
     def _signed_in(self, visit: dict[str, Any], person: dict[str, Any]) -> None:
+        """The desk's result, kept until the next person; the focus back in the code box."""
         number = signin.queue_label(visit)
         self.queue_no.setText(number)
         self.queue_who.setText(person["name"])
-        self.banner.show_message(
-            self.tr("Signed in: queue number {n}. Please go to pre-screen").format(n=number), "ok"
-        )
+        text = self.tr("Signed in: queue number {n}. Please go to pre-screen").format(n=number)
+        reason = signin.health_check(self.hub.store, visit["visit_id"])["reason"]
+        if reason:
+            text += "\n" + self.tr("Without a green health code: {reason}").format(
+                reason=self.reason_label(reason)
+            )
+        self.banner.show_message(text, "ok")
+        self.last_signed = (person["id_number"], number)
+        self.green_seen = False
         self.sign_in_button.setEnabled(False)
         self.found = None
+        self.scan_line.clear_message()
+        self.no_code_reason.setCurrentIndex(0)
+        self.no_code_reason.setEditText("")
+        self._show_health_box()
         self.code.clear()
         self.code.setFocus()
 
