@@ -126,3 +126,17 @@ def test_an_unreadable_file_is_refused_with_the_reason(panel, qtbot, store, tmp_
     panel.preview(path)
     assert panel.banner.kind == "error" and panel.banner.text()
     assert panel.good_table.rowCount() == 0 and not panel.import_button.isEnabled()
+
+
+def test_a_person_already_booked_under_another_name_is_a_bad_row_in_the_preview(panel, store, tmp_path):
+    """The same ID number under another name than the one the station holds is shown as a bad row
+    before anything is stored (the same check as `station import-bookings`)."""
+    (a,) = ids(1)
+    panel.preview(write_csv(tmp_path / "first.csv", [["王芳", a, "13812345678", D, "08:00-08:30", ""]]))
+    panel.import_button.click()
+    before = visits(store)
+    panel.preview(write_csv(tmp_path / "second.csv", [["王小芳", a, "13812345678", D, "08:00-08:30", ""]]))
+    assert panel.good_table.rowCount() == 0 and panel.bad_table.rowCount() == 1
+    assert panel.bad_table.item(0, 0).text() == "2"
+    assert "王芳" in panel.bad_table.item(0, 1).text()
+    assert visits(store) == before

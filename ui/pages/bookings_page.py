@@ -116,7 +116,7 @@ class BookingsPanel(QWidget):
         self.file_label.setText(str(path))
         self.banner.clear_message()
         try:
-            check = importer.read_bookings(Path(path), self.hub.today())
+            check = importer.read_bookings(Path(path), self.hub.today(), store=self.hub.store)
         except DomainError as exc:
             self._show(None)
             self.banner.show_message(self.hub.message(exc), "error")
