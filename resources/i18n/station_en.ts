@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en">
 <context>
     <name>AdminPage</name>
@@ -694,6 +693,69 @@
     </message>
 </context>
 <context>
+    <name>DiscardVialDialog</name>
+    <message>
+        <source>Discard vial</source>
+        <translation>Discard vial</translation>
+    </message>
+    <message>
+        <source>— choose the reason —</source>
+        <translation>— choose the reason —</translation>
+    </message>
+    <message>
+        <source>What happened (required for Other)</source>
+        <translation>What happened (required for Other)</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>Discard (Enter)</source>
+        <translation>Discard (Enter)</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <source>Discard vial {vial}</source>
+        <translation>Discard vial {vial}</translation>
+    </message>
+    <message>
+        <source>Lot {lot}: the {n} doses left in this vial will be recorded as wasted.</source>
+        <translation>Lot {lot}: the {n} doses left in this vial will be recorded as wasted.</translation>
+    </message>
+    <message>
+        <source>Expired after opening</source>
+        <translation>Expired after opening</translation>
+    </message>
+    <message>
+        <source>Broken</source>
+        <translation>Broken</translation>
+    </message>
+    <message>
+        <source>Contaminated</source>
+        <translation>Contaminated</translation>
+    </message>
+    <message>
+        <source>Other (write what happened)</source>
+        <translation>Other (write what happened)</translation>
+    </message>
+    <message>
+        <source>Choose why the vial is discarded</source>
+        <translation>Choose why the vial is discarded</translation>
+    </message>
+    <message>
+        <source>Write what happened</source>
+        <translation>Write what happened</translation>
+    </message>
+</context>
+<context>
     <name>Doses</name>
     <message>
         <source>booster</source>
@@ -785,6 +847,10 @@
         <source>Signed in {signed_in}  ·  waiting: pre-screen {wp} / injection {wi} / observation {wo}  ·  vaccinated {injected}  ·  observing {observing}  ·  turned away {turned_away}  ·  doses left {doses_left}  ·  bookings left {bookings_left}</source>
         <translation>Signed in {signed_in}  ·  waiting: pre-screen {wp} / injection {wi} / observation {wo}  ·  vaccinated {injected}  ·  observing {observing}  ·  turned away {turned_away}  ·  doses left {doses_left}  ·  bookings left {bookings_left}</translation>
     </message>
+    <message>
+        <source>Low stock: {left} doses left, {bookings} people still to vaccinate today (keep {margin} spare): receive more vaccine</source>
+        <translation>Low stock: {left} doses left, {bookings} people still to vaccinate today (keep {margin} spare): receive more vaccine</translation>
+    </message>
 </context>
 <context>
     <name>InjectPage</name>
@@ -809,6 +875,10 @@
         <translation>Scan the vial's code or type the lot number (F6), Enter</translation>
     </message>
     <message>
+        <source>A vial's pack code (GS1 or 20-digit traceability code) opens that vial at this desk; a lot number selects the lot</source>
+        <translation>A vial's pack code (GS1 or 20-digit traceability code) opens that vial at this desk; a lot number selects the lot</translation>
+    </message>
+    <message>
         <source>Lot</source>
         <translation>Lot</translation>
     </message>
@@ -823,6 +893,26 @@
     <message>
         <source>Absent (F4)</source>
         <translation>Absent (F4)</translation>
+    </message>
+    <message>
+        <source>Open vial at this desk</source>
+        <translation>Open vial at this desk</translation>
+    </message>
+    <message>
+        <source>Open vial (F7)</source>
+        <translation>Open vial (F7)</translation>
+    </message>
+    <message>
+        <source>Open a vial of the lot picked (or scan the vial's code: F6)</source>
+        <translation>Open a vial of the lot picked (or scan the vial's code: F6)</translation>
+    </message>
+    <message>
+        <source>Discard (F8)</source>
+        <translation>Discard (F8)</translation>
+    </message>
+    <message>
+        <source>Discard the open vial: its doses left are recorded as wasted</source>
+        <translation>Discard the open vial: its doses left are recorded as wasted</translation>
     </message>
     <message>
         <source>Waiting</source>
@@ -861,6 +951,42 @@
         <translation>{lot} · expires {expiry} · {left} left</translation>
     </message>
     <message>
+        <source>also open: {product} lot {lot}, {left} left</source>
+        <translation>also open: {product} lot {lot}, {left} left</translation>
+    </message>
+    <message>
+        <source>No open vial</source>
+        <translation>No open vial</translation>
+    </message>
+    <message>
+        <source>Single-dose vials: each injection opens one</source>
+        <translation>Single-dose vials: each injection opens one</translation>
+    </message>
+    <message>
+        <source>Open a vial before the next injection: scan it (F6) or pick the lot and press F7</source>
+        <translation>Open a vial before the next injection: scan it (F6) or pick the lot and press F7</translation>
+    </message>
+    <message>
+        <source>{left} of {doses} doses left</source>
+        <translation>{left} of {doses} doses left</translation>
+    </message>
+    <message>
+        <source>{product} · lot {lot}</source>
+        <translation>{product} · lot {lot}</translation>
+    </message>
+    <message>
+        <source>Vial {vial}</source>
+        <translation>Vial {vial}</translation>
+    </message>
+    <message>
+        <source>Opened {opened} · use by {until}</source>
+        <translation>Opened {opened} · use by {until}</translation>
+    </message>
+    <message>
+        <source>Past its time after opening: do not use it. Discard it (F8), then open a new one</source>
+        <translation>Past its time after opening: do not use it. Discard it (F8), then open a new one</translation>
+    </message>
+    <message>
         <source>No usable lot of {product} in stock</source>
         <translation>No usable lot of {product} in stock</translation>
     </message>
@@ -897,6 +1023,14 @@
         <translation>Queue number {n} {name}: {dose} recorded (lot {lot}). Please go to observation</translation>
     </message>
     <message>
+        <source>Vial used up: open the next one before the next injection (scan it or F7)</source>
+        <translation>Vial used up: open the next one before the next injection (scan it or F7)</translation>
+    </message>
+    <message>
+        <source>Vial: {left} doses left</source>
+        <translation>Vial: {left} doses left</translation>
+    </message>
+    <message>
         <source>Calling queue number {n} again: {name}</source>
         <translation>Calling queue number {n} again: {name}</translation>
     </message>
@@ -907,6 +1041,26 @@
     <message>
         <source>Lot {lot} selected</source>
         <translation>Lot {lot} selected</translation>
+    </message>
+    <message>
+        <source>Multi-dose vials: open one (F7) before the injection</source>
+        <translation>Multi-dose vials: open one (F7) before the injection</translation>
+    </message>
+    <message>
+        <source>Pick the lot of the vial to open first</source>
+        <translation>Pick the lot of the vial to open first</translation>
+    </message>
+    <message>
+        <source>Vial {vial} opened: lot {lot}, {n} doses, use by {until}</source>
+        <translation>Vial {vial} opened: lot {lot}, {n} doses, use by {until}</translation>
+    </message>
+    <message>
+        <source>No vial is open at this desk</source>
+        <translation>No vial is open at this desk</translation>
+    </message>
+    <message>
+        <source>Vial {vial} discarded: {n} doses recorded as wasted. Open the next one (scan it or F7)</source>
+        <translation>Vial {vial} discarded: {n} doses recorded as wasted. Open the next one (scan it or F7)</translation>
     </message>
     <message>
         <source>Nobody is called: press F2 to call the next person</source>
@@ -1721,6 +1875,118 @@ Reason for releasing early (required):</translation>
     <message>
         <source>Syncing...</source>
         <translation>Syncing...</translation>
+    </message>
+    <message>
+        <source>Does the district hold everything recorded here?</source>
+        <translation>Does the district hold everything recorded here?</translation>
+    </message>
+    <message>
+        <source>Check now</source>
+        <translation>Check now</translation>
+    </message>
+    <message>
+        <source>Close the day</source>
+        <translation>Close the day</translation>
+    </message>
+    <message>
+        <source>The day's export file (station export --day D --out FILE)</source>
+        <translation>The day's export file (station export --day D --out FILE)</translation>
+    </message>
+    <message>
+        <source>Close the day offline with this file</source>
+        <translation>Close the day offline with this file</translation>
+    </message>
+    <message>
+        <source>Held</source>
+        <translation>Held</translation>
+    </message>
+    <message>
+        <source>Missing</source>
+        <translation>Missing</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <source>Export file</source>
+        <translation>Export file</translation>
+    </message>
+    <message>
+        <source>Not checked yet: press Check now</source>
+        <translation>Not checked yet: press Check now</translation>
+    </message>
+    <message>
+        <source>The district</source>
+        <translation>The district</translation>
+    </message>
+    <message>
+        <source>The server</source>
+        <translation>The server</translation>
+    </message>
+    <message>
+        <source>{who} holds everything recorded here up to {until} (checked at {checked})</source>
+        <translation>{who} holds everything recorded here up to {until} (checked at {checked})</translation>
+    </message>
+    <message>
+        <source>The district has not confirmed now; at {at} it acknowledged everything up to {until} (checked at {checked})</source>
+        <translation>The district has not confirmed now; at {at} it acknowledged everything up to {until} (checked at {checked})</translation>
+    </message>
+    <message>
+        <source>The district has not confirmed (checked at {checked})</source>
+        <translation>The district has not confirmed (checked at {checked})</translation>
+    </message>
+    <message>
+        <source>{who} lacks {n} records held here; complete up to {until} (checked at {checked})</source>
+        <translation>{who} lacks {n} records held here; complete up to {until} (checked at {checked})</translation>
+    </message>
+    <message>
+        <source>{who} lacks {n} records held here (checked at {checked})</source>
+        <translation>{who} lacks {n} records held here (checked at {checked})</translation>
+    </message>
+    <message>
+        <source>The hub holds everything recorded here</source>
+        <translation>The hub holds everything recorded here</translation>
+    </message>
+    <message>
+        <source>The hub lacks {n} records held here</source>
+        <translation>The hub lacks {n} records held here</translation>
+    </message>
+    <message>
+        <source>Laptop {origin}: seq {ranges} ({n} records)</source>
+        <translation>Laptop {origin}: seq {ranges} ({n} records)</translation>
+    </message>
+    <message>
+        <source>Laptop {origin}: seq {ranges} differ from the server's copy</source>
+        <translation>Laptop {origin}: seq {ranges} differ from the server's copy</translation>
+    </message>
+    <message>
+        <source>{day}: not closed</source>
+        <translation>{day}: not closed</translation>
+    </message>
+    <message>
+        <source>{day}: closed as synced at {at} by {staff}</source>
+        <translation>{day}: closed as synced at {at} by {staff}</translation>
+    </message>
+    <message>
+        <source>{day}: closed offline at {at} by {staff} (export file sha256 {sha})</source>
+        <translation>{day}: closed offline at {at} by {staff} (export file sha256 {sha})</translation>
+    </message>
+    <message>
+        <source>Checking with the server...</source>
+        <translation>Checking with the server...</translation>
+    </message>
+    <message>
+        <source>Only a site admin may close the day</source>
+        <translation>Only a site admin may close the day</translation>
+    </message>
+    <message>
+        <source>The day is closed: everything recorded here is held</source>
+        <translation>The day is closed: everything recorded here is held</translation>
+    </message>
+    <message>
+        <source>The day is closed offline; export file sha256 {sha}</source>
+        <translation>The day is closed offline; export file sha256 {sha}</translation>
     </message>
 </context>
 <context>
