@@ -959,8 +959,12 @@
         <translation>No open vial</translation>
     </message>
     <message>
-        <source>Single-dose vials: each injection opens one</source>
-        <translation>Single-dose vials: each injection opens one</translation>
+        <source>Single-dose vials</source>
+        <translation>Single-dose vials</translation>
+    </message>
+    <message>
+        <source>Each injection opens a vial: nothing to open first</source>
+        <translation>Each injection opens a vial: nothing to open first</translation>
     </message>
     <message>
         <source>Open a vial before the next injection: scan it (F6) or pick the lot and press F7</source>

@@ -960,8 +960,12 @@
         <translation>未开瓶</translation>
     </message>
     <message>
-        <source>Single-dose vials: each injection opens one</source>
-        <translation>单剂次瓶：每次接种自动开启一瓶</translation>
+        <source>Single-dose vials</source>
+        <translation>单剂次瓶</translation>
+    </message>
+    <message>
+        <source>Each injection opens a vial: nothing to open first</source>
+        <translation>每次接种自动开启一瓶，无需先开瓶</translation>
     </message>
     <message>
         <source>Open a vial before the next injection: scan it (F6) or pick the lot and press F7</source>

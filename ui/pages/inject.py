@@ -59,6 +59,9 @@ QFrame#vial[state="single"] { border: 1px solid #d0d7de; }
 QFrame#vial[state="expired"] { border: 3px solid #cf222e; background: #ffebe9; }
 QLabel#vial_left { font-size: 40px; font-weight: bold; color: #116329; }
 QFrame#vial[state="expired"] QLabel#vial_left { color: #a40e26; text-decoration: line-through; }
+QFrame#vial[state="none"] QLabel#vial_left { color: #7d4e00; }
+QFrame#vial[state="single"] QLabel#vial_left { color: #57606a; font-size: 28px; }
+QFrame#vial[state="single"] QLabel#vial_state { color: #57606a; font-weight: normal; }
 QLabel#vial_lot { font-size: 20px; font-weight: bold; color: #0a3069; }
 QLabel#vial_id { font-size: 15px; color: #57606a; }
 QLabel#vial_time { font-size: 19px; color: #24292f; }
@@ -182,8 +185,8 @@ class InjectPage(Page):
         lot_grid.addWidget(self.lot, 0, 1)
         lot_grid.addWidget(self.lot_scan, 0, 2)
         lot_grid.addWidget(self.lot_info, 1, 1, 1, 2)
-        lot_grid.setColumnStretch(1, 1)
-        lot_grid.setColumnStretch(2, 1)
+        lot_grid.setColumnStretch(1, 3)  # "lot · expires · N left" is read whole
+        lot_grid.setColumnStretch(2, 2)
 
         self.inject_button = button(self.tr("Injected (Enter / F5)"), "primary")
         self.inject_button.setObjectName("injected")
@@ -307,6 +310,8 @@ class InjectPage(Page):
             self._acting = False
 
     def say(self, exc: DomainError) -> None:
+        if "T" in str(exc.facts.get("expires_at", "")):  # a vial's use-by: the clock time is what counts
+            exc = DomainError(exc.code, **{**exc.facts, "expires_at": hhmm(exc.facts["expires_at"])})
         self.banner.show_message(self.hub.message(exc), "error")
 
     @property
@@ -430,12 +435,12 @@ class InjectPage(Page):
             lot = stock.lot(self.hub.store, self.lot.currentData()) if self.lot.currentData() else None
             single = lot is not None and lot["doses_per_vial"] == 1
             self.vial_box.setProperty("state", "single" if single else "none")
-            self.vial_left.setText(self.tr("No open vial"))
+            self.vial_left.setText(self.tr("Single-dose vials") if single else self.tr("No open vial"))
             self.vial_lot.setText("")
             self.vial_id.setText("")
             self.vial_time.setText("")
             self.vial_state.setText(
-                self.tr("Single-dose vials: each injection opens one")
+                self.tr("Each injection opens a vial: nothing to open first")
                 if single
                 else self.tr(
                     "Open a vial before the next injection: scan it (F6) or pick the lot and press F7"
@@ -464,7 +469,8 @@ class InjectPage(Page):
                 else ""
             )
             self.discard_button.setEnabled(self.hub.may("waste_dose"))
-        self.vial_state.setVisible(bool(self.vial_state.text()))
+        for w in (self.vial_lot, self.vial_id, self.vial_time, self.vial_state):
+            w.setVisible(bool(w.text()))  # no gaps in the panel
         self.open_button.setEnabled(self.hub.may("open_vial"))
         style = self.vial_box.style()
         for w in (self.vial_box, *self.vial_box.findChildren(QWidget)):
