@@ -297,6 +297,21 @@ def test_a_scanned_single_dose_vial_is_the_one_injected(make_hub, qtbot, store):
     assert store.scalar("SELECT vial_id FROM doses WHERE visit_id = ?", [first]) == vial["vial_id"]
 
 
+def test_a_scanner_gun_typing_onto_the_inject_button_opens_the_vial_and_never_injects(make_hub, qtbot, store):
+    _receive(store, MULTI, days=30)
+    first = _screened(store)
+    page = _page(make_hub, qtbot)
+    qtbot.keyClick(page, Qt.Key.Key_F2)
+    assert page.inject_button.hasFocus()
+    qtbot.keyClicks(page.inject_button, _gs1(MULTI, serial="GUN1"))  # nobody pressed F6 first
+    qtbot.keyClick(page.focusWidget(), Qt.Key.Key_Return)
+    assert page.banner.kind == "ok" and len(stock.desk_vials(store, "1")) == 1
+    assert state(store, first) == flow.SCREENED and page.lot_scan.text() == ""
+    assert page.inject_button.hasFocus()  # now Enter injects, from that vial
+    qtbot.keyClick(page.inject_button, Qt.Key.Key_Return)
+    assert state(store, first) == flow.INJECTED
+
+
 # --- refusals --------------------------------------------------------------------------------------
 
 

@@ -5,7 +5,8 @@ Keyboard: F2 calls the next person (also Space on the button; Enter never calls,
 cannot call and inject at once), Enter or F5 records the injection, F3 calls the same person again,
 F4 marks them absent (back of the queue), F6 goes to the scan input (scan the vial, Enter: a pack
 code opens that vial, a lot number selects the lot), F7 opens a vial of the lot picked, F8
-discards the open vial (with a reason: its doses left are wasted).
+discards the open vial (with a reason: its doses left are wasted). A code typed while a button has
+the focus (a scanner gun) goes into the scan box.
 There is no way to pick someone out of queue order.
 """
 
@@ -790,7 +791,18 @@ class InjectPage(Page):
         )
         self.focus_scan()
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt's name): Enter that no child used
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt's name): keys that no child used
+        text = event.text()
+        plain = not event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        )
+        if plain and text and text.isprintable() and not text.isspace() and self.isEnabled():
+            # a scanner gun typing while a button has the focus: its code goes to the scan box, so
+            # that its closing Enter opens the vial and never presses "Injected"
+            self.lot_scan.setFocus()
+            self.lot_scan.insert(text)
+            event.accept()
+            return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if self.called is not None:
                 self.do_inject()
