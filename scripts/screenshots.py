@@ -286,10 +286,71 @@ def main() -> int:
             hub.close()
             written += new_site_shots(app, Path(tmp), args.out)
             written += admin_tab_shots(app, store, Path(tmp), args.out)
+            written.extend(vial_shots(app, store, args.out))
         store.close()
     for path in written:
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
     return 0
+
+
+def vial_shots(app, store: Store, out: Path) -> list[Path]:
+    """The injection desk with an open 2-dose vial (one dose given from it, the next person called),
+    then the window's header warning of low stock after the fridge's lots were held by an excursion."""
+    from datetime import timedelta
+
+    from station import coldchain, stock
+    from ui.hub import StationHub
+    from ui.mainwindow import MainWindow
+
+    day = store.now().date()
+    at_1030 = store.now
+    tz = at_1030().tzinfo
+    stock.receive(
+        store, staff_id="admin", lot_no=f"{day:%Y%m%d}M002", product="sinopharm_bbibp",
+        expiry=day + timedelta(days=60), vials=30, doses_per_vial=2, delivery_note=f"PS{day:%Y%m%d}-02",
+    )  # fmt: skip
+    store.now = lambda: datetime.combine(day, time(10, 24), tz)
+    stock.open_vial(store, staff_id="jz01", desk="4", lot_no=f"{day:%Y%m%d}M002")
+    store.now = at_1030
+    written = []
+    settings = Settings(
+        site_name="朝阳区XX街道临时接种点", station_id="demo-1", desk_roles=["inject"], desk="4"
+    )
+    hub = StationHub(store, settings, lang="zh")
+    hub.login(DESK_STAFF["inject"], demo.DEMO_PIN)
+    window = MainWindow(hub, ask_login=False)
+    window.resize(1366, 768)
+    window.show()
+    page = window.pages["inject"]
+    page.call_next()
+    page.do_inject()  # one dose from the vial: one left
+    page.call_next()
+    app.processEvents()
+    path = out / "inject_vial_zh.png"
+    window.grab().save(str(path))
+    written.append(path)
+    hub.close()
+    window.close()
+
+    # 10:30: the fridge read 9.6 °C; its lots are held until the admin decides: doses left fall
+    # below the bookings left for the day
+    coldchain.record_reading(store, staff_id="jz01", celsius=9.6, fridge="fridge1")
+    settings = Settings(
+        site_name="朝阳区XX街道临时接种点", station_id="demo-1", desk_roles=["prescreen"], desk="2"
+    )
+    hub = StationHub(store, settings, lang="zh")
+    hub.login(DESK_STAFF["prescreen"], demo.DEMO_PIN)
+    window = MainWindow(hub, ask_login=False)
+    window.resize(1366, 768)
+    window.show()
+    app.processEvents()
+    assert window.header.stock_warning.isVisible()
+    path = out / "header_low_stock_zh.png"
+    window.grab().save(str(path))
+    written.append(path)
+    hub.close()
+    window.close()
+    return written
 
 
 if __name__ == "__main__":

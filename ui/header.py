@@ -1,9 +1,11 @@
-"""The header on every page: site, desk, who is logged in, today's counts, sync state."""
+"""The header on every page: site, desk, who is logged in, today's counts, the low-stock warning,
+sync state."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from station import stock
 from station.status import day_status
 from ui.hub import StationHub
 from ui.qt import QCoreApplication, QFrame, QHBoxLayout, QLabel, QTimer, QVBoxLayout
@@ -24,6 +26,15 @@ class Header(QFrame):
         self.who = QLabel()
         self.counts = QLabel()
         self.counts.setWordWrap(True)
+        # doses left for the rest of the day below the bookings left plus the margin
+        self.stock_warning = QLabel()
+        self.stock_warning.setObjectName("stock_warning")
+        self.stock_warning.setWordWrap(True)
+        self.stock_warning.setStyleSheet(
+            "#stock_warning { background: #cf222e; color: white; font-size: 18px; font-weight: bold;"
+            " padding: 3px 10px; border-radius: 4px; }"
+        )
+        self.stock_warning.hide()
         self.sync = QLabel()
         self.top = top = QHBoxLayout()
         top.addWidget(self.site, 1)
@@ -33,11 +44,13 @@ class Header(QFrame):
         layout.setContentsMargins(10, 6, 10, 6)
         layout.addLayout(top)
         layout.addWidget(self.counts)
+        layout.addWidget(self.stock_warning)
         hub.records_did_change.connect(self.refresh)
         hub.staff_did_change.connect(self.refresh)
         hub.sync_did_change.connect(self.refresh_sync)
         hub.hub_will_close.connect(lambda: self._sync_timer.stop())
         self.status: dict = {}
+        self.warning: dict = {}
         self.sync_state: dict = {}
         self._sync_timer = QTimer(self)  # "synced N s ago" moves on with the clock, not only with records
         self._sync_timer.setInterval(2000)
@@ -74,6 +87,23 @@ class Header(QFrame):
                 bookings_left=st["bookings_left"],
             )
         )
+        self.refresh_stock()
+
+    def refresh_stock(self) -> None:
+        """The low-stock warning (stock.stock_warning with this laptop's margin, else the site's)."""
+        self.warning = w = stock.stock_warning(
+            self.hub.store,
+            self.hub.today(),
+            stock.margin(None, self.hub.settings.stock_margin_doses),
+        )
+        if w["short"]:
+            self.stock_warning.setText(
+                self.tr(
+                    "Low stock: {left} doses left, {bookings} people still to vaccinate today "
+                    "(keep {margin} spare): receive more vaccine"
+                ).format(left=w["doses_left"], bookings=w["bookings_left"], margin=w["margin"])
+            )
+        self.stock_warning.setVisible(bool(w["short"]))
 
     def refresh_sync(self) -> None:
         """The truth about sync: success only ever means the server acknowledged."""

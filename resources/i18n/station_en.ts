@@ -769,6 +769,69 @@
     </message>
 </context>
 <context>
+    <name>DiscardVialDialog</name>
+    <message>
+        <source>Discard vial</source>
+        <translation>Discard vial</translation>
+    </message>
+    <message>
+        <source>— choose the reason —</source>
+        <translation>— choose the reason —</translation>
+    </message>
+    <message>
+        <source>What happened (required for Other)</source>
+        <translation>What happened (required for Other)</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <source>Discard (Enter)</source>
+        <translation>Discard (Enter)</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <source>Discard vial {vial}</source>
+        <translation>Discard vial {vial}</translation>
+    </message>
+    <message>
+        <source>Lot {lot}: the {n} doses left in this vial will be recorded as wasted.</source>
+        <translation>Lot {lot}: the {n} doses left in this vial will be recorded as wasted.</translation>
+    </message>
+    <message>
+        <source>Expired after opening</source>
+        <translation>Expired after opening</translation>
+    </message>
+    <message>
+        <source>Broken</source>
+        <translation>Broken</translation>
+    </message>
+    <message>
+        <source>Contaminated</source>
+        <translation>Contaminated</translation>
+    </message>
+    <message>
+        <source>Other (write what happened)</source>
+        <translation>Other (write what happened)</translation>
+    </message>
+    <message>
+        <source>Choose why the vial is discarded</source>
+        <translation>Choose why the vial is discarded</translation>
+    </message>
+    <message>
+        <source>Write what happened</source>
+        <translation>Write what happened</translation>
+    </message>
+</context>
+<context>
     <name>Doses</name>
     <message>
         <source>booster</source>
@@ -876,6 +939,10 @@
         <source>Signed in {signed_in}  ·  waiting: pre-screen {wp} / injection {wi} / observation {wo}  ·  vaccinated {injected}  ·  observing {observing}  ·  turned away {turned_away}  ·  doses left {doses_left}  ·  bookings left {bookings_left}</source>
         <translation>Signed in {signed_in}  ·  waiting: pre-screen {wp} / injection {wi} / observation {wo}  ·  vaccinated {injected}  ·  observing {observing}  ·  turned away {turned_away}  ·  doses left {doses_left}  ·  bookings left {bookings_left}</translation>
     </message>
+    <message>
+        <source>Low stock: {left} doses left, {bookings} people still to vaccinate today (keep {margin} spare): receive more vaccine</source>
+        <translation>Low stock: {left} doses left, {bookings} people still to vaccinate today (keep {margin} spare): receive more vaccine</translation>
+    </message>
 </context>
 <context>
     <name>InjectPage</name>
@@ -900,6 +967,10 @@
         <translation>Scan the vial's code or type the lot number (F6), Enter</translation>
     </message>
     <message>
+        <source>A vial's pack code (GS1 or 20-digit traceability code) opens that vial at this desk; a lot number selects the lot</source>
+        <translation>A vial's pack code (GS1 or 20-digit traceability code) opens that vial at this desk; a lot number selects the lot</translation>
+    </message>
+    <message>
         <source>Lot</source>
         <translation>Lot</translation>
     </message>
@@ -914,6 +985,26 @@
     <message>
         <source>Absent (F4)</source>
         <translation>Absent (F4)</translation>
+    </message>
+    <message>
+        <source>Open vial at this desk</source>
+        <translation>Open vial at this desk</translation>
+    </message>
+    <message>
+        <source>Open vial (F7)</source>
+        <translation>Open vial (F7)</translation>
+    </message>
+    <message>
+        <source>Open a vial of the lot picked (or scan the vial's code: F6)</source>
+        <translation>Open a vial of the lot picked (or scan the vial's code: F6)</translation>
+    </message>
+    <message>
+        <source>Discard (F8)</source>
+        <translation>Discard (F8)</translation>
+    </message>
+    <message>
+        <source>Discard the open vial: its doses left are recorded as wasted</source>
+        <translation>Discard the open vial: its doses left are recorded as wasted</translation>
     </message>
     <message>
         <source>Waiting</source>
@@ -952,6 +1043,46 @@
         <translation>{lot} · expires {expiry} · {left} left</translation>
     </message>
     <message>
+        <source>also open: {product} lot {lot}, {left} left</source>
+        <translation>also open: {product} lot {lot}, {left} left</translation>
+    </message>
+    <message>
+        <source>No open vial</source>
+        <translation>No open vial</translation>
+    </message>
+    <message>
+        <source>Single-dose vials</source>
+        <translation>Single-dose vials</translation>
+    </message>
+    <message>
+        <source>Each injection opens a vial: nothing to open first</source>
+        <translation>Each injection opens a vial: nothing to open first</translation>
+    </message>
+    <message>
+        <source>Open a vial before the next injection: scan it (F6) or pick the lot and press F7</source>
+        <translation>Open a vial before the next injection: scan it (F6) or pick the lot and press F7</translation>
+    </message>
+    <message>
+        <source>{left} of {doses} doses left</source>
+        <translation>{left} of {doses} doses left</translation>
+    </message>
+    <message>
+        <source>{product} · lot {lot}</source>
+        <translation>{product} · lot {lot}</translation>
+    </message>
+    <message>
+        <source>Vial {vial}</source>
+        <translation>Vial {vial}</translation>
+    </message>
+    <message>
+        <source>Opened {opened} · use by {until}</source>
+        <translation>Opened {opened} · use by {until}</translation>
+    </message>
+    <message>
+        <source>Past its time after opening: do not use it. Discard it (F8), then open a new one</source>
+        <translation>Past its time after opening: do not use it. Discard it (F8), then open a new one</translation>
+    </message>
+    <message>
         <source>No usable lot of {product} in stock</source>
         <translation>No usable lot of {product} in stock</translation>
     </message>
@@ -988,6 +1119,14 @@
         <translation>Queue number {n} {name}: {dose} recorded (lot {lot}). Please go to observation</translation>
     </message>
     <message>
+        <source>Vial used up: open the next one before the next injection (scan it or F7)</source>
+        <translation>Vial used up: open the next one before the next injection (scan it or F7)</translation>
+    </message>
+    <message>
+        <source>Vial: {left} doses left</source>
+        <translation>Vial: {left} doses left</translation>
+    </message>
+    <message>
         <source>Calling queue number {n} again: {name}</source>
         <translation>Calling queue number {n} again: {name}</translation>
     </message>
@@ -998,6 +1137,26 @@
     <message>
         <source>Lot {lot} selected</source>
         <translation>Lot {lot} selected</translation>
+    </message>
+    <message>
+        <source>Multi-dose vials: open one (F7) before the injection</source>
+        <translation>Multi-dose vials: open one (F7) before the injection</translation>
+    </message>
+    <message>
+        <source>Pick the lot of the vial to open first</source>
+        <translation>Pick the lot of the vial to open first</translation>
+    </message>
+    <message>
+        <source>Vial {vial} opened: lot {lot}, {n} doses, use by {until}</source>
+        <translation>Vial {vial} opened: lot {lot}, {n} doses, use by {until}</translation>
+    </message>
+    <message>
+        <source>No vial is open at this desk</source>
+        <translation>No vial is open at this desk</translation>
+    </message>
+    <message>
+        <source>Vial {vial} discarded: {n} doses recorded as wasted. Open the next one (scan it or F7)</source>
+        <translation>Vial {vial} discarded: {n} doses recorded as wasted. Open the next one (scan it or F7)</translation>
     </message>
     <message>
         <source>Nobody is called: press F2 to call the next person</source>

@@ -769,6 +769,69 @@
     </message>
 </context>
 <context>
+    <name>DiscardVialDialog</name>
+    <message>
+        <source>Discard vial</source>
+        <translation>废弃疫苗瓶</translation>
+    </message>
+    <message>
+        <source>— choose the reason —</source>
+        <translation>— 请选择原因 —</translation>
+    </message>
+    <message>
+        <source>What happened (required for Other)</source>
+        <translation>发生了什么（选“其他”时必填）</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>废弃原因</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>Discard (Enter)</source>
+        <translation>确认废弃 (Enter)</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
+    </message>
+    <message>
+        <source>Discard vial {vial}</source>
+        <translation>废弃疫苗瓶 {vial}</translation>
+    </message>
+    <message>
+        <source>Lot {lot}: the {n} doses left in this vial will be recorded as wasted.</source>
+        <translation>批号 {lot}：此瓶剩余的 {n} 剂将记为报损。</translation>
+    </message>
+    <message>
+        <source>Expired after opening</source>
+        <translation>开启后超时</translation>
+    </message>
+    <message>
+        <source>Broken</source>
+        <translation>破损</translation>
+    </message>
+    <message>
+        <source>Contaminated</source>
+        <translation>污染</translation>
+    </message>
+    <message>
+        <source>Other (write what happened)</source>
+        <translation>其他（请写明情况）</translation>
+    </message>
+    <message>
+        <source>Choose why the vial is discarded</source>
+        <translation>请选择废弃原因</translation>
+    </message>
+    <message>
+        <source>Write what happened</source>
+        <translation>请写明发生了什么</translation>
+    </message>
+</context>
+<context>
     <name>Doses</name>
     <message>
         <source>booster</source>
@@ -876,6 +939,10 @@
         <source>Signed in {signed_in}  ·  waiting: pre-screen {wp} / injection {wi} / observation {wo}  ·  vaccinated {injected}  ·  observing {observing}  ·  turned away {turned_away}  ·  doses left {doses_left}  ·  bookings left {bookings_left}</source>
         <translation>已签到 {signed_in}  ·  等候：预检 {wp} / 接种 {wi} / 留观 {wo}  ·  已接种 {injected}  ·  留观中 {observing}  ·  劝返 {turned_away}  ·  剩余疫苗 {doses_left} 剂  ·  剩余预约 {bookings_left}</translation>
     </message>
+    <message>
+        <source>Low stock: {left} doses left, {bookings} people still to vaccinate today (keep {margin} spare): receive more vaccine</source>
+        <translation>库存不足：剩余 {left} 剂，今日尚有 {bookings} 人待接种（需留余量 {margin} 剂）：请补充疫苗</translation>
+    </message>
 </context>
 <context>
     <name>InjectPage</name>
@@ -900,6 +967,10 @@
         <translation>扫疫苗追溯码或输入批号 (F6)，回车</translation>
     </message>
     <message>
+        <source>A vial's pack code (GS1 or 20-digit traceability code) opens that vial at this desk; a lot number selects the lot</source>
+        <translation>扫疫苗瓶上的码（GS1 码或20位追溯码）即在本台开启该瓶；输入批号则选择该批号</translation>
+    </message>
+    <message>
         <source>Lot</source>
         <translation>批号</translation>
     </message>
@@ -914,6 +985,26 @@
     <message>
         <source>Absent (F4)</source>
         <translation>过号 (F4)</translation>
+    </message>
+    <message>
+        <source>Open vial at this desk</source>
+        <translation>本台开启的疫苗瓶</translation>
+    </message>
+    <message>
+        <source>Open vial (F7)</source>
+        <translation>开启新瓶 (F7)</translation>
+    </message>
+    <message>
+        <source>Open a vial of the lot picked (or scan the vial's code: F6)</source>
+        <translation>开启所选批号的一瓶（或扫疫苗瓶上的码：F6）</translation>
+    </message>
+    <message>
+        <source>Discard (F8)</source>
+        <translation>废弃 (F8)</translation>
+    </message>
+    <message>
+        <source>Discard the open vial: its doses left are recorded as wasted</source>
+        <translation>废弃开启的疫苗瓶：剩余剂次记为报损</translation>
     </message>
     <message>
         <source>Waiting</source>
@@ -952,6 +1043,46 @@
         <translation>{lot} · 有效期至 {expiry} · 剩余 {left} 剂</translation>
     </message>
     <message>
+        <source>also open: {product} lot {lot}, {left} left</source>
+        <translation>另开启：{product} 批号 {lot}，剩 {left} 剂</translation>
+    </message>
+    <message>
+        <source>Single-dose vials</source>
+        <translation>单剂次瓶</translation>
+    </message>
+    <message>
+        <source>No open vial</source>
+        <translation>未开瓶</translation>
+    </message>
+    <message>
+        <source>Each injection opens a vial: nothing to open first</source>
+        <translation>每次接种自动开启一瓶，无需先开瓶</translation>
+    </message>
+    <message>
+        <source>Open a vial before the next injection: scan it (F6) or pick the lot and press F7</source>
+        <translation>下一位接种前请先开瓶：扫疫苗瓶（F6），或选好批号按 F7</translation>
+    </message>
+    <message>
+        <source>{left} of {doses} doses left</source>
+        <translation>剩 {left} 剂（共 {doses} 剂）</translation>
+    </message>
+    <message>
+        <source>{product} · lot {lot}</source>
+        <translation>{product} · 批号 {lot}</translation>
+    </message>
+    <message>
+        <source>Vial {vial}</source>
+        <translation>瓶号 {vial}</translation>
+    </message>
+    <message>
+        <source>Opened {opened} · use by {until}</source>
+        <translation>{opened} 开瓶 · {until} 前用完</translation>
+    </message>
+    <message>
+        <source>Past its time after opening: do not use it. Discard it (F8), then open a new one</source>
+        <translation>已超过开瓶后使用时限：不得使用。请废弃（F8）后开启新瓶</translation>
+    </message>
+    <message>
         <source>No usable lot of {product} in stock</source>
         <translation>库存中没有{product}的可用批号</translation>
     </message>
@@ -988,6 +1119,14 @@
         <translation>{n}号 {name}：{dose}已记录（批号 {lot}）。请到留观区留观</translation>
     </message>
     <message>
+        <source>Vial used up: open the next one before the next injection (scan it or F7)</source>
+        <translation>此瓶已用完：下一位接种前请开启新瓶（扫码或 F7）</translation>
+    </message>
+    <message>
+        <source>Vial: {left} doses left</source>
+        <translation>此瓶剩 {left} 剂</translation>
+    </message>
+    <message>
         <source>Calling queue number {n} again: {name}</source>
         <translation>再次叫号：{n}号 {name}</translation>
     </message>
@@ -998,6 +1137,26 @@
     <message>
         <source>Lot {lot} selected</source>
         <translation>已选批号 {lot}</translation>
+    </message>
+    <message>
+        <source>Multi-dose vials: open one (F7) before the injection</source>
+        <translation>多剂次瓶：接种前请先开瓶（F7）</translation>
+    </message>
+    <message>
+        <source>Pick the lot of the vial to open first</source>
+        <translation>请先选择要开瓶的批号</translation>
+    </message>
+    <message>
+        <source>Vial {vial} opened: lot {lot}, {n} doses, use by {until}</source>
+        <translation>已开启疫苗瓶 {vial}：批号 {lot}，{n} 剂，{until} 前用完</translation>
+    </message>
+    <message>
+        <source>No vial is open at this desk</source>
+        <translation>本台没有开启的疫苗瓶</translation>
+    </message>
+    <message>
+        <source>Vial {vial} discarded: {n} doses recorded as wasted. Open the next one (scan it or F7)</source>
+        <translation>疫苗瓶 {vial} 已废弃：报损 {n} 剂。请开启新瓶（扫码或 F7）</translation>
     </message>
     <message>
         <source>Nobody is called: press F2 to call the next person</source>
