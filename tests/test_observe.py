@@ -258,15 +258,26 @@ def test_aefi_extends_observation(store, clock, watching):
     observe.report_aefi(
         store, watching, staff_id="obs1", category="nausea", severity="mild", handling="observed"
     )
-    assert _observation(store, watching)["until"] == (start + timedelta(minutes=50)).isoformat()
-    clock.advance(minutes=10)  # the original 30 minutes are up, the extension is not
-    with refused("observation_not_finished", minutes=20, until="08:50"):
+    # 30 minutes added to the end of the observation (08:30), not counted from the report (08:20)
+    assert _observation(store, watching)["until"] == (start + timedelta(minutes=60)).isoformat()
+    clock.advance(minutes=30)  # the original 30 minutes are up, the extension is not
+    with refused("observation_not_finished", minutes=10, until="09:00"):
         observe.release(store, watching, staff_id="obs1")
-    clock.advance(minutes=20)
+    clock.advance(minutes=10)
     assert observe.release(store, watching, staff_id="obs1")["state"] == flow.RELEASED
 
 
-def test_aefi_never_shortens_observation(store, clock, watching):
+def test_an_early_report_extends_the_observation(store, clock, watching):
+    """Reported 2 minutes after seating: "extend by 30" used to end at 08:32, before 08:30+30."""
+    start = clock.t
+    clock.advance(minutes=2)
+    observe.report_aefi(
+        store, watching, staff_id="obs1", category="fatigue", severity="mild", handling="observed"
+    )
+    assert _observation(store, watching)["until"] == (start + timedelta(minutes=60)).isoformat()
+
+
+def test_a_short_extension_still_adds_to_the_end(store, clock, watching):
     observe.report_aefi(
         store,
         watching,
@@ -276,10 +287,53 @@ def test_aefi_never_shortens_observation(store, clock, watching):
         handling="observed",
         extend_minutes=5,
     )
+    assert _observation(store, watching)["until"] == _at(clock, 35)
+
+
+def test_a_second_reaction_adds_to_the_extended_end(store, clock, watching):
+    start = clock.t
+    clock.advance(minutes=10)
+    observe.report_aefi(
+        store, watching, staff_id="obs1", category="fever", severity="mild", handling="observed"
+    )
+    clock.advance(minutes=10)
+    observe.report_aefi(
+        store,
+        watching,
+        staff_id="obs1",
+        category="headache",
+        severity="mild",
+        handling="observed",
+        extend_minutes=15,
+    )
+    assert _observation(store, watching)["until"] == (start + timedelta(minutes=75)).isoformat()
+
+
+def test_a_reaction_after_the_end_extends_from_the_report(store, clock, watching):
+    """Still in the room 10 minutes after their time was up: 30 more minutes from now, not from 08:30."""
+    clock.advance(minutes=40)
+    observe.report_aefi(
+        store, watching, staff_id="obs1", category="fever", severity="mild", handling="observed"
+    )
     assert _observation(store, watching)["until"] == _at(clock, 30)
 
 
+def test_no_extension_leaves_the_end(store, clock, watching):
+    clock.advance(minutes=10)
+    observe.report_aefi(
+        store,
+        watching,
+        staff_id="obs1",
+        category="fever",
+        severity="mild",
+        handling="observed",
+        extend_minutes=0,
+    )
+    assert _observation(store, watching)["until"] == _at(clock, 20)
+
+
 def test_aefi_extension_by_the_chosen_minutes(store, clock, watching):
+    start = clock.t
     clock.advance(minutes=25)
     observe.report_aefi(
         store,
@@ -290,7 +344,7 @@ def test_aefi_extension_by_the_chosen_minutes(store, clock, watching):
         handling="treated_on_site",
         extend_minutes=60,
     )
-    assert _observation(store, watching)["until"] == _at(clock, 60)
+    assert _observation(store, watching)["until"] == (start + timedelta(minutes=90)).isoformat()
 
 
 def test_aefi_before_seating_and_after_release(store, clock):
@@ -305,7 +359,7 @@ def test_aefi_before_seating_and_after_release(store, clock):
     )
     assert state(store, visit_id) == flow.INJECTED
     observe.start_observation(store, visit_id, staff_id="obs1")
-    clock.advance(minutes=30)
+    clock.advance(minutes=60)  # 30 minutes of observation and the reaction's 30 added
     observe.release(store, visit_id, staff_id="obs1")
     observe.report_aefi(
         store, visit_id, staff_id="obs1", category="fever", severity="mild", handling="observed"
@@ -391,8 +445,8 @@ def test_reaction_before_seating_extends_the_observation(store, clock, booked):
     )
     clock.advance(minutes=5)
     obs = observe.start_observation(store, booked, staff_id="obs1")
-    # 60 minutes from the reaction (5 minutes before seating) beat 30 minutes from seating
-    assert datetime.fromisoformat(obs["until"]) == clock() + timedelta(minutes=55)
+    # the 60 minutes are added to the 30 of the observation that starts at seating
+    assert datetime.fromisoformat(obs["until"]) == clock() + timedelta(minutes=90)
 
 
 def test_reaction_checks_onset_and_extension(store, clock, booked):

@@ -405,10 +405,10 @@ def test_adverse_reaction_is_recorded_and_extends_the_observation(page, qtbot, s
     )
     assert row["notes"] == "低热37.6℃，嘱多饮水" and row["staff_id"] == "obs1"
     until = datetime.fromisoformat(obs(store, v)["until"])
-    assert (until - started).total_seconds() == 50 * 60  # reported at +20, extended by 30
+    assert (until - started).total_seconds() == 60 * 60  # reported at +20: 30 minutes added to the end
     assert page.banner.kind == "warn"
     assert page.table.item(0, page.C_AEFI).text() != ""
-    assert page.table.item(0, page.C_LEFT).text() == page.tr("{n} min").format(n=30)
+    assert page.table.item(0, page.C_LEFT).text() == page.tr("{n} min").format(n=40)
 
 
 def test_serious_reaction_shows_a_red_banner_and_marks_the_row(page, qtbot, store, clock):
