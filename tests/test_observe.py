@@ -248,7 +248,9 @@ def test_aefi_recorded_with_serious_flag(store, clock, watching, category, sever
     payload = json.loads(store.scalar("SELECT payload FROM events WHERE type = 'AdverseEventReported'"))
     assert payload["kind"] == observe.AEFI_CATEGORIES[category]
     assert payload["serious"] is serious
-    assert state(store, watching) == flow.OBSERVING
+    # handed over to hospital ends the observation; any other handling keeps it going
+    handed_over = handling == "transferred_to_hospital"
+    assert state(store, watching) == (flow.RELEASED if handed_over else flow.OBSERVING)
 
 
 def test_aefi_extends_observation(store, clock, watching):
@@ -473,3 +475,79 @@ def test_reaction_checks_onset_and_extension(store, clock, booked):
             handling="observed",
             extend_minutes=100000,
         )
+
+
+# --- handed over to hospital ------------------------------------------------------------------
+
+
+def _hand_over(store, visit_id, **kw):
+    kw.setdefault("category", "anaphylaxis")
+    kw.setdefault("severity", "severe")
+    return observe.report_aefi(store, visit_id, staff_id="obs1", handling="transferred_to_hospital", **kw)
+
+
+def test_handover_to_hospital_ends_the_observation(store, clock, watching):
+    from station.status import day_status
+
+    clock.advance(minutes=5)
+    _hand_over(store, watching)
+    assert state(store, watching) == flow.RELEASED
+    assert observe.observing(store) == []
+    assert observe.taken_seats(store, DAY.isoformat()) == set()  # the chair is free again
+    ended = json.loads(store.scalar("SELECT payload FROM events WHERE type = 'Released'"))
+    assert ended["outcome"] == "transferred_to_hospital" and ended["minutes_left"] == 25
+    assert ended["override_reason"] is None
+    assert _observation(store, watching)["released_at"] == clock.t.isoformat()
+    counts = day_status(store, DAY)
+    assert (counts["observing"], counts["transferred"], counts["released"]) == (0, 1, 0)
+    assert observe.outcome(store, watching) == "transferred_to_hospital"
+
+
+def test_handover_while_waiting_for_a_seat_ends_it_too(store, clock):
+    from station.status import day_status
+
+    visit_id = _injected(store)
+    _hand_over(store, visit_id, category="vasovagal_syncope", severity="moderate")
+    assert state(store, visit_id) == flow.RELEASED
+    assert _observation(store, visit_id)["seat"] is None  # never took a chair
+    counts = day_status(store, DAY)
+    assert (counts["waiting"]["observe"], counts["observing"], counts["transferred"]) == (0, 0, 1)
+
+
+def test_a_reaction_treated_on_site_keeps_observing(store, clock, watching):
+    from station.status import day_status
+
+    observe.report_aefi(
+        store,
+        watching,
+        staff_id="obs1",
+        category="anaphylaxis",
+        severity="severe",
+        handling="treated_on_site",
+    )
+    assert state(store, watching) == flow.OBSERVING
+    assert day_status(store, DAY)["transferred"] == 0
+    assert observe.outcome(store, watching) is None
+
+
+def test_released_people_count_as_released_not_transferred(store, clock, watching):
+    from station.status import day_status
+
+    clock.advance(minutes=30)
+    observe.release(store, watching, staff_id="obs1")
+    counts = day_status(store, DAY)
+    assert (counts["released"], counts["transferred"]) == (1, 0)
+    assert observe.outcome(store, watching) == "released"
+
+
+def test_a_vaccinator_may_hand_over(store, clock, watching):
+    """The person who saw the reaction records it; the handover needs no early-release right."""
+    observe.report_aefi(
+        store,
+        watching,
+        staff_id="vac1",
+        category="anaphylaxis",
+        severity="severe",
+        handling="transferred_to_hospital",
+    )
+    assert state(store, watching) == flow.RELEASED

@@ -513,3 +513,75 @@ def test_exit_scan_takes_the_desks_letter_and_plain_digits_mean_a(page, qtbot, s
     scan(qtbot, page, "1")
     assert state(store, a) == "released"
     assert page.banner.text() == page.tr("No. {n} may leave").format(n="A001")
+
+
+# --- handed over to hospital ------------------------------------------------------------------------
+
+
+def test_handover_to_hospital_ends_the_observation_on_the_page(page, qtbot, hub, store, clock):
+    from ui.header import Header
+
+    a, b = injected(store, clock, 2)
+    seat(store, a)
+    seat(store, b)
+    header = Header(hub)
+    qtbot.addWidget(header)
+    page.refresh()
+    clock.advance(minutes=5)
+    dialog = open_aefi(qtbot, page, store, b)
+    choose(dialog.category, "anaphylaxis")
+    choose(dialog.severity, "severe")
+    choose(dialog.handling, "transferred_to_hospital")
+    assert not dialog.extend.isEnabled()  # nothing to extend: the observation ends
+    dialog.accept()
+    assert state(store, b) == "released"
+    assert [page.table.item(i, 0).data(Qt.ItemDataRole.UserRole) for i in range(page.table.rowCount())] == [a]
+    assert page.banner.kind == "error"
+    assert queue_no(store, b) in page.banner.text() and "转送医院" in page.banner.text()
+    assert page.code.hasFocus()  # ready for the next exit scan
+    assert "转送医院 1" in header.counts.text() and "留观中 1" in header.counts.text()
+    clock.advance(minutes=30)
+    tick(page)
+    assert table_column(page, page.C_QUEUE) == [queue_no(store, a)]  # no "may leave" for b
+
+
+def test_another_handling_keeps_the_extension(page, qtbot, store, clock):
+    (v,) = injected(store, clock)
+    seat(store, v)
+    page.refresh()
+    dialog = open_aefi(qtbot, page, store, v)
+    choose(dialog.handling, "transferred_to_hospital")
+    choose(dialog.handling, "treated_on_site")
+    assert dialog.extend.isEnabled() and dialog.extend.value() == 30
+    dialog.reject()
+
+
+# --- the focus after each action: where the next code is scanned -----------------------------------
+
+
+def test_focus_returns_to_the_exit_scan_after_seating(page, qtbot, store, clock):
+    injected(store, clock, 1)
+    page.refresh()
+    page.waiting.setFocus()
+    press(qtbot, page, Qt.Key.Key_F2)
+    assert page.code.hasFocus()
+
+
+def test_focus_returns_to_the_exit_scan_after_a_reaction(page, qtbot, store, clock):
+    (v,) = injected(store, clock)
+    seat(store, v)
+    page.refresh()
+    scan(qtbot, page, queue_no(store, v))
+    page.table.setFocus()  # the observer went on with the arrow keys
+    press(qtbot, page, Qt.Key.Key_F7)
+    page.aefi_dialog.accept()
+    assert page.code.hasFocus()
+
+
+def test_focus_returns_to_the_exit_scan_after_a_refused_exit(page, qtbot, store, clock):
+    (v,) = injected(store, clock)
+    seat(store, v)
+    page.refresh()
+    scan(qtbot, page, queue_no(store, v))
+    assert page.banner.kind == "error" and page.code.hasFocus()
+    assert page.code.selectedText() == page.code.text()  # the next scan replaces it

@@ -73,6 +73,11 @@ class Header(QFrame):
                 doses_left=st["doses_left"],
                 bookings_left=st["bookings_left"],
             )
+            + (  # handed over to hospital: out of observation, not among those who left
+                "  ·  " + self.tr("to hospital {n}").format(n=st["transferred"])
+                if st.get("transferred")
+                else ""
+            )
         )
 
     def refresh_sync(self) -> None:

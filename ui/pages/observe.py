@@ -464,6 +464,7 @@ class ObservePage(Page):
         self.refresh()
         self.select(visit_id)
         self.waiting.setCurrentRow(0)
+        self.focus_scan()
         if self.AUTO_PRINT:
             self.print_slip(visit_id)
 
@@ -510,8 +511,14 @@ class ObservePage(Page):
         self.banner.show_message(text, "ok")
         self.selected = None
         self.code.clear()
-        self.code.setFocus()
         self.refresh()
+        self.focus_scan()
+
+    def focus_scan(self) -> None:
+        """After each action the exit scan has the focus, its text selected: a scanner gun's next
+        code replaces it instead of going to a button or the table."""
+        self.code.setFocus()
+        self.code.selectAll()
 
     # --- slips and the board ----------------------------------------------------------------------
     def print_slip(self, visit_id: str, preview: bool = False) -> None:
@@ -577,7 +584,19 @@ class ObservePage(Page):
 
     def _aefi_recorded(self, row: dict[str, Any]) -> None:
         self.refresh()
+        self.focus_scan()
         n = signin.queue_label(bookings.visit(self.hub.store, row["visit_id"]))
+        if observe.outcome(self.hub.store, row["visit_id"]) == observe.HANDED_OVER:
+            if self.selected == row["visit_id"]:
+                self.selected = None
+            self.banner.show_message(
+                self.tr(
+                    "No. {n}: handed over to hospital, observation ended. "
+                    "SERIOUS adverse reaction: report it immediately"
+                ).format(n=n),
+                "error",
+            )
+            return
         if row.get("serious"):
             self.banner.show_message(
                 self.tr("No. {n}: SERIOUS adverse reaction: report it immediately").format(n=n), "error"
@@ -626,6 +645,7 @@ class AefiDialog(QDialog):
         self.handling = QComboBox()
         for code in observe.HANDLINGS:
             self.handling.addItem(self.handling_label(code), code)
+        self.handling.currentIndexChanged.connect(lambda _i: self._handling_changed())
         now = hub.now()
         self.onset = QTimeEdit(QTime(now.hour, now.minute))
         self.onset.setDisplayFormat("HH:mm")
@@ -663,7 +683,19 @@ class AefiDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.banner)
         layout.addWidget(self.buttons)
+        self._handling_changed()
         self.category.setFocus()
+
+    def _handling_changed(self) -> None:
+        """Handed over to hospital ends the observation: there is nothing to extend."""
+        handed_over = self.handling.currentData() == observe.HANDED_OVER
+        self.extend.setEnabled(not handed_over)
+        if handed_over:
+            self.banner.show_message(
+                self.tr("Handed over to hospital: recording it ends this person's observation"), "warn"
+            )
+        else:
+            self.banner.clear_message()
 
     def category_label(self, code: str) -> str:
         return {
@@ -713,7 +745,7 @@ class AefiDialog(QDialog):
                 handling=self.handling.currentData(),
                 onset_at=onset,
                 notes=self.notes.text(),
-                extend_minutes=self.extend.value(),
+                extend_minutes=self.extend.value() if self.extend.isEnabled() else 0,
             )
         except DomainError as exc:
             self.banner.show_message(self.hub.message(exc), "error")
