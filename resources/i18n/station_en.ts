@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en">
 <context>
     <name>AdminPage</name>
@@ -507,6 +506,10 @@
         <translation>Adverse reaction: No. {n}  {name}</translation>
     </message>
     <message>
+        <source>Handed over to hospital: recording it ends this person's observation</source>
+        <translation>Handed over to hospital: recording it ends this person's observation</translation>
+    </message>
+    <message>
         <source>Fever</source>
         <translation>Fever</translation>
     </message>
@@ -784,6 +787,10 @@
     <message>
         <source>Signed in {signed_in}  ·  waiting: pre-screen {wp} / injection {wi} / observation {wo}  ·  vaccinated {injected}  ·  observing {observing}  ·  turned away {turned_away}  ·  doses left {doses_left}  ·  bookings left {bookings_left}</source>
         <translation>Signed in {signed_in}  ·  waiting: pre-screen {wp} / injection {wi} / observation {wo}  ·  vaccinated {injected}  ·  observing {observing}  ·  turned away {turned_away}  ·  doses left {doses_left}  ·  bookings left {bookings_left}</translation>
+    </message>
+    <message>
+        <source>to hospital {n}</source>
+        <translation>to hospital {n}</translation>
     </message>
 </context>
 <context>
@@ -1150,6 +1157,10 @@ Reason for releasing early (required):</translation>
         <translation>No. {n}: slip printed ({printer})</translation>
     </message>
     <message>
+        <source>No. {n}: handed over to hospital, observation ended. SERIOUS adverse reaction: report it immediately</source>
+        <translation>No. {n}: handed over to hospital, observation ended. SERIOUS adverse reaction: report it immediately</translation>
+    </message>
+    <message>
         <source>No. {n}: SERIOUS adverse reaction: report it immediately</source>
         <translation>No. {n}: SERIOUS adverse reaction: report it immediately</translation>
     </message>
@@ -1236,8 +1247,8 @@ Reason for releasing early (required):</translation>
         <translation>Temperature</translation>
     </message>
     <message>
-        <source>fever from {t} °C</source>
-        <translation>fever from {t} °C</translation>
+        <source>fever from {t} °C · readings {min}-{max} °C</source>
+        <translation>fever from {t} °C · readings {min}-{max} °C</translation>
     </message>
     <message>
         <source>Questions (Y = yes, N = no)</source>
@@ -1722,6 +1733,118 @@ Reason for releasing early (required):</translation>
         <source>Syncing...</source>
         <translation>Syncing...</translation>
     </message>
+    <message>
+        <source>Does the district hold everything recorded here?</source>
+        <translation>Does the district hold everything recorded here?</translation>
+    </message>
+    <message>
+        <source>Check now</source>
+        <translation>Check now</translation>
+    </message>
+    <message>
+        <source>Close the day</source>
+        <translation>Close the day</translation>
+    </message>
+    <message>
+        <source>The day's export file (station export --day D --out FILE)</source>
+        <translation>The day's export file (station export --day D --out FILE)</translation>
+    </message>
+    <message>
+        <source>Close the day offline with this file</source>
+        <translation>Close the day offline with this file</translation>
+    </message>
+    <message>
+        <source>Held</source>
+        <translation>Held</translation>
+    </message>
+    <message>
+        <source>Missing</source>
+        <translation>Missing</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <source>Export file</source>
+        <translation>Export file</translation>
+    </message>
+    <message>
+        <source>Not checked yet: press Check now</source>
+        <translation>Not checked yet: press Check now</translation>
+    </message>
+    <message>
+        <source>The district</source>
+        <translation>The district</translation>
+    </message>
+    <message>
+        <source>The server</source>
+        <translation>The server</translation>
+    </message>
+    <message>
+        <source>{who} holds everything recorded here up to {until} (checked at {checked})</source>
+        <translation>{who} holds everything recorded here up to {until} (checked at {checked})</translation>
+    </message>
+    <message>
+        <source>The district has not confirmed now; at {at} it acknowledged everything up to {until} (checked at {checked})</source>
+        <translation>The district has not confirmed now; at {at} it acknowledged everything up to {until} (checked at {checked})</translation>
+    </message>
+    <message>
+        <source>The district has not confirmed (checked at {checked})</source>
+        <translation>The district has not confirmed (checked at {checked})</translation>
+    </message>
+    <message>
+        <source>{who} lacks {n} records held here; complete up to {until} (checked at {checked})</source>
+        <translation>{who} lacks {n} records held here; complete up to {until} (checked at {checked})</translation>
+    </message>
+    <message>
+        <source>{who} lacks {n} records held here (checked at {checked})</source>
+        <translation>{who} lacks {n} records held here (checked at {checked})</translation>
+    </message>
+    <message>
+        <source>The hub holds everything recorded here</source>
+        <translation>The hub holds everything recorded here</translation>
+    </message>
+    <message>
+        <source>The hub lacks {n} records held here</source>
+        <translation>The hub lacks {n} records held here</translation>
+    </message>
+    <message>
+        <source>Laptop {origin}: seq {ranges} ({n} records)</source>
+        <translation>Laptop {origin}: seq {ranges} ({n} records)</translation>
+    </message>
+    <message>
+        <source>Laptop {origin}: seq {ranges} differ from the server's copy</source>
+        <translation>Laptop {origin}: seq {ranges} differ from the server's copy</translation>
+    </message>
+    <message>
+        <source>{day}: not closed</source>
+        <translation>{day}: not closed</translation>
+    </message>
+    <message>
+        <source>{day}: closed as synced at {at} by {staff}</source>
+        <translation>{day}: closed as synced at {at} by {staff}</translation>
+    </message>
+    <message>
+        <source>{day}: closed offline at {at} by {staff} (export file sha256 {sha})</source>
+        <translation>{day}: closed offline at {at} by {staff} (export file sha256 {sha})</translation>
+    </message>
+    <message>
+        <source>Checking with the server...</source>
+        <translation>Checking with the server...</translation>
+    </message>
+    <message>
+        <source>Only a site admin may close the day</source>
+        <translation>Only a site admin may close the day</translation>
+    </message>
+    <message>
+        <source>The day is closed: everything recorded here is held</source>
+        <translation>The day is closed: everything recorded here is held</translation>
+    </message>
+    <message>
+        <source>The day is closed offline; export file sha256 {sha}</source>
+        <translation>The day is closed offline; export file sha256 {sha}</translation>
+    </message>
 </context>
 <context>
     <name>SyncState</name>
@@ -1757,8 +1880,8 @@ Reason for releasing early (required):</translation>
         <translation>not measured</translation>
     </message>
     <message>
-        <source>Type the reading, e.g. 36.5 or 365, then Enter</source>
-        <translation>Type the reading, e.g. 36.5 or 365, then Enter</translation>
+        <source>Type the reading, e.g. 36.5 or 365, then Enter ({min}-{max} °C)</source>
+        <translation>Type the reading, e.g. 36.5 or 365, then Enter ({min}-{max} °C)</translation>
     </message>
 </context>
 </TS>

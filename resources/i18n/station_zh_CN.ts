@@ -507,6 +507,10 @@
         <translation>异常反应：{n}号  {name}</translation>
     </message>
     <message>
+        <source>Handed over to hospital: recording it ends this person&apos;s observation</source>
+        <translation>转送医院：记录后此人的留观即结束</translation>
+    </message>
+    <message>
         <source>Fever</source>
         <translation>发热</translation>
     </message>
@@ -759,7 +763,7 @@
         <translation>请填写接种点名称</translation>
     </message>
     <message>
-        <source>Enter this laptop's station id</source>
+        <source>Enter this laptop&apos;s station id</source>
         <translation>请填写本机的站点编号</translation>
     </message>
     <message>
@@ -785,6 +789,10 @@
         <source>Signed in {signed_in}  ·  waiting: pre-screen {wp} / injection {wi} / observation {wo}  ·  vaccinated {injected}  ·  observing {observing}  ·  turned away {turned_away}  ·  doses left {doses_left}  ·  bookings left {bookings_left}</source>
         <translation>已签到 {signed_in}  ·  等候：预检 {wp} / 接种 {wi} / 留观 {wo}  ·  已接种 {injected}  ·  留观中 {observing}  ·  劝返 {turned_away}  ·  剩余疫苗 {doses_left} 剂  ·  剩余预约 {bookings_left}</translation>
     </message>
+    <message>
+        <source>to hospital {n}</source>
+        <translation>转送医院 {n}</translation>
+    </message>
 </context>
 <context>
     <name>InjectPage</name>
@@ -805,7 +813,7 @@
         <translation>此疫苗的可用批号，先到期的在前</translation>
     </message>
     <message>
-        <source>Scan the vial's code or type the lot number (F6), Enter</source>
+        <source>Scan the vial&apos;s code or type the lot number (F6), Enter</source>
         <translation>扫疫苗追溯码或输入批号 (F6)，回车</translation>
     </message>
     <message>
@@ -1150,6 +1158,10 @@ Reason for releasing early (required):</source>
         <translation>{n}号：留观单已打印（{printer}）</translation>
     </message>
     <message>
+        <source>No. {n}: handed over to hospital, observation ended. SERIOUS adverse reaction: report it immediately</source>
+        <translation>{n}号：已转送医院，留观结束。严重异常反应，请立即报告</translation>
+    </message>
+    <message>
         <source>No. {n}: SERIOUS adverse reaction: report it immediately</source>
         <translation>{n}号：严重异常反应，请立即报告</translation>
     </message>
@@ -1236,8 +1248,8 @@ Reason for releasing early (required):</source>
         <translation>体温</translation>
     </message>
     <message>
-        <source>fever from {t} °C</source>
-        <translation>≥ {t} °C 为发热</translation>
+        <source>fever from {t} °C · readings {min}-{max} °C</source>
+        <translation>≥ {t} °C 为发热 · 读数范围 {min}–{max} °C</translation>
     </message>
     <message>
         <source>Questions (Y = yes, N = no)</source>
@@ -1513,7 +1525,7 @@ Reason for releasing early (required):</source>
         <translation>台湾居民来往大陆通行证</translation>
     </message>
     <message>
-        <source>Foreigner's permanent residence ID</source>
+        <source>Foreigner&apos;s permanent residence ID</source>
         <translation>外国人永久居留身份证</translation>
     </message>
     <message>
@@ -1569,7 +1581,7 @@ Reason for releasing early (required):</source>
         <translation>（加强针）</translation>
     </message>
     <message>
-        <source>Booking {no} is not in this station's list: register as a walk-in</source>
+        <source>Booking {no} is not in this station&apos;s list: register as a walk-in</source>
         <translation>本接种点名单中没有预约 {no}：请现场登记</translation>
     </message>
     <message>
@@ -1592,7 +1604,7 @@ Reason for releasing early (required):</source>
         <translation>本机没有设置打印机</translation>
     </message>
     <message>
-        <source>No. {n}: the slip's copy was not saved: {why}</source>
+        <source>No. {n}: the slip&apos;s copy was not saved: {why}</source>
         <translation>{n}号：留观单副本未保存：{why}</translation>
     </message>
     <message>
@@ -1651,7 +1663,7 @@ Reason for releasing early (required):</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <source>Join the site's hub</source>
+        <source>Join the site&apos;s hub</source>
         <translation>加入现场主机</translation>
     </message>
     <message>
@@ -1663,7 +1675,7 @@ Reason for releasing early (required):</source>
         <translation>查找网络中的主机</translation>
     </message>
     <message>
-        <source>ABCD-EFGH-JKLM, or scan the code's QR</source>
+        <source>ABCD-EFGH-JKLM, or scan the code&apos;s QR</source>
         <translation>ABCD-EFGH-JKLM，或扫描加入码二维码</translation>
     </message>
     <message>
@@ -1722,6 +1734,118 @@ Reason for releasing early (required):</source>
         <source>Syncing...</source>
         <translation>正在同步……</translation>
     </message>
+    <message>
+        <source>Does the district hold everything recorded here?</source>
+        <translation>区疾控是否已收到本机记录的全部数据？</translation>
+    </message>
+    <message>
+        <source>Check now</source>
+        <translation>立即核对</translation>
+    </message>
+    <message>
+        <source>Close the day</source>
+        <translation>日结</translation>
+    </message>
+    <message>
+        <source>The day&apos;s export file (station export --day D --out FILE)</source>
+        <translation>当日导出文件（station export --day D --out FILE）</translation>
+    </message>
+    <message>
+        <source>Close the day offline with this file</source>
+        <translation>用此文件离线日结</translation>
+    </message>
+    <message>
+        <source>Held</source>
+        <translation>已收到</translation>
+    </message>
+    <message>
+        <source>Missing</source>
+        <translation>缺少</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>Export file</source>
+        <translation>导出文件</translation>
+    </message>
+    <message>
+        <source>Not checked yet: press Check now</source>
+        <translation>尚未核对：请按“立即核对”</translation>
+    </message>
+    <message>
+        <source>The district</source>
+        <translation>区疾控</translation>
+    </message>
+    <message>
+        <source>The server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <source>{who} holds everything recorded here up to {until} (checked at {checked})</source>
+        <translation>{who}已收到本机截至 {until} 的全部记录（核对于 {checked}）</translation>
+    </message>
+    <message>
+        <source>The district has not confirmed now; at {at} it acknowledged everything up to {until} (checked at {checked})</source>
+        <translation>区疾控此刻未确认；{at} 时已确认截至 {until} 的全部记录（核对于 {checked}）</translation>
+    </message>
+    <message>
+        <source>The district has not confirmed (checked at {checked})</source>
+        <translation>区疾控未确认（核对于 {checked}）</translation>
+    </message>
+    <message>
+        <source>{who} lacks {n} records held here; complete up to {until} (checked at {checked})</source>
+        <translation>{who}缺少本机的 {n} 条记录；截至 {until} 完整（核对于 {checked}）</translation>
+    </message>
+    <message>
+        <source>{who} lacks {n} records held here (checked at {checked})</source>
+        <translation>{who}缺少本机的 {n} 条记录（核对于 {checked}）</translation>
+    </message>
+    <message>
+        <source>The hub holds everything recorded here</source>
+        <translation>站点主机已收到本机的全部记录</translation>
+    </message>
+    <message>
+        <source>The hub lacks {n} records held here</source>
+        <translation>站点主机缺少本机的 {n} 条记录</translation>
+    </message>
+    <message>
+        <source>Laptop {origin}: seq {ranges} ({n} records)</source>
+        <translation>电脑 {origin}：序号 {ranges}（{n} 条）</translation>
+    </message>
+    <message>
+        <source>Laptop {origin}: seq {ranges} differ from the server&apos;s copy</source>
+        <translation>电脑 {origin}：序号 {ranges} 与服务器上的不一致</translation>
+    </message>
+    <message>
+        <source>{day}: not closed</source>
+        <translation>{day}：未日结</translation>
+    </message>
+    <message>
+        <source>{day}: closed as synced at {at} by {staff}</source>
+        <translation>{day}：已于 {at} 由 {staff} 按同步日结</translation>
+    </message>
+    <message>
+        <source>{day}: closed offline at {at} by {staff} (export file sha256 {sha})</source>
+        <translation>{day}：已于 {at} 由 {staff} 离线日结（导出文件 sha256 {sha}）</translation>
+    </message>
+    <message>
+        <source>Checking with the server...</source>
+        <translation>正在与服务器核对…</translation>
+    </message>
+    <message>
+        <source>Only a site admin may close the day</source>
+        <translation>只有站点管理员可以日结</translation>
+    </message>
+    <message>
+        <source>The day is closed: everything recorded here is held</source>
+        <translation>已日结：本机记录已全部收到</translation>
+    </message>
+    <message>
+        <source>The day is closed offline; export file sha256 {sha}</source>
+        <translation>已离线日结；导出文件 sha256 {sha}</translation>
+    </message>
 </context>
 <context>
     <name>SyncState</name>
@@ -1757,8 +1881,8 @@ Reason for releasing early (required):</source>
         <translation>未测</translation>
     </message>
     <message>
-        <source>Type the reading, e.g. 36.5 or 365, then Enter</source>
-        <translation>输入读数，如 36.5 或 365，然后回车</translation>
+        <source>Type the reading, e.g. 36.5 or 365, then Enter ({min}-{max} °C)</source>
+        <translation>输入读数，如 36.5 或 365，然后回车（{min}–{max} °C）</translation>
     </message>
 </context>
 </TS>
