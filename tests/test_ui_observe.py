@@ -585,3 +585,31 @@ def test_focus_returns_to_the_exit_scan_after_a_refused_exit(page, qtbot, store,
     scan(qtbot, page, queue_no(store, v))
     assert page.banner.kind == "error" and page.code.hasFocus()
     assert page.code.selectedText() == page.code.text()  # the next scan replaces it
+
+
+def test_with_the_camera_on_the_table_keeps_its_height(make_hub, qtbot, tmp_path):
+    """The exit camera's preview sits beside the scan box, smaller, not over the table (it used to
+    squeeze the table to three rows at 1366x700)."""
+    import cv2
+    import numpy as np
+
+    from ui.pages.observe import ObservePage
+
+    cv2.imwrite(str(tmp_path / "blank.png"), np.full((480, 640, 3), 255, np.uint8))
+    heights = {}
+    for spec in (None, str(tmp_path / "blank.png")):
+        page = ObservePage(make_hub("obs1", ("observe",)), camera=spec)
+        qtbot.addWidget(page)
+        page.resize(1366, 560)  # the page's share of a 1366x700 window (header and tabs above it)
+        page.show()
+        qtbot.waitExposed(page)
+        heights[spec is not None] = page.table.height()
+        if page.camera is not None:
+            assert page.camera.isVisible()
+            camera_box = page.camera.geometry()
+            table_box = page.table.geometry()
+            assert camera_box.bottom() < table_box.top()  # above the table, in the scan row
+            page.camera.stop()
+        page.close()
+    assert heights[True] >= heights[False] - 40
+    assert heights[True] >= 6 * 38  # six rows and the header at least

@@ -33,6 +33,7 @@ from ui.qt import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QSize,
     QSpinBox,
     Qt,
     QTableWidget,
@@ -52,6 +53,7 @@ DONE_BG = QColor("#dafbe1")  # time is up: may leave
 SERIOUS_BG = QColor("#ffebe9")
 SERIOUS_FG = QColor("#a40e26")
 VISIT_ROLE = Qt.ItemDataRole.UserRole
+CAMERA_PREVIEW = QSize(160, 120)  # the exit camera's preview: enough to aim a slip at
 
 
 def hhmm(iso: str | None) -> str:
@@ -157,8 +159,13 @@ class ObservePage(Page):
         top = QHBoxLayout()
         top.addWidget(label(self.tr("Observation area"), "title"))
         top.addWidget(self.code, 1)
-        right.addLayout(top)
-        right.addWidget(self.banner)
+        # the scan box and the message; the exit camera's preview (when there is one) beside them
+        self.scan_area = QHBoxLayout()
+        self.scan_column = QVBoxLayout()
+        self.scan_column.addLayout(top)
+        self.scan_column.addWidget(self.banner)
+        self.scan_area.addLayout(self.scan_column, 1)
+        right.addLayout(self.scan_area)
         right.addWidget(self.table, 1)
         right.addWidget(self.who)
         buttons = QHBoxLayout()
@@ -174,7 +181,14 @@ class ObservePage(Page):
         layout.addLayout(left, 2)
         layout.addLayout(right, 5)
         spec = camera or hub.settings.camera
-        self.camera = attach_camera(self, self.code, spec) if spec else None
+        self.camera = None
+        if spec:
+            # A small preview beside the scan box, not a 320x240 one above it: that one squeezed the
+            # table to three rows on a 1366x700 window. It only aims the slip; decoding reads full frames.
+            self.camera = attach_camera(self, self.code, spec, preview_size=CAMERA_PREVIEW)
+            self.scan_column.removeWidget(self.camera)
+            self.camera.setFixedWidth(CAMERA_PREVIEW.width() + 180)  # the preview and its status line
+            self.scan_area.addWidget(self.camera)
 
         shortcut(self, "F2", self.seat_next)
         shortcut(self, "F5", self.release)
