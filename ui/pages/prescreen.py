@@ -338,6 +338,7 @@ class PreScreenPage(Page):
         temp_row.addWidget(label(self.tr("Temperature"), "title"))
         temp_row.addWidget(self.temperature)
         temp_row.addWidget(label("°C"))
+        temp_row.addSpacing(24)
         temp_row.addWidget(
             label(
                 self.tr("fever from {t} °C · readings {min}-{max} °C").format(
