@@ -9,7 +9,7 @@ from ui.dialogs import LoginDialog
 from ui.header import Header
 from ui.hub import StationHub
 from ui.pages.base import Page
-from ui.qt import QApplication, QEvent, QMainWindow, QObject, QTabWidget, QVBoxLayout, QWidget
+from ui.qt import QApplication, QEvent, QMainWindow, QObject, Qt, QTabWidget, QVBoxLayout, QWidget
 from ui.widgets import STYLE, button, shortcut
 
 PAGES = {
@@ -59,6 +59,17 @@ class MainWindow(QMainWindow):
         self._activity = _ActivityFilter(hub)
         QApplication.instance().installEventFilter(self._activity)
         self.resize(1366, 768)
+
+    TITLE_BAR = 40  # what a window manager's frame adds above the window, at most
+
+    def show_fitted(self) -> None:
+        """Show the window, maximised when its 1366x768 and a title bar do not fit the screen's work
+        area (a laptop's 768 pixels less a taskbar): a 768-pixel window ran off the bottom there,
+        the observation page's last row of buttons with it."""
+        area = self.screen().availableGeometry()
+        if self.width() > area.width() or self.height() + self.TITLE_BAR > area.height():
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+        self.show()
 
     def closeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
         QApplication.instance().removeEventFilter(self._activity)
