@@ -18,9 +18,10 @@ SYSTEM_PACKAGES=(
   libzbar0
   iproute2  # the mDNS tests put a hub and a desk in two network namespaces (ip netns)
 )
-# Only for the tests: the live view is checked in a real browser, with Chinese fonts to render it.
+# Only for the tests: the live view is checked in a real browser, with Chinese fonts to render it;
+# the real window is looked at under Xvfb and a window manager (scripts/xvfb_shots.py).
 case ",$EXTRAS," in
-  *,test,*) SYSTEM_PACKAGES+=(chromium chromium-driver fonts-wqy-microhei) ;;
+  *,test,*) SYSTEM_PACKAGES+=(chromium chromium-driver fonts-wqy-microhei xvfb openbox) ;;
 esac
 
 need_apt=()

@@ -34,6 +34,7 @@ AEFI_CATEGORIES: dict[str, str] = {
 }
 SEVERITIES = ("mild", "moderate", "severe")
 HANDLINGS = ("observed", "treated_on_site", "transferred_to_hospital")
+HANDED_OVER = "transferred_to_hospital"  # ends the observation (report_aefi)
 
 
 def observing(store: Store, day: str | None = None) -> list[dict[str, Any]]:
@@ -163,7 +164,12 @@ def report_aefi(
     notes: str = "",
     extend_minutes: int = 30,
 ) -> dict[str, Any]:
-    """Record a suspected adverse event following immunization; it extends the observation."""
+    """Record a suspected adverse event following immunization; it extends the observation.
+
+    Handed over to hospital (``transferred_to_hospital``) ends the observation with that outcome:
+    the person leaves the list, the seat and the countdown (a ``Released`` event whose
+    ``outcome`` says so, recorded in the same transaction; one waiting for a seat is first
+    recorded as observed standing, so the visit goes the usual way)."""
     if category not in AEFI_CATEGORIES:
         raise DomainError("aefi_category_unknown", category=category)
     if severity not in SEVERITIES:
@@ -178,6 +184,9 @@ def report_aefi(
         staffmod.require(store, staff_id, "report_aefi")
         visit = bookings.visit(store, visit_id)
         flow.check_step("AdverseEventReported", visit["state"], visit_id)
+        handed_over = handling == HANDED_OVER and visit["state"] in (flow.INJECTED, flow.OBSERVING)
+        if handed_over:
+            extend_minutes = 0  # the observation ends here: nothing to extend
         aefi_id = str(uuid.uuid4())
         store.append(
             "AdverseEventReported",
@@ -198,4 +207,45 @@ def report_aefi(
             visit_id=visit_id,
             staff_id=staff_id,
         )
+        if handed_over:
+            _hand_over(store, visit, staff_id)
         return store.one("SELECT * FROM aefi WHERE aefi_id = ?", [aefi_id]) or {}
+
+
+def _hand_over(store: Store, visit: dict[str, Any], staff_id: str) -> None:
+    """End the observation of a person handed over to hospital (inside report_aefi's transaction)."""
+    visit_id = visit["visit_id"]
+    now = store.now().isoformat()
+    if visit["state"] == flow.INJECTED:  # taken away before they sat down
+        store.append(
+            "ObservationStarted",
+            {"seat": None, "minutes": 0, "at": now},
+            visit_id=visit_id,
+            staff_id=staff_id,
+        )
+    obs = store.one("SELECT * FROM observations WHERE visit_id = ?", [visit_id])
+    assert obs is not None
+    store.append(
+        "Released",
+        {
+            "at": now,
+            "outcome": HANDED_OVER,
+            "override_reason": None,
+            "minutes_left": minutes_left(obs, store.now()),
+            "reactions_seen": store.scalar("SELECT count(*) FROM aefi WHERE visit_id = ?", [visit_id]),
+        },
+        visit_id=visit_id,
+        staff_id=staff_id,
+    )
+
+
+def outcome(store: Store, visit_id: str) -> str | None:
+    """How an observation ended: "released" (left at the exit), "transferred_to_hospital", or None
+    while it goes on (or never started)."""
+    visit = bookings.visit(store, visit_id)
+    if visit["state"] != flow.RELEASED:
+        return None
+    handed = store.scalar(
+        "SELECT count(*) FROM aefi WHERE visit_id = ? AND handling = ?", [visit_id, HANDED_OVER]
+    )
+    return HANDED_OVER if handed else "released"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -14,6 +16,31 @@ from station.rules import PastDose, Rules, ScreeningResult, load_rules
 from station.store import Store
 
 _RANK = {"pass": 0, "defer": 1, "refuse": 2}
+# A reading as a thermometer shows it: 36, 36.5 (or 36,5), or its three digits typed without the point.
+_READING = re.compile(r"(\d+)([.,](\d)?)?")
+
+
+def parse_temperature(text: str, rules: Rules) -> float | None:
+    """The temperature typed at the pre-screen desk, in °C; None when blank (not measured).
+
+    "373" is 37.3 (three digits without the point), never 37.0. Anything else is refused, never
+    changed: ``temperature_unreadable`` for what is not a reading ("36.55", "abc"), and
+    ``temperature_implausible`` with the valid range for a reading outside it ("999", "4")."""
+    typed = unicodedata.normalize("NFKC", text).strip()  # full-width digits from an input method
+    if not typed:
+        return None
+    limits = {"min": rules.temperature_min_c, "max": rules.temperature_max_c}
+    match = _READING.fullmatch(typed)
+    if match is None:
+        raise DomainError("temperature_unreadable", text=typed, **limits)
+    whole, point, tenth = match.groups()
+    if len(whole) == 3 and not point:
+        value = int(whole) / 10
+    else:
+        value = int(whole) + int(tenth or 0) / 10
+    if not rules.temperature_min_c <= value <= rules.temperature_max_c:
+        raise DomainError("temperature_implausible", temperature=typed, **limits)
+    return round(value, 1)
 
 
 def dose_check(

@@ -400,18 +400,25 @@ def _aefi(conn: sqlite3.Connection, event: Event) -> None:
 
 
 def _extend_observation(conn: sqlite3.Connection, visit_id: str) -> None:
-    """Observation lasts until the later of its own end and every reaction's extension; compared
-    as times, not text, so laptops writing different UTC offsets still agree."""
+    """Each reaction's extension is added to the end of the observation as it stood when the
+    reaction was reported (or to the report's time, when that end had already passed): "extend by
+    30 minutes" two minutes after seating means 30 minutes more than planned. Recomputed from the
+    start and every reaction in the order they were reported, compared as times, not text, so
+    laptops writing different UTC offsets still agree."""
     row = conn.execute(
         "SELECT started_at, minutes FROM observations WHERE visit_id = ?", [visit_id]
     ).fetchone()
     if row is None:
         return
-    ends = [datetime.fromisoformat(_plus_minutes(row[0], row[1]))]
-    for at, extend in conn.execute("SELECT at, extend_minutes FROM aefi WHERE visit_id = ?", [visit_id]):
-        if extend:
-            ends.append(datetime.fromisoformat(_plus_minutes(at, extend)))
-    until = max(ends)
+    until = datetime.fromisoformat(_plus_minutes(row[0], row[1]))
+    reactions = [
+        (datetime.fromisoformat(at), int(extend))
+        for at, extend in conn.execute(
+            "SELECT at, extend_minutes FROM aefi WHERE visit_id = ? AND extend_minutes > 0", [visit_id]
+        )
+    ]
+    for at, extend in sorted(reactions, key=lambda r: r[0]):
+        until = max(until, at) + timedelta(minutes=extend)
     conn.execute("UPDATE observations SET until = ? WHERE visit_id = ?", [until.isoformat(), visit_id])
 
 

@@ -34,6 +34,9 @@ def day_status(store: Store, day: date | None = None) -> dict[str, Any]:
                    sum(state = 'screened') AS w_inject,
                    sum(state = 'injected') AS w_observe,
                    sum(state = 'observing') AS observing,
+                   sum(state = 'released' AND EXISTS (
+                       SELECT 1 FROM aefi a WHERE a.visit_id = visits.visit_id
+                       AND a.handling = 'transferred_to_hospital')) AS transferred,
                    sum(conflict) AS conflicts
             FROM visits WHERE day = ?""",
             [day.isoformat()],
@@ -45,6 +48,9 @@ def day_status(store: Store, day: date | None = None) -> dict[str, Any]:
         "day": day.isoformat(),
         "bookings": counts["bookings"],
         **{key: counts[key] for key in _REACHED},
+        # handed over to hospital ends the observation too: counted apart from those who left
+        "released": counts["released"] - counts["transferred"],
+        "transferred": counts["transferred"],
         "waiting": {
             "prescreen": counts["w_prescreen"],
             "inject": counts["w_inject"],

@@ -162,6 +162,7 @@ STATUS_KEYS = {
     "screened",
     "turned_away",
     "cancelled",
+    "transferred",
     "injected",
     "released",
     "waiting",

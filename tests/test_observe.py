@@ -248,7 +248,9 @@ def test_aefi_recorded_with_serious_flag(store, clock, watching, category, sever
     payload = json.loads(store.scalar("SELECT payload FROM events WHERE type = 'AdverseEventReported'"))
     assert payload["kind"] == observe.AEFI_CATEGORIES[category]
     assert payload["serious"] is serious
-    assert state(store, watching) == flow.OBSERVING
+    # handed over to hospital ends the observation; any other handling keeps it going
+    handed_over = handling == "transferred_to_hospital"
+    assert state(store, watching) == (flow.RELEASED if handed_over else flow.OBSERVING)
 
 
 def test_aefi_extends_observation(store, clock, watching):
@@ -258,15 +260,26 @@ def test_aefi_extends_observation(store, clock, watching):
     observe.report_aefi(
         store, watching, staff_id="obs1", category="nausea", severity="mild", handling="observed"
     )
-    assert _observation(store, watching)["until"] == (start + timedelta(minutes=50)).isoformat()
-    clock.advance(minutes=10)  # the original 30 minutes are up, the extension is not
-    with refused("observation_not_finished", minutes=20, until="08:50"):
+    # 30 minutes added to the end of the observation (08:30), not counted from the report (08:20)
+    assert _observation(store, watching)["until"] == (start + timedelta(minutes=60)).isoformat()
+    clock.advance(minutes=30)  # the original 30 minutes are up, the extension is not
+    with refused("observation_not_finished", minutes=10, until="09:00"):
         observe.release(store, watching, staff_id="obs1")
-    clock.advance(minutes=20)
+    clock.advance(minutes=10)
     assert observe.release(store, watching, staff_id="obs1")["state"] == flow.RELEASED
 
 
-def test_aefi_never_shortens_observation(store, clock, watching):
+def test_an_early_report_extends_the_observation(store, clock, watching):
+    """Reported 2 minutes after seating: "extend by 30" used to end at 08:32, before 08:30+30."""
+    start = clock.t
+    clock.advance(minutes=2)
+    observe.report_aefi(
+        store, watching, staff_id="obs1", category="fatigue", severity="mild", handling="observed"
+    )
+    assert _observation(store, watching)["until"] == (start + timedelta(minutes=60)).isoformat()
+
+
+def test_a_short_extension_still_adds_to_the_end(store, clock, watching):
     observe.report_aefi(
         store,
         watching,
@@ -276,10 +289,53 @@ def test_aefi_never_shortens_observation(store, clock, watching):
         handling="observed",
         extend_minutes=5,
     )
+    assert _observation(store, watching)["until"] == _at(clock, 35)
+
+
+def test_a_second_reaction_adds_to_the_extended_end(store, clock, watching):
+    start = clock.t
+    clock.advance(minutes=10)
+    observe.report_aefi(
+        store, watching, staff_id="obs1", category="fever", severity="mild", handling="observed"
+    )
+    clock.advance(minutes=10)
+    observe.report_aefi(
+        store,
+        watching,
+        staff_id="obs1",
+        category="headache",
+        severity="mild",
+        handling="observed",
+        extend_minutes=15,
+    )
+    assert _observation(store, watching)["until"] == (start + timedelta(minutes=75)).isoformat()
+
+
+def test_a_reaction_after_the_end_extends_from_the_report(store, clock, watching):
+    """Still in the room 10 minutes after their time was up: 30 more minutes from now, not from 08:30."""
+    clock.advance(minutes=40)
+    observe.report_aefi(
+        store, watching, staff_id="obs1", category="fever", severity="mild", handling="observed"
+    )
     assert _observation(store, watching)["until"] == _at(clock, 30)
 
 
+def test_no_extension_leaves_the_end(store, clock, watching):
+    clock.advance(minutes=10)
+    observe.report_aefi(
+        store,
+        watching,
+        staff_id="obs1",
+        category="fever",
+        severity="mild",
+        handling="observed",
+        extend_minutes=0,
+    )
+    assert _observation(store, watching)["until"] == _at(clock, 20)
+
+
 def test_aefi_extension_by_the_chosen_minutes(store, clock, watching):
+    start = clock.t
     clock.advance(minutes=25)
     observe.report_aefi(
         store,
@@ -290,7 +346,7 @@ def test_aefi_extension_by_the_chosen_minutes(store, clock, watching):
         handling="treated_on_site",
         extend_minutes=60,
     )
-    assert _observation(store, watching)["until"] == _at(clock, 60)
+    assert _observation(store, watching)["until"] == (start + timedelta(minutes=90)).isoformat()
 
 
 def test_aefi_before_seating_and_after_release(store, clock):
@@ -305,7 +361,7 @@ def test_aefi_before_seating_and_after_release(store, clock):
     )
     assert state(store, visit_id) == flow.INJECTED
     observe.start_observation(store, visit_id, staff_id="obs1")
-    clock.advance(minutes=30)
+    clock.advance(minutes=60)  # 30 minutes of observation and the reaction's 30 added
     observe.release(store, visit_id, staff_id="obs1")
     observe.report_aefi(
         store, visit_id, staff_id="obs1", category="fever", severity="mild", handling="observed"
@@ -391,8 +447,8 @@ def test_reaction_before_seating_extends_the_observation(store, clock, booked):
     )
     clock.advance(minutes=5)
     obs = observe.start_observation(store, booked, staff_id="obs1")
-    # 60 minutes from the reaction (5 minutes before seating) beat 30 minutes from seating
-    assert datetime.fromisoformat(obs["until"]) == clock() + timedelta(minutes=55)
+    # the 60 minutes are added to the 30 of the observation that starts at seating
+    assert datetime.fromisoformat(obs["until"]) == clock() + timedelta(minutes=90)
 
 
 def test_reaction_checks_onset_and_extension(store, clock, booked):
@@ -419,3 +475,79 @@ def test_reaction_checks_onset_and_extension(store, clock, booked):
             handling="observed",
             extend_minutes=100000,
         )
+
+
+# --- handed over to hospital ------------------------------------------------------------------
+
+
+def _hand_over(store, visit_id, **kw):
+    kw.setdefault("category", "anaphylaxis")
+    kw.setdefault("severity", "severe")
+    return observe.report_aefi(store, visit_id, staff_id="obs1", handling="transferred_to_hospital", **kw)
+
+
+def test_handover_to_hospital_ends_the_observation(store, clock, watching):
+    from station.status import day_status
+
+    clock.advance(minutes=5)
+    _hand_over(store, watching)
+    assert state(store, watching) == flow.RELEASED
+    assert observe.observing(store) == []
+    assert observe.taken_seats(store, DAY.isoformat()) == set()  # the chair is free again
+    ended = json.loads(store.scalar("SELECT payload FROM events WHERE type = 'Released'"))
+    assert ended["outcome"] == "transferred_to_hospital" and ended["minutes_left"] == 25
+    assert ended["override_reason"] is None
+    assert _observation(store, watching)["released_at"] == clock.t.isoformat()
+    counts = day_status(store, DAY)
+    assert (counts["observing"], counts["transferred"], counts["released"]) == (0, 1, 0)
+    assert observe.outcome(store, watching) == "transferred_to_hospital"
+
+
+def test_handover_while_waiting_for_a_seat_ends_it_too(store, clock):
+    from station.status import day_status
+
+    visit_id = _injected(store)
+    _hand_over(store, visit_id, category="vasovagal_syncope", severity="moderate")
+    assert state(store, visit_id) == flow.RELEASED
+    assert _observation(store, visit_id)["seat"] is None  # never took a chair
+    counts = day_status(store, DAY)
+    assert (counts["waiting"]["observe"], counts["observing"], counts["transferred"]) == (0, 0, 1)
+
+
+def test_a_reaction_treated_on_site_keeps_observing(store, clock, watching):
+    from station.status import day_status
+
+    observe.report_aefi(
+        store,
+        watching,
+        staff_id="obs1",
+        category="anaphylaxis",
+        severity="severe",
+        handling="treated_on_site",
+    )
+    assert state(store, watching) == flow.OBSERVING
+    assert day_status(store, DAY)["transferred"] == 0
+    assert observe.outcome(store, watching) is None
+
+
+def test_released_people_count_as_released_not_transferred(store, clock, watching):
+    from station.status import day_status
+
+    clock.advance(minutes=30)
+    observe.release(store, watching, staff_id="obs1")
+    counts = day_status(store, DAY)
+    assert (counts["released"], counts["transferred"]) == (1, 0)
+    assert observe.outcome(store, watching) == "released"
+
+
+def test_a_vaccinator_may_hand_over(store, clock, watching):
+    """The person who saw the reaction records it; the handover needs no early-release right."""
+    observe.report_aefi(
+        store,
+        watching,
+        staff_id="vac1",
+        category="anaphylaxis",
+        severity="severe",
+        handling="transferred_to_hospital",
+    )
+    assert state(store, watching) == flow.RELEASED

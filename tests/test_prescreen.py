@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from station import bookings, flow, inject, prescreen
+from station.errors import DomainError
 from station.rules import PastDose
 from tests.conftest import DAY, new_person
 from tests.domainkit import RULES, answers, do_inject, do_screen, do_sign_in, drive, refused, snapshot, state
@@ -332,3 +333,45 @@ def test_a_pass_still_needs_the_whole_questionnaire(store, clock, booked):
     do_sign_in(store, booked)
     with refused("screening_incomplete"):
         prescreen.screen(store, booked, staff_id="pre1", answers={}, temperature=36.5)
+
+
+# --- the temperature as typed ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "reading"),
+    [
+        ("36.5", 36.5),
+        ("365", 36.5),  # a thermometer's three digits without the point
+        ("373", 37.3),  # a fever, never 37.0
+        ("37", 37.0),
+        (" 36.6 ", 36.6),
+        ("36,6", 36.6),
+        ("３６.５", 36.5),  # full-width digits from a Chinese input method
+        ("42.5", 42.5),
+        ("35", 35.0),
+        ("", None),  # not measured
+        ("  ", None),
+    ],
+)
+def test_temperature_as_typed(typed, reading):
+    assert prescreen.parse_temperature(typed, RULES) == reading
+
+
+@pytest.mark.parametrize("typed", ["999", "9", "99", "99.9", "34.9", "42.6", "4", "3650"])
+def test_a_temperature_out_of_range_is_refused_with_the_range(typed):
+    with pytest.raises(DomainError) as caught:
+        prescreen.parse_temperature(typed, RULES)
+    assert caught.value.code == "temperature_implausible"
+    assert caught.value.facts["min"] == RULES.temperature_min_c
+    assert caught.value.facts["max"] == RULES.temperature_max_c
+    assert caught.value.facts["temperature"] == typed.strip()  # what was typed, never a changed number
+
+
+@pytest.mark.parametrize("typed", ["36.55", "abc", "36..5", "36.5.1", "-36", "3 6"])
+def test_what_is_not_a_reading_is_refused(typed):
+    with pytest.raises(DomainError) as caught:
+        prescreen.parse_temperature(typed, RULES)
+    assert caught.value.code == "temperature_unreadable"
+    assert caught.value.facts["text"] == typed.strip()
+    assert (caught.value.facts["min"], caught.value.facts["max"]) == (35.0, 42.5)

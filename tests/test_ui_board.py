@@ -352,3 +352,31 @@ def test_station_board_without_a_database_says_so(tmp_path, capsys):
 
     assert run_board(tmp_path / "nothing-here", "zh") == 2
     assert str(tmp_path / "nothing-here") in capsys.readouterr().err
+
+
+def test_a_person_handed_over_to_hospital_leaves_the_board(board, store, clock):
+    """转送医院 ends the observation: no tile, no countdown, no "may leave" alert later; and nothing on
+    the public screen says why."""
+    a, b = injected(store, clock, 2)
+    seat(store, a)
+    seat(store, b)
+    alerts: list = []
+    board.time_did_come_up.connect(alerts.append)
+    tick(board)
+    assert {e.visit_id for e in board.entries} == {a, b}
+    clock.advance(minutes=5)
+    observe.report_aefi(
+        store,
+        b,
+        staff_id="obs1",
+        category="anaphylaxis",
+        severity="severe",
+        handling="transferred_to_hospital",
+    )
+    tick(board)
+    assert [e.visit_id for e in board.entries] == [a]
+    texts = " ".join(label.text() for label in board.findChildren(QLabel) if label.isVisible())
+    assert queue_no(store, b) not in texts and "医院" not in texts
+    clock.advance(minutes=30)
+    tick(board)
+    assert alerts == [[a]]

@@ -405,10 +405,10 @@ def test_adverse_reaction_is_recorded_and_extends_the_observation(page, qtbot, s
     )
     assert row["notes"] == "低热37.6℃，嘱多饮水" and row["staff_id"] == "obs1"
     until = datetime.fromisoformat(obs(store, v)["until"])
-    assert (until - started).total_seconds() == 50 * 60  # reported at +20, extended by 30
+    assert (until - started).total_seconds() == 60 * 60  # reported at +20: 30 minutes added to the end
     assert page.banner.kind == "warn"
     assert page.table.item(0, page.C_AEFI).text() != ""
-    assert page.table.item(0, page.C_LEFT).text() == page.tr("{n} min").format(n=30)
+    assert page.table.item(0, page.C_LEFT).text() == page.tr("{n} min").format(n=40)
 
 
 def test_serious_reaction_shows_a_red_banner_and_marks_the_row(page, qtbot, store, clock):
@@ -513,3 +513,103 @@ def test_exit_scan_takes_the_desks_letter_and_plain_digits_mean_a(page, qtbot, s
     scan(qtbot, page, "1")
     assert state(store, a) == "released"
     assert page.banner.text() == page.tr("No. {n} may leave").format(n="A001")
+
+
+# --- handed over to hospital ------------------------------------------------------------------------
+
+
+def test_handover_to_hospital_ends_the_observation_on_the_page(page, qtbot, hub, store, clock):
+    from ui.header import Header
+
+    a, b = injected(store, clock, 2)
+    seat(store, a)
+    seat(store, b)
+    header = Header(hub)
+    qtbot.addWidget(header)
+    page.refresh()
+    clock.advance(minutes=5)
+    dialog = open_aefi(qtbot, page, store, b)
+    choose(dialog.category, "anaphylaxis")
+    choose(dialog.severity, "severe")
+    choose(dialog.handling, "transferred_to_hospital")
+    assert not dialog.extend.isEnabled()  # nothing to extend: the observation ends
+    dialog.accept()
+    assert state(store, b) == "released"
+    assert [page.table.item(i, 0).data(Qt.ItemDataRole.UserRole) for i in range(page.table.rowCount())] == [a]
+    assert page.banner.kind == "error"
+    assert queue_no(store, b) in page.banner.text() and "转送医院" in page.banner.text()
+    assert page.code.hasFocus()  # ready for the next exit scan
+    assert "转送医院 1" in header.counts.text() and "留观中 1" in header.counts.text()
+    clock.advance(minutes=30)
+    tick(page)
+    assert table_column(page, page.C_QUEUE) == [queue_no(store, a)]  # no "may leave" for b
+
+
+def test_another_handling_keeps_the_extension(page, qtbot, store, clock):
+    (v,) = injected(store, clock)
+    seat(store, v)
+    page.refresh()
+    dialog = open_aefi(qtbot, page, store, v)
+    choose(dialog.handling, "transferred_to_hospital")
+    choose(dialog.handling, "treated_on_site")
+    assert dialog.extend.isEnabled() and dialog.extend.value() == 30
+    dialog.reject()
+
+
+# --- the focus after each action: where the next code is scanned -----------------------------------
+
+
+def test_focus_returns_to_the_exit_scan_after_seating(page, qtbot, store, clock):
+    injected(store, clock, 1)
+    page.refresh()
+    page.waiting.setFocus()
+    press(qtbot, page, Qt.Key.Key_F2)
+    assert page.code.hasFocus()
+
+
+def test_focus_returns_to_the_exit_scan_after_a_reaction(page, qtbot, store, clock):
+    (v,) = injected(store, clock)
+    seat(store, v)
+    page.refresh()
+    scan(qtbot, page, queue_no(store, v))
+    page.table.setFocus()  # the observer went on with the arrow keys
+    press(qtbot, page, Qt.Key.Key_F7)
+    page.aefi_dialog.accept()
+    assert page.code.hasFocus()
+
+
+def test_focus_returns_to_the_exit_scan_after_a_refused_exit(page, qtbot, store, clock):
+    (v,) = injected(store, clock)
+    seat(store, v)
+    page.refresh()
+    scan(qtbot, page, queue_no(store, v))
+    assert page.banner.kind == "error" and page.code.hasFocus()
+    assert page.code.selectedText() == page.code.text()  # the next scan replaces it
+
+
+def test_with_the_camera_on_the_table_keeps_its_height(make_hub, qtbot, tmp_path):
+    """The exit camera's preview sits beside the scan box, smaller, not over the table (it used to
+    squeeze the table to three rows at 1366x700)."""
+    import cv2
+    import numpy as np
+
+    from ui.pages.observe import ObservePage
+
+    cv2.imwrite(str(tmp_path / "blank.png"), np.full((480, 640, 3), 255, np.uint8))
+    heights = {}
+    for spec in (None, str(tmp_path / "blank.png")):
+        page = ObservePage(make_hub("obs1", ("observe",)), camera=spec)
+        qtbot.addWidget(page)
+        page.resize(1366, 560)  # the page's share of a 1366x700 window (header and tabs above it)
+        page.show()
+        qtbot.waitExposed(page)
+        heights[spec is not None] = page.table.height()
+        if page.camera is not None:
+            assert page.camera.isVisible()
+            camera_box = page.camera.geometry()
+            table_box = page.table.geometry()
+            assert camera_box.bottom() < table_box.top()  # above the table, in the scan row
+            page.camera.stop()
+        page.close()
+    assert heights[True] >= heights[False] - 40
+    assert heights[True] >= 6 * 38  # six rows and the header at least

@@ -118,7 +118,7 @@ def test_pass_with_all_no_and_normal_temperature(page, qtbot, store, first):
     assert page.current is None and page.temperature.reading() is None
     assert all(row.answer() is None for row in page.rows)
     assert page.queue.rowCount() == 1 and page.queue.item(0, 1).text() == "李四"
-    assert page.queue.hasFocus()
+    assert page.find.hasFocus()  # where the next ID card is scanned; Enter alone takes the next
 
 
 def test_fever_turns_away_with_the_reason_shown(page, qtbot, store, first):
@@ -174,11 +174,102 @@ def test_temperature_not_measured_is_refused(page, qtbot, store, first):
 def test_implausible_temperature_shows_the_domain_message(page, qtbot, store, first):
     take_next(qtbot, page)
     type_temperature(qtbot, page, "34.2")
-    answer_all(qtbot, page)
+    assert "请重新测量" in page.banner.text() and page.temperature.hasFocus()
+    for row in page.rows:
+        row.no.click()
     before = events(store)
     qtbot.keyClick(page, Qt.Key.Key_F5)
     assert events(store) == before
     assert "请重新测量" in page.banner.text()
+
+
+@pytest.mark.parametrize("typed", ["999", "4", "36.55"])
+def test_a_reading_out_of_range_is_refused_with_the_range_and_kept_as_typed(page, qtbot, store, first, typed):
+    """999 used to show as "9 °C" and then become "not measured" without a word."""
+    take_next(qtbot, page)
+    type_temperature(qtbot, page, typed)
+    assert page.temperature.text() == typed  # nothing cut off or changed
+    assert page.temperature.property("invalid") is True  # marked
+    assert page.temperature.hasFocus()  # to type it again
+    assert page.banner.kind == "error"
+    assert "35" in page.banner.text() and "42.5" in page.banner.text()  # the valid range
+    for row in page.rows:
+        row.no.click()
+    before = events(store)
+    qtbot.keyClick(page, Qt.Key.Key_F5)
+    assert events(store) == before and state(store, first) == flow.SIGNED_IN
+    assert "未测体温" not in page.banner.text() and "42.5" in page.banner.text()
+    assert page.temperature.text() == typed and page.temperature.hasFocus()
+    # typed again: the mark goes, and the reading counts
+    page.temperature.selectAll()
+    qtbot.keyClicks(page.temperature, "36.5")
+    assert page.temperature.property("invalid") is False
+    qtbot.keyClick(page, Qt.Key.Key_F5)
+    assert state(store, first) == flow.SCREENED and screening(store, first)["temperature"] == 36.5
+
+
+def test_y_and_n_typed_in_the_temperature_box_answer_the_questions(page, qtbot, store, first):
+    """The doctor types 365 and goes straight on with N, N, N... without Enter: nothing is lost."""
+    take_next(qtbot, page)
+    assert page.temperature.hasFocus()
+    qtbot.keyClicks(page.temperature, "36.5")
+    qtbot.keyClick(page.temperature, "n")
+    assert page.temperature.text() == "36.5"  # the letter is not typed into the reading
+    assert page.rows[0].answer() is False
+    assert page.focusWidget() in (page.rows[1].yes, page.rows[1].no)
+    answer_all_from_the_second(qtbot, page)
+    qtbot.keyClick(page, Qt.Key.Key_F5)
+    assert state(store, first) == flow.SCREENED and screening(store, first)["temperature"] == 36.5
+
+
+def answer_all_from_the_second(qtbot, page) -> None:
+    for _row in page.rows[1:]:
+        qtbot.keyClick(page.focusWidget(), "n")
+    assert all(row.answer() is False for row in page.rows)
+
+
+def test_y_with_a_bad_reading_answers_and_keeps_the_focus_on_the_reading(page, qtbot, first):
+    take_next(qtbot, page)
+    qtbot.keyClicks(page.temperature, "999")
+    qtbot.keyClick(page.temperature, "y")
+    assert page.rows[0].answer() is True  # the answer is not lost
+    assert page.temperature.text() == "999" and page.temperature.property("invalid") is True
+    assert page.temperature.hasFocus() and "42.5" in page.banner.text()
+
+
+@pytest.mark.parametrize("where", ["queue", "product", "find_after_take", "pass_button"])
+def test_answer_keys_work_wherever_the_focus_is(page, qtbot, first, where):
+    take_next(qtbot, page)
+    page.rows[0].no.click()
+    widget = {
+        "queue": page.queue,
+        "product": page.product,
+        "find_after_take": page.next_button,
+        "pass_button": page.pass_button,
+    }[where]
+    widget.setFocus()
+    qtbot.keyClick(widget, "y")
+    assert page.rows[1].answer() is True  # the first question not yet answered
+    assert page.focusWidget() in (page.rows[2].yes, page.rows[2].no)
+
+
+def test_typing_digits_and_the_point_still_works(page, qtbot, first):
+    take_next(qtbot, page)
+    qtbot.keyClicks(page.temperature, "37.3")
+    assert page.temperature.text() == "37.3" and page.temperature.reading() == 37.3
+    assert all(row.answer() is None for row in page.rows)
+
+
+def test_answer_keys_do_nothing_before_a_person_is_taken(page, qtbot, first):
+    qtbot.keyClick(page.queue, "y")
+    assert all(row.answer() is None for row in page.rows) and page.current is None
+
+
+def test_letters_in_the_cancel_reason_are_typed_not_answers(page, qtbot, first):
+    take_next(qtbot, page)
+    qtbot.keyClick(page, Qt.Key.Key_F8)
+    qtbot.keyClicks(page.cancel_reason, "yn")
+    assert page.cancel_reason.text() == "yn" and all(row.answer() is None for row in page.rows)
 
 
 def test_declared_dose_ten_days_ago_is_too_early_and_defers(page, qtbot, store, first):
@@ -375,3 +466,27 @@ def test_a_declared_dose_can_be_removed_before_saving(page, qtbot, store, first)
     qtbot.keyClick(page, Qt.Key.Key_F5)
     assert state(store, first) == flow.SCREENED
     assert store.all("SELECT * FROM doses WHERE visit_id = ?", [first]) == []
+
+
+def test_after_each_outcome_the_focus_is_where_the_next_id_is_scanned(page, qtbot, store, first, second):
+    take_next(qtbot, page)
+    page.reason.setCurrentIndex(page.reason.findData("declined_by_person"))
+    page.turn_away_button.click()
+    assert state(store, first) == flow.TURNED_AWAY and page.find.hasFocus()
+    # a scanner gun's ID number goes to the search box and takes that person
+    number = store.scalar(
+        "SELECT p.id_number FROM people p JOIN visits v USING (person_id) WHERE visit_id = ?", [second]
+    )
+    qtbot.keyClicks(page.focusWidget(), number)
+    qtbot.keyClick(page.focusWidget(), Qt.Key.Key_Return)
+    assert page.current["visit_id"] == second
+    page.cancel_button.click()
+    page.cancel_reason.insert("改期")
+    qtbot.keyClick(page.cancel_reason, Qt.Key.Key_Return)
+    assert state(store, second) == flow.CANCELLED and page.find.hasFocus()
+
+
+def test_enter_in_the_empty_search_box_takes_the_next_person(page, qtbot, first):
+    page.find.setFocus()
+    qtbot.keyClick(page.find, Qt.Key.Key_Return)
+    assert page.current["visit_id"] == first and page.temperature.hasFocus()

@@ -82,7 +82,7 @@ def run(data: Path, lang: str, *, config: Path | None = None, camera: str | None
             return 1
         window = MainWindow(hub, camera=camera)
         hub.start_sync()  # when this station has joined a hub; never blocks the window
-        window.show()
+        window.show_fitted()
         return app.exec()
     finally:
         hub.close()

@@ -86,6 +86,11 @@ class Header(QFrame):
                 doses_left=st["doses_left"],
                 bookings_left=st["bookings_left"],
             )
+            + (  # handed over to hospital: out of observation, not among those who left
+                "  ·  " + self.tr("to hospital {n}").format(n=st["transferred"])
+                if st.get("transferred")
+                else ""
+            )
         )
         self.refresh_stock()
 

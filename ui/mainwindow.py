@@ -115,6 +115,17 @@ class MainWindow(QMainWindow):
     def locked(self) -> bool:
         return self.stack.currentWidget() is self.cover
 
+    TITLE_BAR = 40  # what a window manager's frame adds above the window, at most
+
+    def show_fitted(self) -> None:
+        """Show the window, maximised when its 1366x768 and a title bar do not fit the screen's work
+        area (a laptop's 768 pixels less a taskbar): a 768-pixel window ran off the bottom there,
+        the observation page's last row of buttons with it."""
+        area = self.screen().availableGeometry()
+        if self.width() > area.width() or self.height() + self.TITLE_BAR > area.height():
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+        self.show()
+
     def closeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
         QApplication.instance().removeEventFilter(self._activity)
         super().closeEvent(event)

@@ -515,6 +515,10 @@
         <translation>Adverse reaction: No. {n}  {name}</translation>
     </message>
     <message>
+        <source>Handed over to hospital: recording it ends this person's observation</source>
+        <translation>Handed over to hospital: recording it ends this person's observation</translation>
+    </message>
+    <message>
         <source>Fever</source>
         <translation>Fever</translation>
     </message>
@@ -938,6 +942,10 @@
     <message>
         <source>Signed in {signed_in}  ·  waiting: pre-screen {wp} / injection {wi} / observation {wo}  ·  vaccinated {injected}  ·  observing {observing}  ·  turned away {turned_away}  ·  doses left {doses_left}  ·  bookings left {bookings_left}</source>
         <translation>Signed in {signed_in}  ·  waiting: pre-screen {wp} / injection {wi} / observation {wo}  ·  vaccinated {injected}  ·  observing {observing}  ·  turned away {turned_away}  ·  doses left {doses_left}  ·  bookings left {bookings_left}</translation>
+    </message>
+    <message>
+        <source>to hospital {n}</source>
+        <translation>to hospital {n}</translation>
     </message>
     <message>
         <source>Low stock: {left} doses left, {bookings} people still to vaccinate today (keep {margin} spare): receive more vaccine</source>
@@ -1423,6 +1431,10 @@ Reason for releasing early (required):</translation>
         <translation>No. {n}: slip printed ({printer})</translation>
     </message>
     <message>
+        <source>No. {n}: handed over to hospital, observation ended. SERIOUS adverse reaction: report it immediately</source>
+        <translation>No. {n}: handed over to hospital, observation ended. SERIOUS adverse reaction: report it immediately</translation>
+    </message>
+    <message>
         <source>No. {n}: SERIOUS adverse reaction: report it immediately</source>
         <translation>No. {n}: SERIOUS adverse reaction: report it immediately</translation>
     </message>
@@ -1524,8 +1536,8 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</t
         <translation>Temperature</translation>
     </message>
     <message>
-        <source>fever from {t} °C</source>
-        <translation>fever from {t} °C</translation>
+        <source>fever from {t} °C · readings {min}-{max} °C</source>
+        <translation>fever from {t} °C · readings {min}-{max} °C</translation>
     </message>
     <message>
         <source>Questions (Y = yes, N = no)</source>
@@ -2378,8 +2390,8 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</t
         <translation>not measured</translation>
     </message>
     <message>
-        <source>Type the reading, e.g. 36.5 or 365, then Enter</source>
-        <translation>Type the reading, e.g. 36.5 or 365, then Enter</translation>
+        <source>Type the reading, e.g. 36.5 or 365, then Enter ({min}-{max} °C)</source>
+        <translation>Type the reading, e.g. 36.5 or 365, then Enter ({min}-{max} °C)</translation>
     </message>
 </context>
 </TS>

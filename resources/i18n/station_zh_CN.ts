@@ -515,6 +515,10 @@
         <translation>异常反应：{n}号  {name}</translation>
     </message>
     <message>
+        <source>Handed over to hospital: recording it ends this person's observation</source>
+        <translation>转送医院：记录后此人的留观即结束</translation>
+    </message>
+    <message>
         <source>Fever</source>
         <translation>发热</translation>
     </message>
@@ -938,6 +942,10 @@
     <message>
         <source>Signed in {signed_in}  ·  waiting: pre-screen {wp} / injection {wi} / observation {wo}  ·  vaccinated {injected}  ·  observing {observing}  ·  turned away {turned_away}  ·  doses left {doses_left}  ·  bookings left {bookings_left}</source>
         <translation>已签到 {signed_in}  ·  等候：预检 {wp} / 接种 {wi} / 留观 {wo}  ·  已接种 {injected}  ·  留观中 {observing}  ·  劝返 {turned_away}  ·  剩余疫苗 {doses_left} 剂  ·  剩余预约 {bookings_left}</translation>
+    </message>
+    <message>
+        <source>to hospital {n}</source>
+        <translation>转送医院 {n}</translation>
     </message>
     <message>
         <source>Low stock: {left} doses left, {bookings} people still to vaccinate today (keep {margin} spare): receive more vaccine</source>
@@ -1423,6 +1431,10 @@ Reason for releasing early (required):</source>
         <translation>{n}号：留观单已打印（{printer}）</translation>
     </message>
     <message>
+        <source>No. {n}: handed over to hospital, observation ended. SERIOUS adverse reaction: report it immediately</source>
+        <translation>{n}号：已转送医院，留观结束。严重异常反应，请立即报告</translation>
+    </message>
+    <message>
         <source>No. {n}: SERIOUS adverse reaction: report it immediately</source>
         <translation>{n}号：严重异常反应，请立即报告</translation>
     </message>
@@ -1524,8 +1536,8 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>体温</translation>
     </message>
     <message>
-        <source>fever from {t} °C</source>
-        <translation>≥ {t} °C 为发热</translation>
+        <source>fever from {t} °C · readings {min}-{max} °C</source>
+        <translation>≥ {t} °C 为发热 · 读数范围 {min}–{max} °C</translation>
     </message>
     <message>
         <source>Questions (Y = yes, N = no)</source>
@@ -2378,8 +2390,8 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>未测</translation>
     </message>
     <message>
-        <source>Type the reading, e.g. 36.5 or 365, then Enter</source>
-        <translation>输入读数，如 36.5 或 365，然后回车</translation>
+        <source>Type the reading, e.g. 36.5 or 365, then Enter ({min}-{max} °C)</source>
+        <translation>输入读数，如 36.5 或 365，然后回车（{min}–{max} °C）</translation>
     </message>
 </context>
 </TS>

@@ -33,6 +33,7 @@ from ui.qt import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QSize,
     QSpinBox,
     Qt,
     QTableWidget,
@@ -52,6 +53,7 @@ DONE_BG = QColor("#dafbe1")  # time is up: may leave
 SERIOUS_BG = QColor("#ffebe9")
 SERIOUS_FG = QColor("#a40e26")
 VISIT_ROLE = Qt.ItemDataRole.UserRole
+CAMERA_PREVIEW = QSize(160, 120)  # the exit camera's preview: enough to aim a slip at
 
 
 def hhmm(iso: str | None) -> str:
@@ -157,8 +159,13 @@ class ObservePage(Page):
         top = QHBoxLayout()
         top.addWidget(label(self.tr("Observation area"), "title"))
         top.addWidget(self.code, 1)
-        right.addLayout(top)
-        right.addWidget(self.banner)
+        # the scan box and the message; the exit camera's preview (when there is one) beside them
+        self.scan_area = QHBoxLayout()
+        self.scan_column = QVBoxLayout()
+        self.scan_column.addLayout(top)
+        self.scan_column.addWidget(self.banner)
+        self.scan_area.addLayout(self.scan_column, 1)
+        right.addLayout(self.scan_area)
         right.addWidget(self.table, 1)
         right.addWidget(self.who)
         buttons = QHBoxLayout()
@@ -174,7 +181,14 @@ class ObservePage(Page):
         layout.addLayout(left, 2)
         layout.addLayout(right, 5)
         spec = camera or hub.settings.camera
-        self.camera = attach_camera(self, self.code, spec) if spec else None
+        self.camera = None
+        if spec:
+            # A small preview beside the scan box, not a 320x240 one above it: that one squeezed the
+            # table to three rows on a 1366x700 window. It only aims the slip; decoding reads full frames.
+            self.camera = attach_camera(self, self.code, spec, preview_size=CAMERA_PREVIEW)
+            self.scan_column.removeWidget(self.camera)
+            self.camera.setFixedWidth(CAMERA_PREVIEW.width() + 180)  # the preview and its status line
+            self.scan_area.addWidget(self.camera)
 
         shortcut(self, "F2", self.seat_next)
         shortcut(self, "F5", self.release)
@@ -464,6 +478,7 @@ class ObservePage(Page):
         self.refresh()
         self.select(visit_id)
         self.waiting.setCurrentRow(0)
+        self.focus_scan()
         if self.AUTO_PRINT:
             self.print_slip(visit_id)
 
@@ -510,8 +525,14 @@ class ObservePage(Page):
         self.banner.show_message(text, "ok")
         self.selected = None
         self.code.clear()
-        self.code.setFocus()
         self.refresh()
+        self.focus_scan()
+
+    def focus_scan(self) -> None:
+        """After each action the exit scan has the focus, its text selected: a scanner gun's next
+        code replaces it instead of going to a button or the table."""
+        self.code.setFocus()
+        self.code.selectAll()
 
     # --- slips and the board ----------------------------------------------------------------------
     def print_slip(self, visit_id: str, preview: bool = False) -> None:
@@ -577,7 +598,19 @@ class ObservePage(Page):
 
     def _aefi_recorded(self, row: dict[str, Any]) -> None:
         self.refresh()
+        self.focus_scan()
         n = signin.queue_label(bookings.visit(self.hub.store, row["visit_id"]))
+        if observe.outcome(self.hub.store, row["visit_id"]) == observe.HANDED_OVER:
+            if self.selected == row["visit_id"]:
+                self.selected = None
+            self.banner.show_message(
+                self.tr(
+                    "No. {n}: handed over to hospital, observation ended. "
+                    "SERIOUS adverse reaction: report it immediately"
+                ).format(n=n),
+                "error",
+            )
+            return
         if row.get("serious"):
             self.banner.show_message(
                 self.tr("No. {n}: SERIOUS adverse reaction: report it immediately").format(n=n), "error"
@@ -626,6 +659,7 @@ class AefiDialog(QDialog):
         self.handling = QComboBox()
         for code in observe.HANDLINGS:
             self.handling.addItem(self.handling_label(code), code)
+        self.handling.currentIndexChanged.connect(lambda _i: self._handling_changed())
         now = hub.now()
         self.onset = QTimeEdit(QTime(now.hour, now.minute))
         self.onset.setDisplayFormat("HH:mm")
@@ -663,7 +697,19 @@ class AefiDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.banner)
         layout.addWidget(self.buttons)
+        self._handling_changed()
         self.category.setFocus()
+
+    def _handling_changed(self) -> None:
+        """Handed over to hospital ends the observation: there is nothing to extend."""
+        handed_over = self.handling.currentData() == observe.HANDED_OVER
+        self.extend.setEnabled(not handed_over)
+        if handed_over:
+            self.banner.show_message(
+                self.tr("Handed over to hospital: recording it ends this person's observation"), "warn"
+            )
+        else:
+            self.banner.clear_message()
 
     def category_label(self, code: str) -> str:
         return {
@@ -713,7 +759,7 @@ class AefiDialog(QDialog):
                 handling=self.handling.currentData(),
                 onset_at=onset,
                 notes=self.notes.text(),
-                extend_minutes=self.extend.value(),
+                extend_minutes=self.extend.value() if self.extend.isEnabled() else 0,
             )
         except DomainError as exc:
             self.banner.show_message(self.hub.message(exc), "error")

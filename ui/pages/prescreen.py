@@ -19,12 +19,13 @@ from station.store import Store
 from ui.pages.base import Page
 from ui.qt import (
     QAbstractItemView,
+    QApplication,
     QButtonGroup,
     QComboBox,
     QCoreApplication,
     QDate,
     QDateEdit,
-    QDoubleSpinBox,
+    QEvent,
     QFrame,
     QGridLayout,
     QGroupBox,
@@ -39,7 +40,6 @@ from ui.qt import (
     Qt,
     QTableWidget,
     QTableWidgetItem,
-    QValidator,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -82,6 +82,8 @@ QPushButton[answer] { min-width: 96px; min-height: 44px; font-size: 19px; font-w
 QPushButton[answer="yes"]:checked { background: #cf222e; color: white; border: 2px solid #82071e; }
 QPushButton[answer="no"]:checked { background: #1f883d; color: white; border: 2px solid #116329; }
 QPushButton[answer]:focus { border: 3px solid #1f6feb; }
+QLineEdit#temperature { font-size: 24px; font-weight: bold; }
+QLineEdit#temperature[invalid="true"] { border: 3px solid #cf222e; background: #ffebe9; color: #a40e26; }
 QFrame[question="yes"] { background: #ffebe9; border-radius: 6px; }
 QFrame[question="no"] { background: #f0fff4; border-radius: 6px; }
 QLabel[due="ok"] { color: #116329; font-size: 19px; font-weight: bold; }
@@ -113,56 +115,63 @@ def dose_rows(store: Store, person_id: str) -> list[dict[str, Any]]:
 # --- widgets of this page --------------------------------------------------------------------------
 
 
-class TemperatureBox(QDoubleSpinBox):
-    """34.0-43.0 °C in steps of 0.1; the value below the range shows "not measured" (None)."""
+class TemperatureBox(QLineEdit):
+    """The reading exactly as typed: "36.5", or "365" for 36.5 (a thermometer's three digits);
+    blank is "not measured". Nothing typed is cut off or changed: the page checks the reading
+    (``prescreen.parse_temperature``) and refuses one outside the valid range, keeping the text and
+    marking the box. Y and N typed here are the answer keys (``answer_key``), not text."""
 
     submitted = Signal()
-    UNSET = 33.9
 
-    def __init__(self) -> None:
+    def __init__(self, rules: Rules) -> None:
         super().__init__()
-        self.setDecimals(1)
-        self.setRange(self.UNSET, 43.0)
-        self.setSingleStep(0.1)
-        self.setSpecialValueText(self.tr("not measured"))
-        self.setSuffix(" °C")
+        self.rules = rules
+        self.setPlaceholderText(self.tr("not measured"))
         self.setMinimumWidth(190)
-        self.setStyleSheet("font-size: 24px; font-weight: bold;")
-        self.setToolTip(self.tr("Type the reading, e.g. 36.5 or 365, then Enter"))
-        self.clear_reading()
+        self.setMaximumWidth(240)
+        self.setToolTip(
+            self.tr("Type the reading, e.g. 36.5 or 365, then Enter ({min}-{max} °C)").format(
+                min=f"{rules.temperature_min_c:.1f}", max=f"{rules.temperature_max_c:.1f}"
+            )
+        )
+        self.textEdited.connect(lambda _text: self.mark(False))
+        self.mark(False)
 
     def reading(self) -> float | None:
-        return None if self.value() <= self.UNSET + 0.01 else round(self.value(), 1)
+        """The reading in °C, None when blank or not a valid reading (see ``checked``)."""
+        try:
+            return self.checked()
+        except DomainError:
+            return None
+
+    def checked(self) -> float | None:
+        """The reading, or the DomainError refusing it (out of range, or not a reading)."""
+        return prescreen.parse_temperature(self.text(), self.rules)
 
     def clear_reading(self) -> None:
-        self.setValue(self.UNSET)
+        self.clear()
+        self.mark(False)
 
-    def _tenths(self, text: str) -> str | None:
-        """ "373" typed without the point means 37.3 (a thermometer's three digits), never 37.0."""
-        core = text.removesuffix(self.suffix()).strip()
-        return core if core.isascii() and core.isdigit() and len(core) == 3 else None
+    def mark(self, invalid: bool) -> None:
+        self.setProperty("invalid", invalid)
+        restyle(self)
 
-    def validate(self, text: str, pos: int) -> object:
-        digits = self._tenths(text)
-        if digits is not None:
-            ok = self.minimum() < int(digits) / 10 <= self.maximum()
-            return (QValidator.State.Acceptable if ok else QValidator.State.Invalid, text, pos)
-        return super().validate(text, pos)
-
-    def valueFromText(self, text: str) -> float:  # noqa: N802 (Qt's name)
-        digits = self._tenths(text)
-        return int(digits) / 10 if digits is not None else super().valueFromText(text)
-
-    def stepBy(self, steps: int) -> None:  # noqa: N802 (Qt's name)
-        if self.reading() is None and steps > 0:
-            self.setValue(36.0)  # arrow up from "not measured" starts at a normal reading
-            return
-        super().stepBy(steps)
+    def event(self, event) -> bool:  # noqa: N802 (Qt's name)
+        # A line edit claims the letter keys for typing; Y and N go to the page's answer keys.
+        if event.type() == QEvent.Type.ShortcutOverride and _is_answer_key(event):
+            event.ignore()
+            return True
+        return super().event(event)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().keyPressEvent(event)
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.submitted.emit()
+
+
+def _is_answer_key(event) -> bool:
+    plain = event.modifiers() in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+    return plain and event.key() in (Qt.Key.Key_Y, Qt.Key.Key_N)
 
 
 class QuestionRow(QFrame):
@@ -323,11 +332,23 @@ class PreScreenPage(Page):
         self.due.setProperty("due", "ok")
 
         temp_row = QHBoxLayout()
-        self.temperature = TemperatureBox()
-        self.temperature.submitted.connect(self.focus_first_question)
+        self.temperature = TemperatureBox(rules)
+        self.temperature.setObjectName("temperature")
+        self.temperature.submitted.connect(self.temperature_entered)
         temp_row.addWidget(label(self.tr("Temperature"), "title"))
         temp_row.addWidget(self.temperature)
-        temp_row.addWidget(label(self.tr("fever from {t} °C").format(t=f"{rules.fever_threshold_c:.1f}")), 1)
+        temp_row.addWidget(label("°C"))
+        temp_row.addSpacing(24)
+        temp_row.addWidget(
+            label(
+                self.tr("fever from {t} °C · readings {min}-{max} °C").format(
+                    t=f"{rules.fever_threshold_c:.1f}",
+                    min=f"{rules.temperature_min_c:.1f}",
+                    max=f"{rules.temperature_max_c:.1f}",
+                )
+            ),
+            1,
+        )
 
         self.rows: list[QuestionRow] = []
         self.questions = questions = QGroupBox(self.tr("Questions (Y = yes, N = no)"))
@@ -422,6 +443,11 @@ class PreScreenPage(Page):
         page_key(self, "F5", self.do_pass)
         page_key(self, "F6", self.do_turn_away)
         page_key(self, "F8", self.ask_cancel)
+        # Y / N answer wherever the focus is on the page (text boxes other than the temperature
+        # keep their letters: a line edit claims them first)
+        page_key(self, "Y", lambda: self.answer_key(True))
+        page_key(self, "N", lambda: self.answer_key(False))
+        self.find.installEventFilter(self)  # Enter in the empty search box takes the next person
 
         chain = [self.find, self.queue, self.next_button, self.temperature]
         for row in self.rows:
@@ -680,6 +706,53 @@ class PreScreenPage(Page):
             del self.declared[index]
             self.show_history()
 
+    def check_temperature(self) -> bool:
+        """Refuse a reading outside the range (or not a reading) at once: the text stays, marked."""
+        try:
+            self.temperature.checked()
+        except DomainError as exc:
+            self.refused(exc)
+            return False
+        self.temperature.mark(False)
+        return True
+
+    def temperature_entered(self) -> None:
+        """Enter in the temperature: checked, then on to the first question."""
+        if self.check_temperature():
+            if self.banner.kind == "error":
+                self.banner.clear_message()
+            self.focus_first_question()
+
+    def answer_key(self, value: bool) -> None:
+        """Y / N: answer the question that has the focus, else the first one not answered yet, and
+        move on. From the temperature box the reading is checked too: a bad one keeps the focus
+        (the answer is kept as well)."""
+        if self.current is None or not self.rows or not self.questions.isEnabled():
+            return
+        focus = QApplication.focusWidget()
+        row = next((r for r in self.rows if focus in (r, r.yes, r.no)), None)
+        if row is None:
+            row = next((r for r in self.rows if r.answer() is None), None)
+        if row is None:  # every question answered and none has the focus: nothing to change
+            return
+        row.set_answer(value)
+        if focus is self.temperature and self.temperature.text().strip() and not self.check_temperature():
+            return
+        self.focus_after(row)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
+        """Enter in the empty search box takes the next person, as Enter on the queue does (the
+        focus waits there after each outcome, for a scanner gun's ID number)."""
+        if (
+            obj is self.find
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not self.find.text().strip()
+        ):
+            self.take_selected()
+            return True
+        return super().eventFilter(obj, event)
+
     def focus_first_question(self) -> None:
         if self.rows:
             self.focus_row(self.rows[0])
@@ -704,7 +777,7 @@ class PreScreenPage(Page):
     def _need_person(self) -> bool:
         if self.current is None:
             self.banner.show_message(self.tr("Take a person from the queue first (F2)"), "error")
-            self.queue.setFocus()
+            self.focus_find()
             return False
         return True
 
@@ -725,13 +798,18 @@ class PreScreenPage(Page):
     def record(self, turn_away_reason: str | None) -> None:
         assert self.current is not None
         who = self.current
+        try:
+            temperature = self.temperature.checked()  # a reading refused here is never "not measured"
+        except DomainError as exc:
+            self.refused(exc)
+            return
         self._acting = True
         try:
             result: ScreeningResult = self.hub.run(
                 prescreen.screen,
                 who["visit_id"],
                 answers=self.answers(),
-                temperature=self.temperature.reading(),
+                temperature=temperature,
                 declared_doses=list(self.declared),
                 product=self.product.currentData(),
                 turn_away_reason=turn_away_reason,
@@ -767,7 +845,7 @@ class PreScreenPage(Page):
                 ),
                 "warn",
             )
-        self.queue.setFocus()
+        self.focus_find()
 
     def refused(self, exc: DomainError) -> None:
         """Show a refusal; an unanswered question is named in words and gets the focus."""
@@ -790,7 +868,8 @@ class PreScreenPage(Page):
                 self.focus_temperature()
                 return
         self.banner.show_message(self.hub.message(exc), "error")
-        if exc.code == "temperature_implausible":
+        if exc.code in ("temperature_implausible", "temperature_unreadable"):
+            self.temperature.mark(True)
             self.focus_temperature()
 
     def focus_temperature(self) -> None:
@@ -855,4 +934,4 @@ class PreScreenPage(Page):
             ),
             "ok",
         )
-        self.queue.setFocus()
+        self.focus_find()
