@@ -8,7 +8,7 @@ import threading
 import pypdfium2 as pdfium
 import pytest
 
-from station import bookings, observe, slips
+from station import bookings, observe, signin, slips
 from station.errors import DomainError
 from tests.conftest import DAY, new_person
 from tests.domainkit import drive
@@ -138,7 +138,8 @@ def test_no_printer_says_so_and_still_saves_the_slip(make_printer, hub, store, c
     message = failed.args[1]
     assert failed.args[0] == v
     assert "前台小票机" in message and path in message  # which printer, and where the slip is
-    assert str(bookings.visit(store, v)["queue_no"]) in message
+    visit = bookings.visit(store, v)
+    assert signin.format_queue_no(visit["queue_prefix"], visit["queue_no"]) in message  # "A080", as called
     assert (tmp_path / "slips" / DAY.isoformat()).is_dir() and path.endswith(".pdf")
     assert printed == []
 

@@ -58,7 +58,7 @@ class RenderedSlip:
     """What the worker hands back to the UI thread."""
 
     visit_id: str
-    queue_no: int | None
+    queue_no: str | None  # as shown: A080
     pdf: bytes
     saved: Path | None = None
     save_error: DomainError | None = None
@@ -233,7 +233,7 @@ class SlipPrinter(QObject):
         store = self._store()
         data = slips.slip_data(store, visit_id, self.hub.settings, self.hub.rules)
         pdf = slips.build_slip(data, size, lang)
-        result = RenderedSlip(visit_id, data.queue_no, pdf)
+        result = RenderedSlip(visit_id, data.queue_text if data.queue_no is not None else None, pdf)
         try:
             result.saved = slips.save_slip(data, self.data_dir(), pdf=pdf)
         except DomainError as exc:  # the person still gets their slip
