@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from station import bookings, inject, prescreen, signin
+from station import bookings, inject, observe, prescreen, signin
 from station import staff as staffmod
 from station.errors import DomainError
 from station.messages import render
@@ -82,24 +82,30 @@ def test_today_counts_match_the_visits_driven(page, store, clock):
     prescreen.screen(
         store, pregnant, staff_id="pre1", answers=answers(), temperature=36.5, turn_away_reason="pregnancy"
     )
+    (sent,) = book(store)  # a serious reaction handed over to hospital: not observing, not released
+    drive(store, clock, sent, "observing")
+    observe.report_aefi(
+        store, sent, staff_id="obs1", category="anaphylaxis", severity="severe", handling="transferred_to_hospital"
+    )
     page.refresh()
 
     shown = {key: int(tile.value.text()) for key, tile in page.tiles.items()}
     assert shown == {
-        "bookings": 12,
-        "signed_in": 9,
-        "screened": 8,  # 3 turned away + 5 passed
+        "bookings": 13,
+        "signed_in": 10,
+        "screened": 9,  # 3 turned away + 6 passed
         "turned_away": 3,
         "cancelled": 1,
-        "injected": 4,
+        "injected": 5,
         "released": 1,
         "observing": 2,
+        "transferred": 1,
         "w_prescreen": 1,
         "w_inject": 1,
         "w_observe": 1,
         "conflicts": 0,
         "bookings_left": 2,
-        "doses_left": 50 - 4,
+        "doses_left": 50 - 5,
     }
     st = day_status(store, DAY)
     assert shown["doses_left"] == st["doses_left"] and shown["screened"] == st["screened"]

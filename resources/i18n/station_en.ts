@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en">
 <context>
     <name>AdminPage</name>
@@ -118,6 +117,10 @@
     <message>
         <source>Observing now</source>
         <translation>Observing now</translation>
+    </message>
+    <message>
+        <source>Handed over to hospital</source>
+        <translation>Handed over to hospital</translation>
     </message>
     <message>
         <source>Waiting: pre-screen</source>

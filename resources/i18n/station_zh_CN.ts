@@ -120,6 +120,10 @@
         <translation>留观中</translation>
     </message>
     <message>
+        <source>Handed over to hospital</source>
+        <translation>转送医院</translation>
+    </message>
+    <message>
         <source>Waiting: pre-screen</source>
         <translation>等候预检</translation>
     </message>

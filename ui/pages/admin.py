@@ -197,6 +197,7 @@ class AdminPage(Page):
             ("injected", self.tr("Vaccinated")),
             ("released", self.tr("Released")),
             ("observing", self.tr("Observing now")),
+            ("transferred", self.tr("Handed over to hospital")),
             ("w_prescreen", self.tr("Waiting: pre-screen")),
             ("w_inject", self.tr("Waiting: injection")),
             ("w_observe", self.tr("Waiting: seat")),
@@ -230,7 +231,7 @@ class AdminPage(Page):
         self.day_title.setText(self.tr("Today, {day}").format(day=day.isoformat()))
         values = {
             **{k: st[k] for k in ("bookings", "signed_in", "screened", "turned_away", "cancelled")},
-            **{k: st[k] for k in ("injected", "released", "observing", "conflicts")},
+            **{k: st[k] for k in ("injected", "released", "observing", "transferred", "conflicts")},
             "w_prescreen": st["waiting"]["prescreen"],
             "w_inject": st["waiting"]["inject"],
             "w_observe": st["waiting"]["observe"],
@@ -238,7 +239,7 @@ class AdminPage(Page):
             "doses_left": st["doses_left"],
         }
         for key, tile in self.tiles.items():
-            tile.set(values[key], alert=key == "conflicts" and values[key] > 0)
+            tile.set(values[key], alert=key in ("conflicts", "transferred") and values[key] > 0)
         rows = self.hub.store.all(
             """SELECT reason, count(*) AS n FROM visits WHERE day = ? AND turned_away_at IS NOT NULL
                GROUP BY reason ORDER BY n DESC, reason""",
