@@ -12,6 +12,7 @@ from station.hlc import Stamp
 from station.messages import render
 from station.store import Store
 from ui.pages.base import Page
+from ui.pages.stock import StockPanel
 from ui.pages.sync_panel import SyncPanel
 from ui.qt import (
     QAbstractItemView,
@@ -126,6 +127,8 @@ class AdminPage(Page):
         self.tabs.addTab(self._conflicts_tab(), self.tr("Conflicts (Alt+4)"))
         self.sync_panel = SyncPanel(hub, self.banner)
         self.tabs.addTab(self.sync_panel, self.tr("Sync (Alt+5)"))
+        self.stock_panel = StockPanel(hub, self.banner)
+        self.tabs.addTab(self.stock_panel, self.tr("Stock (Alt+6)"))
         for i in range(self.tabs.count()):
             shortcut(self, f"Alt+{i + 1}", lambda i=i: self._go_to(i))
         layout = QVBoxLayout(self)
@@ -142,7 +145,7 @@ class AdminPage(Page):
 
     def _go_to(self, index: int) -> None:
         self.tabs.setCurrentIndex(index)
-        first = {1: self.new_id, 3: self.resolution}.get(index)
+        first = {1: self.new_id, 3: self.resolution, 5: self.stock_panel.first_input()}.get(index)
         (first or self.tabs.currentWidget()).setFocus()
 
     # --- labels in the UI language --------------------------------------------------------------
@@ -641,3 +644,4 @@ class AdminPage(Page):
         self._refresh_today()
         self._refresh_staff()
         self._refresh_conflicts()
+        self.stock_panel.refresh()
