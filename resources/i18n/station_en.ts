@@ -1947,6 +1947,10 @@ Reason for releasing early (required):</translation>
         <translation>{fridge}: {read} readings read from {file}, {new} new, {outside} outside {range} °C</translation>
     </message>
     <message>
+        <source>{imported}; {held}</source>
+        <translation>{imported}; {held}</translation>
+    </message>
+    <message>
         <source>No lot is held: nothing to decide</source>
         <translation>No lot is held: nothing to decide</translation>
     </message>

@@ -1947,6 +1947,10 @@ Reason for releasing early (required):</source>
         <translation>{fridge}：从 {file} 读取 {read} 条温度记录，新增 {new} 条，超出 {range} °C 的 {outside} 条</translation>
     </message>
     <message>
+        <source>{imported}; {held}</source>
+        <translation>{imported}；{held}</translation>
+    </message>
+    <message>
         <source>No lot is held: nothing to decide</source>
         <translation>没有暂停使用的批号，无需处理</translation>
     </message>

@@ -15,7 +15,7 @@ from typing import Any
 
 from station import coldchain, stock
 from station.errors import DomainError
-from station.packcodes import GS1
+from station.packcodes import GS, GS1
 from ui.hub import StationHub
 from ui.qt import (
     QAbstractItemView,
@@ -95,6 +95,27 @@ def paint_row(
             font = QFont(item.font())
             font.setBold(True)
             item.setFont(font)
+
+
+def take(widget: QWidget) -> None:
+    """Give the keyboard to a field with its text selected: what is typed next replaces it."""
+    widget.setFocus()
+    select = getattr(widget, "selectAll", None)
+    if select is not None:
+        select()
+
+
+class PackCodeInput(CodeInput):
+    """The scan box for pack codes. A scanner gun sends a GS1 code's FNC1 separators as the
+    control character GS (0x1D, the key Ctrl+]); QLineEdit drops control characters, which would
+    glue the lot to the serial, so GS is kept, written ``<GS>`` (packcodes reads it back as GS)."""
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        if event.text() == GS or (ctrl and event.key() == Qt.Key.Key_BracketRight):
+            self.insert("<GS>")
+            return
+        super().keyPressEvent(event)
 
 
 class StockPanel(QWidget):
@@ -192,7 +213,7 @@ class StockPanel(QWidget):
     # --- Receiving ---------------------------------------------------------------------------------
     def _receive_tab(self) -> QWidget:
         w = QWidget()
-        self.scan = CodeInput(
+        self.scan = PackCodeInput(
             self.tr("Scan the carton's code (GS1 DataMatrix or 20-digit traceability code), then Enter")
         )
         self.scan.code_submitted.connect(self.read_scan)
@@ -224,8 +245,8 @@ class StockPanel(QWidget):
             (self.expiry, self.vials),
             (self.manufacturer, self.lot_no),
         ):
-            edit.returnPressed.connect(nxt.setFocus)
-        self.vials.lineEdit().returnPressed.connect(self.delivery_note.setFocus)
+            edit.returnPressed.connect(lambda nxt=nxt: take(nxt))
+        self.vials.lineEdit().returnPressed.connect(lambda: take(self.delivery_note))
         self.delivery_note.returnPressed.connect(self.receive)
 
         form = QGridLayout()
@@ -339,7 +360,7 @@ class StockPanel(QWidget):
             self.banner.show_message(
                 self.tr("Code read: check the vials and the delivery note, then Receive (F5)"), "info"
             )
-            (self.delivery_note if not self.delivery_note.text().strip() else self.receive_button).setFocus()
+            take(self.delivery_note if not self.delivery_note.text().strip() else self.receive_button)
         else:
             self.code_line.setText(
                 self.tr("Traceability code: {vaccine}, product code {product_code}, serial {serial}").format(
@@ -349,7 +370,7 @@ class StockPanel(QWidget):
             self.banner.show_message(
                 self.tr("Code read: this code carries no lot or expiry, type them from the carton"), "info"
             )
-            self.lot_no.setFocus()
+            take(self.lot_no)
         self.scan.clear()
 
     def clear_form(self, keep_delivery: bool = True, focus: bool = True) -> None:
@@ -380,7 +401,7 @@ class StockPanel(QWidget):
                     ),
                     "error",
                 )
-                self.expiry.setFocus()
+                take(self.expiry)
                 return
         vials = self.vials.value()
         row = self.act(
@@ -640,7 +661,7 @@ class StockPanel(QWidget):
         celsius = parse_celsius(self.celsius.text())
         if celsius is None:
             self.banner.show_message(self.tr("Type the temperature in °C, e.g. 4.6"), "error")
-            self.celsius.setFocus()
+            take(self.celsius)
             return
         at = None
         typed = self.reading_time.text().strip()
@@ -651,7 +672,7 @@ class StockPanel(QWidget):
                 self.banner.show_message(
                     self.tr("Type the time as HH:MM, or leave it empty for now"), "error"
                 )
-                self.reading_time.setFocus()
+                take(self.reading_time)
                 return
         result = self.act(
             coldchain.record_reading, celsius=celsius, fridge=self.reading_fridge.currentData(), at=at
@@ -696,7 +717,9 @@ class StockPanel(QWidget):
             range=self._range(),
         )
         if result["outside"]:
-            text = f"{text}; {self._held_text(result['flagged'])}"
+            text = self.tr("{imported}; {held}").format(
+                imported=text, held=self._held_text(result["flagged"])
+            )
         self.banner.show_message(text, "error" if result["outside"] else "ok")
         return result
 
@@ -966,7 +989,7 @@ class StockPanel(QWidget):
         # Enter and Tab walk vials, doses, reason, the next lot...; Enter on the last records
         for a, b in zip(edits, edits[1:], strict=False):
             QWidget.setTabOrder(a, b)
-            a.returnPressed.connect(b.setFocus)
+            a.returnPressed.connect(lambda b=b: take(b))
         if edits:
             QWidget.setTabOrder(edits[-1], self.count_button)
             edits[-1].returnPressed.connect(self.record_count)
