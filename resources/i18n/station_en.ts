@@ -1775,8 +1775,8 @@ Reason for releasing early (required):</translation>
         <translation>{code} (received twice: not counted)</translation>
     </message>
     <message>
-        <source>Received today: {n} deliveries, {vials} vials</source>
-        <translation>Received today: {n} deliveries, {vials} vials</translation>
+        <source>Received today: {n} receipts, {vials} vials</source>
+        <translation>Received today: {n} receipts, {vials} vials</translation>
     </message>
     <message>
         <source>Expiry</source>

@@ -1712,7 +1712,7 @@ Reason for releasing early (required):</source>
     </message>
     <message>
         <source>Receive (F5)</source>
-        <translation>入库 (F5)</translation>
+        <translation>确认入库 (F5)</translation>
     </message>
     <message>
         <source>Clear the form</source>
@@ -1752,7 +1752,7 @@ Reason for releasing early (required):</source>
     </message>
     <message>
         <source>Code read: check the vials and the delivery note, then Receive (F5)</source>
-        <translation>已读码：请核对瓶数和配送单号，然后入库 (F5)</translation>
+        <translation>已读码：请核对瓶数和配送单号，然后按 F5 确认入库</translation>
     </message>
     <message>
         <source>Traceability code: {vaccine}, product code {product_code}, serial {serial}</source>
@@ -1775,8 +1775,8 @@ Reason for releasing early (required):</source>
         <translation>{code}（重复入库：不计数）</translation>
     </message>
     <message>
-        <source>Received today: {n} deliveries, {vials} vials</source>
-        <translation>今日入库：{n} 次，共 {vials} 瓶</translation>
+        <source>Received today: {n} receipts, {vials} vials</source>
+        <translation>今日入库 {n} 笔，共 {vials} 瓶</translation>
     </message>
     <message>
         <source>Expiry</source>

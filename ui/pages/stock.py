@@ -467,7 +467,7 @@ class StockPanel(QWidget):
                 paint_row(self.receipts_table, i, fg=GREY)
         vials = sum(r["vials"] for r in todays if not r["duplicate"])
         self.receipts_title.setText(
-            self.tr("Received today: {n} deliveries, {vials} vials").format(n=len(todays), vials=vials)
+            self.tr("Received today: {n} receipts, {vials} vials").format(n=len(todays), vials=vials)
         )
 
     # --- Stock -------------------------------------------------------------------------------------
