@@ -128,6 +128,7 @@ class StockPanel(QWidget):
         self.stock_rules = stock.load_stock_rules()
         self.code: str | None = None  # the scanned carton code the form was filled from
         self.count_rows: dict[str, dict[str, Any]] = {}
+        self._names: dict[str, str | None] = {}  # staff names, read again on every refresh
         self.setStyleSheet(
             "QLabel#code_line { color: #0a3069; font-size: 16px; }"
             "QLabel#readonly { background: #fff8c5; color: #7d4e00; padding: 6px; border-radius: 6px; }"
@@ -207,7 +208,11 @@ class StockPanel(QWidget):
     def staff_name(self, staff_id: str | None) -> str:
         if not staff_id:
             return ""
-        name = self.hub.store.scalar("SELECT name FROM staff WHERE staff_id = ?", [staff_id])
+        if staff_id not in self._names:  # one query per person, not per row (66 cartons a morning)
+            self._names[staff_id] = self.hub.store.scalar(
+                "SELECT name FROM staff WHERE staff_id = ?", [staff_id]
+            )
+        name = self._names[staff_id]
         return f"{name} ({staff_id})" if name else staff_id
 
     # --- Receiving ---------------------------------------------------------------------------------
@@ -1089,6 +1094,7 @@ class StockPanel(QWidget):
 
     # --- reading -----------------------------------------------------------------------------------
     def refresh(self) -> None:
+        self._names = {}
         may_stock = self.hub.may("receive_stock")
         may_read = may_stock or self.hub.may("open_vial")
         self.readonly_note.setVisible(self.hub.staff is not None and not may_stock)
