@@ -228,6 +228,66 @@ def admin_tab_shots(app, store: Store, folder: Path, out: Path) -> list[Path]:
     return paths
 
 
+def stock_shots(app, store: Store, out: Path) -> list[Path]:
+    """The admin page's Stock tab mid-morning: a carton just scanned into the receiving form; the
+    cold chain after the cold box read 9.4 °C at 10:25 (its lot held for the admin's decision);
+    the end-of-day count typed in with one difference and its reason."""
+    from datetime import timedelta
+
+    from station import coldchain, packcodes, stock
+    from ui.hub import StationHub
+    from ui.mainwindow import MainWindow
+
+    settings = Settings(site_name="朝阳区XX街道临时接种点", station_id="demo-1", desk_roles=["admin"])
+    hub = StationHub(store, settings, lang="zh")
+    hub.login(DESK_STAFF["admin"], demo.DEMO_PIN)
+    window = MainWindow(hub, ask_login=False)
+    window.resize(1366, 768)
+    window.show()
+    page = window.pages["admin"]
+    panel = page.stock_panel
+    written = []
+
+    def shot(name: str) -> None:
+        app.processEvents()
+        path = out / f"{name}.png"
+        window.grab().save(str(path))
+        written.append(path)
+
+    page._go_to(5)
+    panel.go_to(0)
+    day = hub.today()
+    gtin = stock.load_stock_rules().product("sinovac_coronavac").gtins[-1]
+    code = packcodes.gs1_text(gtin, f"{day:%Y%m%d}C011", day + timedelta(days=180), f"{day:%y%m%d}C011001")
+    panel.scan.setText(code)
+    panel.scan.returnPressed.emit()
+    panel.delivery_note.setText(f"PS{day:%Y%m%d}-02")
+    shot("stock_receive_zh")
+
+    at = store.now() - timedelta(minutes=5)
+    coldchain.record_reading(store, staff_id="jz01", celsius=9.4, fridge="coldbox1", at=at)
+    hub.refresh()
+    panel.go_to(2)
+    panel.decide_table.selectRow(0)
+    panel.decision_reason.setText("冷藏包开盖取苗，已核对说明书")
+    shot("stock_cold_chain_zh")
+
+    panel.go_to(3)
+    for i, entry in enumerate(panel.count_rows.values()):
+        sheet = entry["sheet"]
+        missing = 1 if i == 0 else 0  # one single-dose vial not found in the fridge
+        entry["vials"].setText(str(sheet["expected_vials"] - missing))
+        entry["doses"].setText(str(sheet["expected_doses"] - missing))
+        if i == 0:
+            entry["reason"].setText("少一支：可能为1号台开瓶时掉落未登记，已报告")
+    panel.count_button.setFocus()
+    shot("stock_count_zh")
+    hub.close()
+    window.close()
+    return written
+
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -287,6 +347,7 @@ def main() -> int:
             written += new_site_shots(app, Path(tmp), args.out)
             written += admin_tab_shots(app, store, Path(tmp), args.out)
             written.extend(vial_shots(app, store, args.out))
+            written += stock_shots(app, store, args.out)
         store.close()
     for path in written:
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)

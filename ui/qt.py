@@ -44,7 +44,7 @@ from PySide6.QtGui import (
     QShortcut,
     QValidator,
 )
-from PySide6.QtPrintSupport import QPrinter, QPrinterInfo, QPrintPreviewDialog
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -95,7 +95,7 @@ __all__ = [
     "QTranslator", "Signal", "Slot",
     "QAction", "QColor", "QFont", "QFontDatabase", "QGuiApplication", "QImage", "QKeySequence", "QPageLayout", "QPageSize",
     "QPainter", "QPalette", "QPen", "QPixmap", "QPolygonF", "QScreen", "QShortcut", "QValidator",
-    "QPrinter", "QPrinterInfo", "QPrintPreviewDialog",
+    "QPrintDialog", "QPrinter", "QPrinterInfo", "QPrintPreviewDialog",
     "QAbstractItemView", "QApplication", "QButtonGroup", "QCheckBox", "QComboBox", "QDateEdit", "QDialog", "QDialogButtonBox",
     "QDoubleSpinBox", "QFileDialog", "QFormLayout", "QFrame", "QGridLayout", "QGroupBox", "QHBoxLayout", "QHeaderView",
     "QInputDialog", "QLabel", "QLineEdit", "QListWidget", "QListWidgetItem", "QMainWindow", "QMessageBox",

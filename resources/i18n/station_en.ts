@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
     <name>AdminPage</name>
@@ -23,12 +24,20 @@
         <translation>Sync (Alt+5)</translation>
     </message>
     <message>
-        <source>Settings (Alt+6)</source>
-        <translation>Settings (Alt+6)</translation>
+        <source>Stock (Alt+6)</source>
+        <translation>Stock (Alt+6)</translation>
     </message>
     <message>
         <source>Import bookings (Alt+7)</source>
         <translation>Import bookings (Alt+7)</translation>
+    </message>
+    <message>
+        <source>Reports (Alt+8)</source>
+        <translation>Reports (Alt+8)</translation>
+    </message>
+    <message>
+        <source>Settings (Alt+0)</source>
+        <translation>Settings (Alt+0)</translation>
     </message>
     <message>
         <source>Site admin</source>
@@ -1785,6 +1794,85 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</t
     </message>
 </context>
 <context>
+    <name>ReportsPanel</name>
+    <message>
+        <source>Day report (PDF)</source>
+        <translation>Day report (PDF)</translation>
+    </message>
+    <message>
+        <source>Next 3 days (PDF)</source>
+        <translation>Next 3 days (PDF)</translation>
+    </message>
+    <message>
+        <source>Save PDF...</source>
+        <translation>Save PDF...</translation>
+    </message>
+    <message>
+        <source>Print...</source>
+        <translation>Print...</translation>
+    </message>
+    <message>
+        <source>Today, {day}</source>
+        <translation>Today, {day}</translation>
+    </message>
+    <message>
+        <source>Booked {booked} · signed in {signed_in} · vaccinated {vaccinated} · turned away {turned_away} · cancelled {cancelled} · not come {no_shows} · reactions {reactions}</source>
+        <translation>Booked {booked} · signed in {signed_in} · vaccinated {vaccinated} · turned away {turned_away} · cancelled {cancelled} · not come {no_shows} · reactions {reactions}</translation>
+    </message>
+    <message>
+        <source>Booked for the slot</source>
+        <translation>Booked for the slot</translation>
+    </message>
+    <message>
+        <source>Arrived</source>
+        <translation>Arrived</translation>
+    </message>
+    <message>
+        <source>Vaccinated</source>
+        <translation>Vaccinated</translation>
+    </message>
+    <message>
+        <source>Over-booked</source>
+        <translation>Over-booked</translation>
+    </message>
+    <message>
+        <source>Nothing recorded today yet</source>
+        <translation>Nothing recorded today yet</translation>
+    </message>
+    <message>
+        <source>day-report-{day}.pdf</source>
+        <translation>day-report-{day}.pdf</translation>
+    </message>
+    <message>
+        <source>outlook-{day}.pdf</source>
+        <translation>outlook-{day}.pdf</translation>
+    </message>
+    <message>
+        <source>Building the PDF...</source>
+        <translation>Building the PDF...</translation>
+    </message>
+    <message>
+        <source>{n} page(s): save or print it</source>
+        <translation>{n} page(s): save or print it</translation>
+    </message>
+    <message>
+        <source>Save PDF</source>
+        <translation>Save PDF</translation>
+    </message>
+    <message>
+        <source>Saved: {path}</source>
+        <translation>Saved: {path}</translation>
+    </message>
+    <message>
+        <source>Sent to the printer</source>
+        <translation>Sent to the printer</translation>
+    </message>
+    <message>
+        <source>The printer did not start</source>
+        <translation>The printer did not start</translation>
+    </message>
+</context>
+<context>
     <name>Roles</name>
     <message>
         <source>Sign-in</source>
@@ -2150,6 +2238,453 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</t
     <message>
         <source>The slip could not be printed: {why}</source>
         <translation>The slip could not be printed: {why}</translation>
+    </message>
+</context>
+<context>
+    <name>StockPanel</name>
+    <message>
+        <source>Read only: receiving, counting and deciding on held lots are for the site admin (receive_stock).</source>
+        <translation>Read only: receiving, counting and deciding on held lots are for the site admin (receive_stock).</translation>
+    </message>
+    <message>
+        <source>Receiving (F6)</source>
+        <translation>Receiving (F6)</translation>
+    </message>
+    <message>
+        <source>Stock (F7)</source>
+        <translation>Stock (F7)</translation>
+    </message>
+    <message>
+        <source>Cold chain (F8)</source>
+        <translation>Cold chain (F8)</translation>
+    </message>
+    <message>
+        <source>Count (F9)</source>
+        <translation>Count (F9)</translation>
+    </message>
+    <message>
+        <source>Scan the carton's code (GS1 DataMatrix or 20-digit traceability code), then Enter</source>
+        <translation>Scan the carton's code (GS1 DataMatrix or 20-digit traceability code), then Enter</translation>
+    </message>
+    <message>
+        <source>No code scanned: type the delivery below, or scan a carton.</source>
+        <translation>No code scanned: type the delivery below, or scan a carton.</translation>
+    </message>
+    <message>
+        <source>(choose the vaccine)</source>
+        <translation>(choose the vaccine)</translation>
+    </message>
+    <message>
+        <source>as printed on the carton</source>
+        <translation>as printed on the carton</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD</source>
+        <translation>YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <source>number on the delivery note</source>
+        <translation>number on the delivery note</translation>
+    </message>
+    <message>
+        <source>Vaccine</source>
+        <translation>Vaccine</translation>
+    </message>
+    <message>
+        <source>Manufacturer</source>
+        <translation>Manufacturer</translation>
+    </message>
+    <message>
+        <source>Lot number</source>
+        <translation>Lot number</translation>
+    </message>
+    <message>
+        <source>Expiry date</source>
+        <translation>Expiry date</translation>
+    </message>
+    <message>
+        <source>Doses per vial</source>
+        <translation>Doses per vial</translation>
+    </message>
+    <message>
+        <source>Vials</source>
+        <translation>Vials</translation>
+    </message>
+    <message>
+        <source>Delivery note</source>
+        <translation>Delivery note</translation>
+    </message>
+    <message>
+        <source>Goes into</source>
+        <translation>Goes into</translation>
+    </message>
+    <message>
+        <source>Receive (F5)</source>
+        <translation>Receive (F5)</translation>
+    </message>
+    <message>
+        <source>Clear the form</source>
+        <translation>Clear the form</translation>
+    </message>
+    <message>
+        <source>Received by</source>
+        <translation>Received by</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>Lot</source>
+        <translation>Lot</translation>
+    </message>
+    <message>
+        <source>Doses</source>
+        <translation>Doses</translation>
+    </message>
+    <message>
+        <source>Carton code</source>
+        <translation>Carton code</translation>
+    </message>
+    <message>
+        <source>Fridge</source>
+        <translation>Fridge</translation>
+    </message>
+    <message>
+        <source>Received today</source>
+        <translation>Received today</translation>
+    </message>
+    <message>
+        <source>GS1 code: {vaccine}, GTIN {gtin}, lot {lot}, expiry {expiry}, serial {serial}</source>
+        <translation>GS1 code: {vaccine}, GTIN {gtin}, lot {lot}, expiry {expiry}, serial {serial}</translation>
+    </message>
+    <message>
+        <source>Code read: check the vials and the delivery note, then Receive (F5)</source>
+        <translation>Code read: check the vials and the delivery note, then Receive (F5)</translation>
+    </message>
+    <message>
+        <source>Traceability code: {vaccine}, product code {product_code}, serial {serial}</source>
+        <translation>Traceability code: {vaccine}, product code {product_code}, serial {serial}</translation>
+    </message>
+    <message>
+        <source>Code read: this code carries no lot or expiry, type them from the carton</source>
+        <translation>Code read: this code carries no lot or expiry, type them from the carton</translation>
+    </message>
+    <message>
+        <source>The expiry date {text} is not a date: type it as YYYY-MM-DD</source>
+        <translation>The expiry date {text} is not a date: type it as YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <source>Received lot {lot}: {vials} vials, {doses} doses of {vaccine}. The lot now has {left} doses left.</source>
+        <translation>Received lot {lot}: {vials} vials, {doses} doses of {vaccine}. The lot now has {left} doses left.</translation>
+    </message>
+    <message>
+        <source>{code} (received twice: not counted)</source>
+        <translation>{code} (received twice: not counted)</translation>
+    </message>
+    <message>
+        <source>Received today: {n} receipts, {vials} vials</source>
+        <translation>Received today: {n} receipts, {vials} vials</translation>
+    </message>
+    <message>
+        <source>Expiry</source>
+        <translation>Expiry</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <source>Used</source>
+        <translation>Used</translation>
+    </message>
+    <message>
+        <source>Wasted</source>
+        <translation>Wasted</translation>
+    </message>
+    <message>
+        <source>Left</source>
+        <translation>Left</translation>
+    </message>
+    <message>
+        <source>Vials in the fridge</source>
+        <translation>Vials in the fridge</translation>
+    </message>
+    <message>
+        <source>Doses per lot: received - used - wasted = left</source>
+        <translation>Doses per lot: received - used - wasted = left</translation>
+    </message>
+    <message>
+        <source>Overdrawn: more opened than received, check</source>
+        <translation>Overdrawn: more opened than received, check</translation>
+    </message>
+    <message>
+        <source>Quarantined: {reason}</source>
+        <translation>Quarantined: {reason}</translation>
+    </message>
+    <message>
+        <source>Held after a cold excursion: {why}</source>
+        <translation>Held after a cold excursion: {why}</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>Expired</translation>
+    </message>
+    <message>
+        <source>Used up</source>
+        <translation>Used up</translation>
+    </message>
+    <message>
+        <source>In use</source>
+        <translation>In use</translation>
+    </message>
+    <message>
+        <source>{fridge} {celsius} at {time}</source>
+        <translation>{fridge} {celsius} at {time}</translation>
+    </message>
+    <message>
+        <source>{vaccine}: all lots</source>
+        <translation>{vaccine}: all lots</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <source>Latest</source>
+        <translation>Latest</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>Temperature</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>By</translation>
+    </message>
+    <message>
+        <source>Readings today</source>
+        <translation>Readings today</translation>
+    </message>
+    <message>
+        <source>Record a reading</source>
+        <translation>Record a reading</translation>
+    </message>
+    <message>
+        <source>now, or HH:MM</source>
+        <translation>now, or HH:MM</translation>
+    </message>
+    <message>
+        <source>°C, e.g. 4.6</source>
+        <translation>°C, e.g. 4.6</translation>
+    </message>
+    <message>
+        <source>Record reading (F5)</source>
+        <translation>Record reading (F5)</translation>
+    </message>
+    <message>
+        <source>Import logger CSV (F4)</source>
+        <translation>Import logger CSV (F4)</translation>
+    </message>
+    <message>
+        <source>Lots held after an excursion: use or quarantine</source>
+        <translation>Lots held after an excursion: use or quarantine</translation>
+    </message>
+    <message>
+        <source>Held because</source>
+        <translation>Held because</translation>
+    </message>
+    <message>
+        <source>Doses left</source>
+        <translation>Doses left</translation>
+    </message>
+    <message>
+        <source>Why (required): what was checked</source>
+        <translation>Why (required): what was checked</translation>
+    </message>
+    <message>
+        <source>Use it (F2)</source>
+        <translation>Use it (F2)</translation>
+    </message>
+    <message>
+        <source>Quarantine (F3)</source>
+        <translation>Quarantine (F3)</translation>
+    </message>
+    <message>
+        <source>no lot with doses left was in it</source>
+        <translation>no lot with doses left was in it</translation>
+    </message>
+    <message>
+        <source>held for your decision: {lots}</source>
+        <translation>held for your decision: {lots}</translation>
+    </message>
+    <message>
+        <source>Type the temperature in °C, e.g. 4.6</source>
+        <translation>Type the temperature in °C, e.g. 4.6</translation>
+    </message>
+    <message>
+        <source>Type the time as HH:MM, or leave it empty for now</source>
+        <translation>Type the time as HH:MM, or leave it empty for now</translation>
+    </message>
+    <message>
+        <source>{fridge}: {celsius} °C at {time} recorded</source>
+        <translation>{fridge}: {celsius} °C at {time} recorded</translation>
+    </message>
+    <message>
+        <source>{reading}, outside {range} °C: {held}</source>
+        <translation>{reading}, outside {range} °C: {held}</translation>
+    </message>
+    <message>
+        <source>The temperature logger's CSV export</source>
+        <translation>The temperature logger's CSV export</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv *.txt);;All files (*)</source>
+        <translation>CSV files (*.csv *.txt);;All files (*)</translation>
+    </message>
+    <message>
+        <source>{fridge}: {read} readings read from {file}, {new} new, {outside} outside {range} °C</source>
+        <translation>{fridge}: {read} readings read from {file}, {new} new, {outside} outside {range} °C</translation>
+    </message>
+    <message>
+        <source>{imported}; {held}</source>
+        <translation>{imported}; {held}</translation>
+    </message>
+    <message>
+        <source>No lot is held: nothing to decide</source>
+        <translation>No lot is held: nothing to decide</translation>
+    </message>
+    <message>
+        <source>Choose the lot in the table first</source>
+        <translation>Choose the lot in the table first</translation>
+    </message>
+    <message>
+        <source>Lot {lot} is back in use: your reason is recorded</source>
+        <translation>Lot {lot} is back in use: your reason is recorded</translation>
+    </message>
+    <message>
+        <source>Lot {lot} is quarantined: it will not be used again</source>
+        <translation>Lot {lot} is quarantined: it will not be used again</translation>
+    </message>
+    <message>
+        <source>Readings due today ({range} °C)</source>
+        <translation>Readings due today ({range} °C)</translation>
+    </message>
+    <message>
+        <source>Readings today ({range} °C)</source>
+        <translation>Readings today ({range} °C)</translation>
+    </message>
+    <message>
+        <source>later</source>
+        <translation>later</translation>
+    </message>
+    <message>
+        <source>due now</source>
+        <translation>due now</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>missing</translation>
+    </message>
+    <message>
+        <source>{celsius}: outside {range} °C</source>
+        <translation>{celsius}: outside {range} °C</translation>
+    </message>
+    <message>
+        <source>logger</source>
+        <translation>logger</translation>
+    </message>
+    <message>
+        <source>typed</source>
+        <translation>typed</translation>
+    </message>
+    <message>
+        <source>Readings today: {n}, {outside} outside {range} °C</source>
+        <translation>Readings today: {n}, {outside} outside {range} °C</translation>
+    </message>
+    <message>
+        <source>Record count (F5)</source>
+        <translation>Record count (F5)</translation>
+    </message>
+    <message>
+        <source>Count the vials in the fridge and the doses left (open vials included). Where the doses differ from the expected, say why.</source>
+        <translation>Count the vials in the fridge and the doses left (open vials included). Where the doses differ from the expected, say why.</translation>
+    </message>
+    <message>
+        <source>Expected doses</source>
+        <translation>Expected doses</translation>
+    </message>
+    <message>
+        <source>Counted vials</source>
+        <translation>Counted vials</translation>
+    </message>
+    <message>
+        <source>Counted doses</source>
+        <translation>Counted doses</translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation>Difference</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>Counts recorded today</source>
+        <translation>Counts recorded today</translation>
+    </message>
+    <message>
+        <source>Open at desks</source>
+        <translation>Open at desks</translation>
+    </message>
+    <message>
+        <source>Reason (if different)</source>
+        <translation>Reason (if different)</translation>
+    </message>
+    <message>
+        <source>No lot received yet: nothing to count</source>
+        <translation>No lot received yet: nothing to count</translation>
+    </message>
+    <message>
+        <source>vials</source>
+        <translation>vials</translation>
+    </message>
+    <message>
+        <source>doses</source>
+        <translation>doses</translation>
+    </message>
+    <message>
+        <source>required: why they differ</source>
+        <translation>required: why they differ</translation>
+    </message>
+    <message>
+        <source>Lot {lot}: type the vials and the doses counted, as whole numbers</source>
+        <translation>Lot {lot}: type the vials and the doses counted, as whole numbers</translation>
+    </message>
+    <message>
+        <source>Type the vials and doses counted for at least one lot</source>
+        <translation>Type the vials and doses counted for at least one lot</translation>
+    </message>
+    <message>
+        <source>Count recorded for {n} lots; differences: {list}</source>
+        <translation>Count recorded for {n} lots; differences: {list}</translation>
+    </message>
+    <message>
+        <source>{lot} {difference} doses</source>
+        <translation>{lot} {difference} doses</translation>
+    </message>
+    <message>
+        <source>Count recorded for {n} lots: everything matches</source>
+        <translation>Count recorded for {n} lots: everything matches</translation>
     </message>
 </context>
 <context>

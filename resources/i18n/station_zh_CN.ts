@@ -24,12 +24,20 @@
         <translation>同步 (Alt+5)</translation>
     </message>
     <message>
-        <source>Settings (Alt+6)</source>
-        <translation>设置 (Alt+6)</translation>
+        <source>Stock (Alt+6)</source>
+        <translation>库存 (Alt+6)</translation>
     </message>
     <message>
         <source>Import bookings (Alt+7)</source>
         <translation>导入预约 (Alt+7)</translation>
+    </message>
+    <message>
+        <source>Reports (Alt+8)</source>
+        <translation>报表 (Alt+8)</translation>
+    </message>
+    <message>
+        <source>Settings (Alt+0)</source>
+        <translation>设置 (Alt+0)</translation>
     </message>
     <message>
         <source>Site admin</source>
@@ -1786,6 +1794,85 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
     </message>
 </context>
 <context>
+    <name>ReportsPanel</name>
+    <message>
+        <source>Day report (PDF)</source>
+        <translation>当日日报（PDF）</translation>
+    </message>
+    <message>
+        <source>Next 3 days (PDF)</source>
+        <translation>未来三天展望（PDF）</translation>
+    </message>
+    <message>
+        <source>Save PDF...</source>
+        <translation>保存 PDF……</translation>
+    </message>
+    <message>
+        <source>Print...</source>
+        <translation>打印……</translation>
+    </message>
+    <message>
+        <source>Today, {day}</source>
+        <translation>今日概况（{day}）</translation>
+    </message>
+    <message>
+        <source>Booked {booked} · signed in {signed_in} · vaccinated {vaccinated} · turned away {turned_away} · cancelled {cancelled} · not come {no_shows} · reactions {reactions}</source>
+        <translation>预约 {booked} · 签到 {signed_in} · 接种 {vaccinated} · 劝返 {turned_away} · 取消 {cancelled} · 未到 {no_shows} · 异常反应 {reactions}</translation>
+    </message>
+    <message>
+        <source>Booked for the slot</source>
+        <translation>该时段预约</translation>
+    </message>
+    <message>
+        <source>Arrived</source>
+        <translation>到达（签到）</translation>
+    </message>
+    <message>
+        <source>Vaccinated</source>
+        <translation>已接种</translation>
+    </message>
+    <message>
+        <source>Over-booked</source>
+        <translation>放号过多</translation>
+    </message>
+    <message>
+        <source>Nothing recorded today yet</source>
+        <translation>今天尚无记录</translation>
+    </message>
+    <message>
+        <source>day-report-{day}.pdf</source>
+        <translation>接种点日报-{day}.pdf</translation>
+    </message>
+    <message>
+        <source>outlook-{day}.pdf</source>
+        <translation>三日展望-{day}.pdf</translation>
+    </message>
+    <message>
+        <source>Building the PDF...</source>
+        <translation>正在生成 PDF……</translation>
+    </message>
+    <message>
+        <source>{n} page(s): save or print it</source>
+        <translation>共 {n} 页：可保存或打印</translation>
+    </message>
+    <message>
+        <source>Save PDF</source>
+        <translation>保存 PDF</translation>
+    </message>
+    <message>
+        <source>Saved: {path}</source>
+        <translation>已保存：{path}</translation>
+    </message>
+    <message>
+        <source>Sent to the printer</source>
+        <translation>已发送到打印机</translation>
+    </message>
+    <message>
+        <source>The printer did not start</source>
+        <translation>打印机未能启动</translation>
+    </message>
+</context>
+<context>
     <name>Roles</name>
     <message>
         <source>Sign-in</source>
@@ -2151,6 +2238,453 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
     <message>
         <source>The slip could not be printed: {why}</source>
         <translation>留观单无法打印：{why}</translation>
+    </message>
+</context>
+<context>
+    <name>StockPanel</name>
+    <message>
+        <source>Read only: receiving, counting and deciding on held lots are for the site admin (receive_stock).</source>
+        <translation>只读：入库、盘点和处理暂停使用的批号由站点管理员操作（需“入库”权限）。</translation>
+    </message>
+    <message>
+        <source>Receiving (F6)</source>
+        <translation>入库 (F6)</translation>
+    </message>
+    <message>
+        <source>Stock (F7)</source>
+        <translation>库存 (F7)</translation>
+    </message>
+    <message>
+        <source>Cold chain (F8)</source>
+        <translation>冷链 (F8)</translation>
+    </message>
+    <message>
+        <source>Count (F9)</source>
+        <translation>盘点 (F9)</translation>
+    </message>
+    <message>
+        <source>Scan the carton's code (GS1 DataMatrix or 20-digit traceability code), then Enter</source>
+        <translation>扫描包装上的码（GS1 数据矩阵码或20位药品追溯码），然后回车</translation>
+    </message>
+    <message>
+        <source>No code scanned: type the delivery below, or scan a carton.</source>
+        <translation>未扫码：可在下方手工填写入库信息，或扫描包装上的码。</translation>
+    </message>
+    <message>
+        <source>(choose the vaccine)</source>
+        <translation>（请选择疫苗）</translation>
+    </message>
+    <message>
+        <source>as printed on the carton</source>
+        <translation>按包装上印的填写</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD</source>
+        <translation>年-月-日，如 2027-06-30</translation>
+    </message>
+    <message>
+        <source>number on the delivery note</source>
+        <translation>配送单上的单号</translation>
+    </message>
+    <message>
+        <source>Vaccine</source>
+        <translation>疫苗</translation>
+    </message>
+    <message>
+        <source>Manufacturer</source>
+        <translation>生产企业</translation>
+    </message>
+    <message>
+        <source>Lot number</source>
+        <translation>批号</translation>
+    </message>
+    <message>
+        <source>Expiry date</source>
+        <translation>有效期至</translation>
+    </message>
+    <message>
+        <source>Doses per vial</source>
+        <translation>每瓶剂数</translation>
+    </message>
+    <message>
+        <source>Vials</source>
+        <translation>瓶数</translation>
+    </message>
+    <message>
+        <source>Delivery note</source>
+        <translation>配送单号</translation>
+    </message>
+    <message>
+        <source>Goes into</source>
+        <translation>存放于</translation>
+    </message>
+    <message>
+        <source>Receive (F5)</source>
+        <translation>确认入库 (F5)</translation>
+    </message>
+    <message>
+        <source>Clear the form</source>
+        <translation>清空表单</translation>
+    </message>
+    <message>
+        <source>Received by</source>
+        <translation>入库人</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Lot</source>
+        <translation>批号</translation>
+    </message>
+    <message>
+        <source>Doses</source>
+        <translation>剂数</translation>
+    </message>
+    <message>
+        <source>Carton code</source>
+        <translation>包装码</translation>
+    </message>
+    <message>
+        <source>Fridge</source>
+        <translation>冷藏设备</translation>
+    </message>
+    <message>
+        <source>Received today</source>
+        <translation>今日入库</translation>
+    </message>
+    <message>
+        <source>GS1 code: {vaccine}, GTIN {gtin}, lot {lot}, expiry {expiry}, serial {serial}</source>
+        <translation>GS1 码：{vaccine}，商品码 {gtin}，批号 {lot}，有效期至 {expiry}，序列号 {serial}</translation>
+    </message>
+    <message>
+        <source>Code read: check the vials and the delivery note, then Receive (F5)</source>
+        <translation>已读码：请核对瓶数和配送单号，然后按 F5 确认入库</translation>
+    </message>
+    <message>
+        <source>Traceability code: {vaccine}, product code {product_code}, serial {serial}</source>
+        <translation>药品追溯码：{vaccine}，药品标识码 {product_code}，序列号 {serial}</translation>
+    </message>
+    <message>
+        <source>Code read: this code carries no lot or expiry, type them from the carton</source>
+        <translation>已读码：追溯码不含批号和有效期，请按包装填写</translation>
+    </message>
+    <message>
+        <source>The expiry date {text} is not a date: type it as YYYY-MM-DD</source>
+        <translation>有效期 {text} 不是有效日期：请按“年-月-日”填写，如 2027-06-30</translation>
+    </message>
+    <message>
+        <source>Received lot {lot}: {vials} vials, {doses} doses of {vaccine}. The lot now has {left} doses left.</source>
+        <translation>已入库：批号 {lot}，{vaccine} {vials} 瓶、{doses} 剂。该批号现余 {left} 剂。</translation>
+    </message>
+    <message>
+        <source>{code} (received twice: not counted)</source>
+        <translation>{code}（重复入库：不计数）</translation>
+    </message>
+    <message>
+        <source>Received today: {n} receipts, {vials} vials</source>
+        <translation>今日入库 {n} 笔，共 {vials} 瓶</translation>
+    </message>
+    <message>
+        <source>Expiry</source>
+        <translation>有效期至</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>入库</translation>
+    </message>
+    <message>
+        <source>Used</source>
+        <translation>已接种</translation>
+    </message>
+    <message>
+        <source>Wasted</source>
+        <translation>损耗</translation>
+    </message>
+    <message>
+        <source>Left</source>
+        <translation>剩余</translation>
+    </message>
+    <message>
+        <source>Vials in the fridge</source>
+        <translation>冷藏未开瓶数</translation>
+    </message>
+    <message>
+        <source>Doses per lot: received - used - wasted = left</source>
+        <translation>各批号剂数：入库 - 已接种 - 损耗 = 剩余</translation>
+    </message>
+    <message>
+        <source>Overdrawn: more opened than received, check</source>
+        <translation>超领：开瓶数多于入库数，请核查</translation>
+    </message>
+    <message>
+        <source>Quarantined: {reason}</source>
+        <translation>已隔离停用：{reason}</translation>
+    </message>
+    <message>
+        <source>Held after a cold excursion: {why}</source>
+        <translation>冷链超温，暂停使用：{why}</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <source>Used up</source>
+        <translation>已用完</translation>
+    </message>
+    <message>
+        <source>In use</source>
+        <translation>在用</translation>
+    </message>
+    <message>
+        <source>{fridge} {celsius} at {time}</source>
+        <translation>{fridge} {time} {celsius}</translation>
+    </message>
+    <message>
+        <source>{vaccine}: all lots</source>
+        <translation>{vaccine}：合计</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>总计</translation>
+    </message>
+    <message>
+        <source>Latest</source>
+        <translation>最近一次</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>记录人</translation>
+    </message>
+    <message>
+        <source>Readings today</source>
+        <translation>今日温度记录</translation>
+    </message>
+    <message>
+        <source>Record a reading</source>
+        <translation>记录温度</translation>
+    </message>
+    <message>
+        <source>now, or HH:MM</source>
+        <translation>现在，或 时:分</translation>
+    </message>
+    <message>
+        <source>°C, e.g. 4.6</source>
+        <translation>°C，如 4.6</translation>
+    </message>
+    <message>
+        <source>Record reading (F5)</source>
+        <translation>记录温度 (F5)</translation>
+    </message>
+    <message>
+        <source>Import logger CSV (F4)</source>
+        <translation>导入温度记录仪 CSV (F4)</translation>
+    </message>
+    <message>
+        <source>Lots held after an excursion: use or quarantine</source>
+        <translation>超温暂停使用的批号：继续使用或隔离停用</translation>
+    </message>
+    <message>
+        <source>Held because</source>
+        <translation>暂停原因</translation>
+    </message>
+    <message>
+        <source>Doses left</source>
+        <translation>剩余剂数</translation>
+    </message>
+    <message>
+        <source>Why (required): what was checked</source>
+        <translation>处理理由（必填）：核查了什么</translation>
+    </message>
+    <message>
+        <source>Use it (F2)</source>
+        <translation>继续使用 (F2)</translation>
+    </message>
+    <message>
+        <source>Quarantine (F3)</source>
+        <translation>隔离停用 (F3)</translation>
+    </message>
+    <message>
+        <source>no lot with doses left was in it</source>
+        <translation>其中没有尚有余量的批号</translation>
+    </message>
+    <message>
+        <source>held for your decision: {lots}</source>
+        <translation>以下批号暂停使用，待您处理：{lots}</translation>
+    </message>
+    <message>
+        <source>Type the temperature in °C, e.g. 4.6</source>
+        <translation>请输入温度（°C），如 4.6</translation>
+    </message>
+    <message>
+        <source>Type the time as HH:MM, or leave it empty for now</source>
+        <translation>时间请按“时:分”填写，留空表示现在</translation>
+    </message>
+    <message>
+        <source>{fridge}: {celsius} °C at {time} recorded</source>
+        <translation>已记录：{fridge} {time} {celsius} °C</translation>
+    </message>
+    <message>
+        <source>{reading}, outside {range} °C: {held}</source>
+        <translation>{reading}，超出 {range} °C：{held}</translation>
+    </message>
+    <message>
+        <source>The temperature logger's CSV export</source>
+        <translation>温度记录仪导出的 CSV 文件</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv *.txt);;All files (*)</source>
+        <translation>CSV 文件 (*.csv *.txt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>{fridge}: {read} readings read from {file}, {new} new, {outside} outside {range} °C</source>
+        <translation>{fridge}：从 {file} 读取 {read} 条温度记录，新增 {new} 条，超出 {range} °C 的 {outside} 条</translation>
+    </message>
+    <message>
+        <source>{imported}; {held}</source>
+        <translation>{imported}；{held}</translation>
+    </message>
+    <message>
+        <source>No lot is held: nothing to decide</source>
+        <translation>没有暂停使用的批号，无需处理</translation>
+    </message>
+    <message>
+        <source>Choose the lot in the table first</source>
+        <translation>请先在表中选择批号</translation>
+    </message>
+    <message>
+        <source>Lot {lot} is back in use: your reason is recorded</source>
+        <translation>批号 {lot} 恢复使用：处理理由已记录</translation>
+    </message>
+    <message>
+        <source>Lot {lot} is quarantined: it will not be used again</source>
+        <translation>批号 {lot} 已隔离停用，不再使用</translation>
+    </message>
+    <message>
+        <source>Readings due today ({range} °C)</source>
+        <translation>今日应记录温度（{range} °C）</translation>
+    </message>
+    <message>
+        <source>Readings today ({range} °C)</source>
+        <translation>今日温度（{range} °C）</translation>
+    </message>
+    <message>
+        <source>later</source>
+        <translation>未到时间</translation>
+    </message>
+    <message>
+        <source>due now</source>
+        <translation>现在应记录</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>漏记</translation>
+    </message>
+    <message>
+        <source>{celsius}: outside {range} °C</source>
+        <translation>{celsius}：超出 {range} °C</translation>
+    </message>
+    <message>
+        <source>logger</source>
+        <translation>记录仪</translation>
+    </message>
+    <message>
+        <source>typed</source>
+        <translation>手工录入</translation>
+    </message>
+    <message>
+        <source>Readings today: {n}, {outside} outside {range} °C</source>
+        <translation>今日温度记录 {n} 条，超出 {range} °C 的 {outside} 条</translation>
+    </message>
+    <message>
+        <source>Record count (F5)</source>
+        <translation>记录盘点 (F5)</translation>
+    </message>
+    <message>
+        <source>Count the vials in the fridge and the doses left (open vials included). Where the doses differ from the expected, say why.</source>
+        <translation>清点冷藏设备中的瓶数和剩余剂数（含已开瓶的）。剂数与应有数不符的，请写明原因。</translation>
+    </message>
+    <message>
+        <source>Expected doses</source>
+        <translation>应有剂数</translation>
+    </message>
+    <message>
+        <source>Counted vials</source>
+        <translation>实点瓶数</translation>
+    </message>
+    <message>
+        <source>Counted doses</source>
+        <translation>实点剂数</translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation>差异</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Counts recorded today</source>
+        <translation>今日盘点记录</translation>
+    </message>
+    <message>
+        <source>Open at desks</source>
+        <translation>接种台已开瓶</translation>
+    </message>
+    <message>
+        <source>Reason (if different)</source>
+        <translation>原因（有差异时必填）</translation>
+    </message>
+    <message>
+        <source>No lot received yet: nothing to count</source>
+        <translation>尚无入库批号，无需盘点</translation>
+    </message>
+    <message>
+        <source>vials</source>
+        <translation>瓶</translation>
+    </message>
+    <message>
+        <source>doses</source>
+        <translation>剂</translation>
+    </message>
+    <message>
+        <source>required: why they differ</source>
+        <translation>必填：差异原因</translation>
+    </message>
+    <message>
+        <source>Lot {lot}: type the vials and the doses counted, as whole numbers</source>
+        <translation>批号 {lot}：请填写实点瓶数和剂数（整数）</translation>
+    </message>
+    <message>
+        <source>Type the vials and doses counted for at least one lot</source>
+        <translation>请至少为一个批号填写实点瓶数和剂数</translation>
+    </message>
+    <message>
+        <source>Count recorded for {n} lots; differences: {list}</source>
+        <translation>已记录 {n} 个批号的盘点；有差异：{list}</translation>
+    </message>
+    <message>
+        <source>{lot} {difference} doses</source>
+        <translation>{lot} {difference} 剂</translation>
+    </message>
+    <message>
+        <source>Count recorded for {n} lots: everything matches</source>
+        <translation>已记录 {n} 个批号的盘点：全部相符</translation>
     </message>
 </context>
 <context>

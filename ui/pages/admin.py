@@ -13,7 +13,9 @@ from station.messages import render
 from station.store import Store
 from ui.pages.base import Page
 from ui.pages.bookings_page import BookingsPanel
+from ui.pages.reports_panel import ReportsPanel
 from ui.pages.settings_page import SettingsPanel
+from ui.pages.stock import StockPanel
 from ui.pages.sync_panel import SyncPanel
 from ui.qt import (
     QAbstractItemView,
@@ -128,14 +130,18 @@ class AdminPage(Page):
         self.tabs.addTab(self._conflicts_tab(), self.tr("Conflicts (Alt+4)"))
         self.sync_panel = SyncPanel(hub, self.banner)
         self.tabs.addTab(self.sync_panel, self.tr("Sync (Alt+5)"))
+        self.stock_panel = StockPanel(hub, self.banner)
+        self.tabs.addTab(self.stock_panel, self.tr("Stock (Alt+6)"))
+        self.bookings_panel = BookingsPanel(hub, self.banner)
+        self.tabs.addTab(self.bookings_panel, self.tr("Import bookings (Alt+7)"))
+        self.reports_panel = ReportsPanel(hub)
+        self.tabs.addTab(self.reports_panel, self.tr("Reports (Alt+8)"))
         self.settings_panel = SettingsPanel(
             hub, self.banner, go_to_sync=lambda: self._go_to(self.tabs.indexOf(self.sync_panel))
         )
-        self.tabs.addTab(self.settings_panel, self.tr("Settings (Alt+6)"))
-        self.bookings_panel = BookingsPanel(hub, self.banner)
-        self.tabs.addTab(self.bookings_panel, self.tr("Import bookings (Alt+7)"))
-        for i in range(self.tabs.count()):
-            shortcut(self, f"Alt+{i + 1}", lambda i=i: self._go_to(i))
+        self.tabs.addTab(self.settings_panel, self.tr("Settings (Alt+0)"))
+        for i in range(self.tabs.count()):  # Alt+1 ... Alt+9, then Alt+0 for the tenth
+            shortcut(self, f"Alt+{(i + 1) % 10}", lambda i=i: self._go_to(i))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.banner)  # under the tabs, next to the buttons that act
@@ -150,7 +156,7 @@ class AdminPage(Page):
 
     def _go_to(self, index: int) -> None:
         self.tabs.setCurrentIndex(index)
-        first = {1: self.new_id, 3: self.resolution}.get(index)
+        first = {1: self.new_id, 3: self.resolution, 5: self.stock_panel.first_input()}.get(index)
         (first or self.tabs.currentWidget()).setFocus()
 
     # --- labels in the UI language --------------------------------------------------------------
@@ -651,3 +657,5 @@ class AdminPage(Page):
         self._refresh_staff()
         self._refresh_conflicts()
         self.settings_panel.refresh_hub_line()
+        self.stock_panel.refresh()
+        self.reports_panel.refresh()
