@@ -34,7 +34,7 @@ REPLACED = "replaced"
 INDEX = "backups.json"
 INDEX_KEEP = 200  # index entries kept (failures included)
 log = logging.getLogger("station.backup")
-_ROTATED = re.compile(r"^station-\d{8}-\d{6}(?:-\d+)?\.sqlite3$")  # periodic, manual, day close
+_ROTATED = re.compile(r"^station-(\d{8}-\d{6})-(\d+)\.sqlite3$")  # periodic, manual, day close
 
 
 @dataclass
@@ -94,12 +94,13 @@ def last_results(data_dir: Path, count: int = 10) -> list[dict[str, Any]]:
 
 
 def _name(folder: Path, at: datetime, prefix: str) -> Path:
-    base = f"{prefix}-{at:%Y%m%d-%H%M%S}"
-    path, n = folder / f"{base}.sqlite3", 1
-    while path.exists() or path.with_name(path.name + ".part").exists():
+    """``station-20261203-101500-042.sqlite3`` (milliseconds last): names sort in the order taken."""
+    n = at.microsecond // 1000
+    while True:
+        path = folder / f"{prefix}-{at:%Y%m%d-%H%M%S}-{n:03d}.sqlite3"
+        if not path.exists() and not path.with_name(path.name + ".part").exists():
+            return path
         n += 1
-        path = folder / f"{base}-{n}.sqlite3"
-    return path
 
 
 def _folder_ready(folder: Path) -> bool:
@@ -128,8 +129,9 @@ def backup_connection(
     from station.db import APP_ID
 
     start = time.perf_counter()
-    at = datetime.now().astimezone().replace(microsecond=0)
-    result = BackupResult(file="", folder=str(folder), at=at.isoformat(), reason=reason, ok=False)
+    at = datetime.now().astimezone()
+    result = BackupResult(file="", folder=str(folder), at=at.isoformat(timespec="seconds"), reason=reason,
+                          ok=False)
     if not _folder_ready(folder):
         result.error, result.detail = "backup_folder_unavailable", str(folder)
         return result
@@ -192,7 +194,11 @@ def backup_file(path: Path, folder: Path, **kwargs: Any) -> BackupResult:
 
 def rotate(folder: Path, keep: int) -> list[Path]:
     """Delete the oldest regular backups beyond ``keep`` (pre-upgrade copies are never deleted here)."""
-    files = sorted(p for p in folder.iterdir() if _ROTATED.match(p.name))
+    def order(p: Path) -> tuple[str, int]:
+        m = _ROTATED.match(p.name)
+        return (m.group(1), int(m.group(2))) if m else ("", 0)
+
+    files = sorted((p for p in folder.iterdir() if _ROTATED.match(p.name)), key=order)
     gone = files[: max(0, len(files) - keep)]
     for p in gone:
         p.unlink(missing_ok=True)
