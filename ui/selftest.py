@@ -1,6 +1,7 @@
 """The self-test's Qt check (``station --self-test``): the window's translations load into Qt.
 
-No window and no display are needed (a QCoreApplication at most). Registered in the entry-point group
+No window, no display and no application object are needed (a QCoreApplication made here would stand
+in the way of the QApplication the same process may make later). Registered in the entry-point group
 ``vaccination_station.selftest``.
 """
 
@@ -15,9 +16,8 @@ FILES = ("station_zh_CN.qm", "station_en.qm")
 
 
 def translations(work: Path, lang: str = "zh") -> str:
-    from ui.qt import QCoreApplication, QTranslator
+    from ui.qt import QTranslator
 
-    _app = QCoreApplication.instance() or QCoreApplication([])  # noqa: F841 (kept alive while loading)
     for name in FILES:
         path = resource_dir() / "i18n" / name
         translator = QTranslator()
