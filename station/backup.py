@@ -135,6 +135,12 @@ def backup_connection(
     if not _folder_ready(folder):
         result.error, result.detail = "backup_folder_unavailable", str(folder)
         return result
+    for stale in folder.glob("*.sqlite3.part"):  # a backup cut short (the laptop switched off at the wall)
+        try:
+            if time.time() - stale.stat().st_mtime > 600:
+                stale.unlink()
+        except OSError:
+            pass
     final = _name(folder, at, prefix)
     part = final.with_name(final.name + ".part")
     result.file = str(final)

@@ -4,6 +4,7 @@ and keeps the database it replaces."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -191,3 +192,13 @@ def test_backup_settings_are_checked(tmp_path):
     )
     s = Settings.load(tmp_path)
     assert (s.backup_minutes, s.backup_keep, s.backup_dir) == (30, 10, "/media/usb")
+
+
+def test_a_backup_cut_short_is_cleared_later(store, tmp_path):
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    stale = folder / "station-20261203-080000-001.sqlite3.part"
+    stale.write_bytes(b"half a copy")
+    os.utime(stale, (time.time() - 3600, time.time() - 3600))
+    [r] = backup.backup_station(tmp_path, settings=Settings())
+    assert r.ok and not stale.exists()

@@ -66,3 +66,19 @@ def test_the_panel_for_a_hub_shares_the_window_s_backups(qtbot, make_hub):
         assert panel.backups is hub.backups is timer.backups
     finally:
         timer.stop()
+
+
+def test_the_admin_page_tab(qtbot, make_hub):
+    from ui.qt import QTabWidget
+
+    hub = make_hub("admin1", ("admin",))
+    tabs = QTabWidget()
+    qtbot.addWidget(tabs)
+    tabs.addTab(QTabWidget(), "first")
+    timer = BackupTimer.for_hub(hub)
+    try:
+        panel = BackupPanel.add_to(tabs, hub)
+        assert tabs.count() == 2 and tabs.tabText(1) == "数据库备份 (Alt+2)"
+        assert panel.backups is timer.backups  # the timer made first, the panel after: one runner
+    finally:
+        timer.stop()

@@ -89,7 +89,7 @@ class BackupTimer(QObject):
     @classmethod
     def for_hub(cls, hub: Any) -> BackupTimer:
         """The window's timer, on the hub's station and settings (kept on ``hub.backups``)."""
-        hub.backups = Backups(Path(hub.store.path).parent, hub.settings)
+        hub.backups = getattr(hub, "backups", None) or Backups(Path(hub.store.path).parent, hub.settings)
         timer = cls(hub.backups)
         timer.start()
         return timer
@@ -144,6 +144,13 @@ class BackupPanel(QWidget):
         backups = getattr(hub, "backups", None) or Backups(Path(hub.store.path).parent, hub.settings)
         hub.backups = backups
         return cls(backups, hub.lang, parent)
+
+    @classmethod
+    def add_to(cls, tabs: Any, hub: Any) -> BackupPanel:
+        """The admin page's tab, titled with its Alt+N (the next tab's number)."""
+        panel = cls.for_hub(hub, tabs)
+        tabs.addTab(panel, f"{render('backup_panel_title', hub.lang)} (Alt+{tabs.count() + 1})")
+        return panel
 
     def back_up_now(self) -> None:
         self.backups.run("manual")
