@@ -103,14 +103,25 @@ def _gui_command() -> click.Command | None:
     "The sign-in camera: 0, 1... a camera, demo (the bundled pictures), or an image, video or folder "
     "(default: the camera in the settings)",
 )
+@click.option(
+    "--self-test",
+    "self_test",
+    is_flag=True,
+    help="自检（无需屏幕和摄像头，在临时目录中进行，不动本机数据）；失败时退出码非零 / Check this install "
+    "(no screen or camera; in a temporary folder, never this station's data); non-zero exit on any failure",
+)
 @click.version_option(__version__, "-V", "--version")
 @click.pass_context
-def cli(ctx: click.Context, data: Path | None, lang: str | None, camera: str | None) -> None:
+def cli(ctx: click.Context, data: Path | None, lang: str | None, camera: str | None, self_test: bool) -> None:
     """临时接种点工作站：签到、预检、接种、留观。
 
     Vaccination Station: sign-in, pre-screen, inject, observe. Called bare it opens the window.
     """
     lang = lang or os.environ.get("STATION_LANG", "zh")
+    if self_test:
+        from station import selftest
+
+        ctx.exit(selftest.main("en" if lang.startswith("en") else "zh", echo=click.echo))
     ctx.obj = Ctx(data or default_data_dir(), "en" if lang.startswith("en") else "zh", camera)
     ctx.call_on_close(lambda: ctx.obj._store and ctx.obj._store.close())
     if ctx.invoked_subcommand is None:
@@ -649,6 +660,10 @@ def import_day(c: Ctx, file: Path, trust: str | None) -> None:
 from station.stock_cli import stock_group  # noqa: E402  (it builds on the names above)
 
 cli.add_command(stock_group)
+from station.backup_cli import COMMANDS as _backup_commands  # noqa: E402  (station backup, restore)
+
+for _command in _backup_commands:
+    cli.add_command(_command)
 
 from station.reports.cli import outlook_command, report_command  # noqa: E402
 

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from station import backup
 from station import staff as staffmod
 from station.errors import DomainError
 from station.store import Store
@@ -77,6 +78,7 @@ def close_synced(store: Store, day: date, *, staff_id: str, reconciliation: dict
             "seqs": checked,
         }
         store.append("DayClosed", payload, staff_id=staff_id)
+    backup.at_day_close(store)  # a checked copy of the closed day (never fails the closing)
     return payload
 
 
@@ -141,6 +143,7 @@ def close_offline(store: Store, day: date, *, staff_id: str, export: Path | None
             "seqs": _versions(store),
         }
         store.append("DayClosed", payload, staff_id=staff_id)
+    backup.at_day_close(store)  # a checked copy of the closed day (never fails the closing)
     return payload
 
 

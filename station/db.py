@@ -361,8 +361,30 @@ def connect(path: Path | str, *, create: bool = True) -> Database:
             raise StationFileError("db_too_new", path=str(path), migration=newer[-1])
     if not tables:
         conn.execute(f"PRAGMA application_id={APP_ID}")
+    elif isinstance(path, Path) and known - applied_names(conn, tables):
+        _backup_before_migrating(conn, path)
     migrations.apply(db)
     return db
+
+
+def applied_names(conn: sqlite3.Connection, tables: set[str]) -> set[str]:
+    if "_sqlite_migrations" not in tables:
+        return set()
+    rows = conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET])
+    return {r[0] for r in rows}
+
+
+def _backup_before_migrating(conn: sqlite3.Connection, path: Path) -> None:
+    """An older release's database is copied (checked) into ``backups/`` beside it before it is changed;
+    when the copy fails, nothing is migrated."""
+    from station import backup
+
+    result = backup.backup_connection(conn, path.parent / backup.FOLDER, reason="before_migration",
+                                      keep=None, prefix="pre-upgrade")
+    if not result.ok:
+        conn.close()
+        raise StationFileError("db_backup_before_migration_failed", path=str(path),
+                               detail=f"{result.error}: {result.detail}")
 
 
 def schema_version(db: Database) -> list[str]:

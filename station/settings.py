@@ -48,6 +48,9 @@ class Settings:
     # the sign-in desk's health-code rule: "green_required" (a green code, or a recorded reason) or
     # "not_checked"; sites from before the rule keep signing in without one
     health_code_rule: str = "not_checked"
+    backup_minutes: int = 30  # an online backup of the database every N minutes while the window runs; 0: off
+    backup_dir: str = ""  # a second folder for every backup (a USB stick); empty: only the data folder's backups/
+    backup_keep: int = 10  # backups kept in each folder (the oldest go first)
 
     @property
     def configured(self) -> bool:
@@ -79,6 +82,12 @@ class Settings:
         settings.stock_margin_doses = margin if ok else None
         if settings.health_code_rule not in HEALTH_CODE_RULES:
             settings.health_code_rule = "not_checked"
+        minutes, keep = settings.backup_minutes, settings.backup_keep
+        ok = isinstance(minutes, int) and not isinstance(minutes, bool) and 0 <= minutes <= 24 * 60
+        settings.backup_minutes = minutes if ok else 30
+        ok = isinstance(keep, int) and not isinstance(keep, bool) and 1 <= keep <= 1000
+        settings.backup_keep = keep if ok else 10
+        settings.backup_dir = str(settings.backup_dir or "").strip()
         return settings
 
     def save(self, folder: Path | None = None) -> Path:

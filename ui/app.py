@@ -62,7 +62,9 @@ def run(data: Path, lang: str, *, config: Path | None = None, camera: str | None
     names another folder); ``camera`` (``station --camera SPEC``) overrides ``settings.camera``."""
     from station.settings import Settings
     from station.store import Store
+    from ui.backup_panel import BackupTimer
     from ui.dialogs import FirstRunDialog, LoginDialog
+    from ui.errors import install_error_handling
     from ui.hub import StationHub
     from ui.mainwindow import MainWindow
 
@@ -81,6 +83,8 @@ def run(data: Path, lang: str, *, config: Path | None = None, camera: str | None
         if LoginDialog(hub).exec() != LoginDialog.DialogCode.Accepted:
             return 1
         window = MainWindow(hub, camera=camera)
+        # an unexpected error: a dialog with a reference, the traceback in the log; backups every N minutes
+        errors, backups = install_error_handling(hub), BackupTimer.for_hub(hub)  # noqa: F841 (kept alive)
         hub.start_sync()  # when this station has joined a hub; never blocks the window
         window.show_fitted()
         return app.exec()

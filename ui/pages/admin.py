@@ -11,6 +11,7 @@ from station.errors import DomainError
 from station.hlc import Stamp
 from station.messages import render
 from station.store import Store
+from ui.backup_panel import BackupPanel
 from ui.pages.base import Page
 from ui.pages.bookings_page import BookingsPanel
 from ui.pages.reports_panel import ReportsPanel
@@ -136,6 +137,7 @@ class AdminPage(Page):
         self.tabs.addTab(self.bookings_panel, self.tr("Import bookings (Alt+7)"))
         self.reports_panel = ReportsPanel(hub)
         self.tabs.addTab(self.reports_panel, self.tr("Reports (Alt+8)"))
+        self.backup_panel = BackupPanel.add_to(self.tabs, hub)  # Alt+9
         self.settings_panel = SettingsPanel(
             hub, self.banner, go_to_sync=lambda: self._go_to(self.tabs.indexOf(self.sync_panel))
         )
