@@ -251,7 +251,12 @@ def _build_card(case: Case) -> bytes:
                 [("主要临床表现", case.symptom + (f"；{case.notes}" if case.notes else ""))],
                 [("严重程度", case.severity), ("是否严重", "是" if case.serious else "否")],
                 [("处置", case.handling), ("转归", case.outcome)],
-                [("调查时限", f"{INVESTIGATION_HOURS}小时内，截止 {case.investigate_by}" if case.serious else "—")],
+                [
+                    (
+                        "调查时限",
+                        f"{INVESTIGATION_HOURS}小时内，截止 {case.investigate_by}" if case.serious else "—",
+                    )
+                ],
             ],
         ),
         ("四、报告", [[("报告人", case.reporter), ("报告日期", case.reported_at[:10])]]),
@@ -273,11 +278,11 @@ def _build_card(case: Case) -> bytes:
                 c.rect(left + _LABEL_W, y, cell_w - _LABEL_W, height, stroke=1, fill=0)
                 pdfmod.draw_text(c, left + 2 * mm, top - 6 * mm, label, _SIZE, bold=True)
                 for k, line in enumerate(lines):
-                    pdfmod.draw_text(c, left + _LABEL_W + 2 * mm, top - 6 * mm - k * _SIZE * 1.35, line, _SIZE)
+                    pdfmod.draw_text(
+                        c, left + _LABEL_W + 2 * mm, top - 6 * mm - k * _SIZE * 1.35, line, _SIZE
+                    )
         y -= 2 * mm
-    pdfmod.draw_text(
-        c, x0, _MARGIN, f"由接种点记录生成（Vaccination Station），记录编号 {case.aefi_id}", 8
-    )
+    pdfmod.draw_text(c, x0, _MARGIN, f"由接种点记录生成（Vaccination Station），记录编号 {case.aefi_id}", 8)
     c.showPage()
     c.save()
     return buf.getvalue()

@@ -127,7 +127,9 @@ def vaccinated(store: Store, day: date, rules: Rules | None = None) -> Sheet:
            WHERE d.source = 'here' AND d.day = ? ORDER BY d.at, d.event_id""",
         [day.isoformat()],
     ).fetchall()
-    for i, (name, id_no, phone, unit, product, maker, lot, number, at, desk, vaccinator) in enumerate(rows, 1):
+    for i, (name, id_no, phone, unit, product, maker, lot, number, at, desk, vaccinator) in enumerate(
+        rows, 1
+    ):
         sheet.rows.append(
             [i, name, id_no, phone or "", unit or "", product_name(rules, product),
              manufacturer(rules, product, maker), lot or "", number, dose_label(rules, product, number),
@@ -157,9 +159,7 @@ def turned_away(store: Store, day: date, rules: Rules | None = None) -> Sheet:
         [day.isoformat()],
     ).fetchall()
     for i, (name, id_no, phone, unit, slot, at, outcome, reasons, temp, doctor) in enumerate(rows, 1):
-        labels = [
-            rules.reasons[r].label_zh if r in rules.reasons else r for r in json.loads(reasons or "[]")
-        ]
+        labels = [rules.reasons[r].label_zh if r in rules.reasons else r for r in json.loads(reasons or "[]")]
         sheet.rows.append(
             [i, name, id_no, phone or "", unit or "", slot or "", _hhmm(at), OUTCOME_LABELS.get(outcome, outcome or ""),
              "；".join(labels), temp if temp is not None else "", doctor or ""]
@@ -196,7 +196,22 @@ def reactions(store: Store, day: date, rules: Rules | None = None) -> Sheet:
              SEVERITY_LABELS.get(sev, sev), HANDLING_LABELS.get(handling, handling), "是" if is_serious else "否",
              notes or "", by or ""]
         )  # fmt: skip
-    sheet.total = ["合计", f"{len(rows)} 例", "", "", "", "", "", "", "", "", "", "", "", f"严重 {serious} 例"]
+    sheet.total = [
+        "合计",
+        f"{len(rows)} 例",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        f"严重 {serious} 例",
+    ]
     return sheet
 
 
