@@ -636,6 +636,11 @@ from station.stock_cli import stock_group  # noqa: E402  (it builds on the names
 
 cli.add_command(stock_group)
 
+from station.registers_cli import COMMANDS as REGISTER_COMMANDS  # noqa: E402  (ledger, aefi, reminders...)
+
+for _command in REGISTER_COMMANDS:
+    cli.add_command(_command)
+
 
 def main(argv: list[str] | None = None) -> None:
     _load_plugins()
