@@ -218,6 +218,7 @@ def _build_card(case: Case) -> bytes:
         c.setFillColorRGB(0.8, 0.1, 0.1)
         c.rect(x0, y - 10 * mm, x1 - x0, 9 * mm, stroke=0, fill=1)
         c.setFillColorRGB(1, 1, 1)
+        c.setStrokeColorRGB(1, 1, 1)  # the fake bold strokes the outlines too
         pdfmod.draw_text(
             c, _W / 2, y - 7 * mm,
             f"严重病例：须在{INVESTIGATION_HOURS}小时内开展调查（截止 {case.investigate_by}）",
