@@ -57,7 +57,8 @@ def fresh_site(store, clock, tmp_path: Path) -> dict[str, str]:
     assert summary.imported == 6
     ids = {role: person_id(number) for role, (_, _, number) in people.items()}
     visit = {
-        role: store.scalar("SELECT visit_id FROM visits WHERE person_id = ?", [pid]) for role, pid in ids.items()
+        role: store.scalar("SELECT visit_id FROM visits WHERE person_id = ?", [pid])
+        for role, pid in ids.items()
     }
 
     v = visit["hyperlink"]

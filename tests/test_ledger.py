@@ -62,9 +62,13 @@ def test_the_ledger_of_a_fresh_site(store, clock, tmp_path):
             if name.startswith("xl/worksheets/"):
                 assert b"<f>" not in z.read(name) and b"<f " not in z.read(name)
     away = _rows(wb["劝返人员"])
-    assert len(away) - 1 == db.execute(
-        "SELECT count(*) FROM visits WHERE day = ? AND state = 'turned_away'", [d]
-    ).fetchone()[0] == 1
+    assert (
+        len(away) - 1
+        == db.execute("SELECT count(*) FROM visits WHERE day = ? AND state = 'turned_away'", [d]).fetchone()[
+            0
+        ]
+        == 1
+    )
     assert away[0][1] == "李四" and "发热" in away[0][8] and away[0][7] == "暂缓接种"
     reactions = _rows(wb["疑似异常反应"])
     held = db.execute(
@@ -103,7 +107,9 @@ def test_the_ledger_of_the_demo_day_through_the_command(demo_data, tmp_path):
         db.execute("SELECT lot_no, count(*) FROM doses WHERE source='here' AND day=? GROUP BY lot_no", [d])
     )
     assert Counter(r[7] for r in body) == sql
-    sql = dict(db.execute("SELECT desk, count(*) FROM doses WHERE source='here' AND day=? GROUP BY desk", [d]))
+    sql = dict(
+        db.execute("SELECT desk, count(*) FROM doses WHERE source='here' AND day=? GROUP BY desk", [d])
+    )
     assert Counter(r[11] for r in body) == sql
     sql = dict(
         db.execute(
@@ -137,6 +143,9 @@ def test_the_ledger_of_the_demo_day_through_the_command(demo_data, tmp_path):
     labels = {code: r.label_zh for code, r in load_rules().reasons.items()}
     assert Counter(r[8].split("；")[0] for r in away) == {labels[k]: v for k, v in sql.items()}
     reactions = _rows(wb["疑似异常反应"])[:-1]
-    assert len(reactions) == db.execute(
-        "SELECT count(*) FROM aefi a JOIN visits v USING (visit_id) WHERE v.day = ?", [d]
-    ).fetchone()[0]
+    assert (
+        len(reactions)
+        == db.execute(
+            "SELECT count(*) FROM aefi a JOIN visits v USING (visit_id) WHERE v.day = ?", [d]
+        ).fetchone()[0]
+    )
