@@ -50,6 +50,11 @@ def _site(c: Any) -> str:
     return Settings.load(c.data).site_name.strip()
 
 
+def _bad_line(c: Any, error: dict[str, Any]) -> None:
+    facts = {k: v for k, v in error.items() if k != "code"}
+    click.echo(c.t("outcomes_bad_line", line=error["line"], reason=c.t(error["code"], **facts)), err=True)
+
+
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
@@ -186,7 +191,7 @@ def import_outcomes(c: Any, file: Path, skip_bad: bool, staff_id: str | None, as
     store = c.store(create=False)
     check = reminders.read_outcomes(store, file)
     for e in check.errors:
-        click.echo(c.t("outcomes_bad_line", line=e["line"], reason=c.t(e["code"], **e)), err=True)
+        _bad_line(c, e)
     if check.errors and not skip_bad:
         click.echo(c.t("outcomes_refused", bad=len(check.errors)), err=True)
         raise SystemExit(1)
@@ -247,7 +252,7 @@ def units_import(c: Any, file: Path, skip_bad: bool, staff_id: str | None, as_js
     store = c.store()
     check = coverage.read_units(file)
     for e in check.errors:
-        click.echo(c.t("outcomes_bad_line", line=e["line"], reason=c.t(e["code"], **e)), err=True)
+        _bad_line(c, e)
     if check.errors and not skip_bad:
         click.echo(c.t("units_refused", bad=len(check.errors)), err=True)
         raise SystemExit(1)
