@@ -91,7 +91,7 @@ def ledger_command(c: Any, day: str | None, out: Path, as_json: bool) -> None:
 @click.command(
     "aefi",
     context_settings=CONTEXT,
-    short_help="疑似异常反应个案报告卡（PDF）和汇总表（CSV） / Reaction case report cards and district CSV",
+    short_help="异常反应个案报告卡和汇总表 / Reaction case reports (PDF, CSV)",
 )
 @click.option("--day", help=DAY_HELP)
 @click.option(
@@ -125,7 +125,7 @@ def aefi_command(c: Any, day: str | None, out: Path, as_json: bool) -> None:
     "reminders",
     invoke_without_command=True,
     context_settings=CONTEXT,
-    short_help="下一剂次外呼名单，导入外呼结果 / Dose reminder lists for outbound calls, call outcomes",
+    short_help="下一剂次外呼名单 / Dose reminder lists for outbound calls",
 )
 @click.option("--from", "start", help="开始日期（默认今天） / First day of the window (default: today)")
 @click.option("--to", "end", help="结束日期（默认开始后7天） / Last day of the window (default: 7 days on)")
@@ -319,7 +319,7 @@ def coverage_command(c: Any, day: str | None, as_json: bool) -> None:
 @click.command(
     "export-fhir",
     context_settings=CONTEXT,
-    short_help="导出 HL7 FHIR R4 接种记录（NDJSON） / Export HL7 FHIR R4 immunizations (NDJSON)",
+    short_help="导出 FHIR R4 接种记录 / Export FHIR R4 immunizations",
 )
 @click.option("--day", help=DAY_HELP)
 @click.option(
