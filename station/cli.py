@@ -670,6 +670,11 @@ from station.reports.cli import outlook_command, report_command  # noqa: E402
 cli.add_command(report_command)
 cli.add_command(outlook_command)
 
+from station.registers_cli import COMMANDS as REGISTER_COMMANDS  # noqa: E402  (ledger, aefi, reminders...)
+
+for _command in REGISTER_COMMANDS:
+    cli.add_command(_command)
+
 
 def main(argv: list[str] | None = None) -> None:
     _load_plugins()

@@ -293,6 +293,39 @@ def _m0004(db: Database) -> None:
     )
 
 
+# Reports (issue #12): units with their headcounts (for coverage) and the outcomes of reminder calls,
+# both projected from events so they sync like every other record. A unit's headcount is the one of
+# its latest import by HLC (kept in ``hlc``), whatever order the imports arrive in.
+SCHEMA_0005 = """
+CREATE TABLE units (
+    unit TEXT PRIMARY KEY,
+    headcount INTEGER NOT NULL,
+    hlc TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE TABLE call_outcomes (
+    outcome_id TEXT PRIMARY KEY,
+    person_id TEXT NOT NULL,
+    dose_number INTEGER,
+    outcome TEXT NOT NULL,
+    called_at TEXT,
+    note TEXT,
+    hlc TEXT NOT NULL,
+    staff_id TEXT,
+    at TEXT NOT NULL
+);
+CREATE INDEX call_outcomes_person ON call_outcomes(person_id, dose_number, hlc)
+"""
+
+
+@migrations(name="0005_registers")
+def _m0005(db: Database) -> None:
+    for statement in SCHEMA_0005.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
 def _run_script(db: Database, script: str) -> None:
     # executescript() would COMMIT the migration's transaction first: run statement by statement.
     for statement in script.split(";"):
@@ -316,6 +349,8 @@ PROJECTED_TABLES = (
     "vials",
     "cold_readings",
     "stock_counts",
+    "units",
+    "call_outcomes",
 )
 
 

@@ -676,3 +676,38 @@ def _called(conn: sqlite3.Connection, event: Event) -> None:
             "WHERE visit_id = ?",
             [event.hlc, event.visit_id],
         )
+
+
+@handles("UnitsImported")
+def _units_imported(conn: sqlite3.Connection, event: Event) -> None:
+    # A unit's headcount is its latest import's by HLC: an older import arriving late changes nothing.
+    p = event.payload
+    conn.executemany(
+        """INSERT INTO units (unit, headcount, hlc, event_id, at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (unit) DO UPDATE SET headcount = excluded.headcount, hlc = excluded.hlc,
+               event_id = excluded.event_id, at = excluded.at
+           WHERE excluded.hlc > units.hlc""",
+        [(u["unit"], int(u["headcount"]), event.hlc, event.id, p["at"]) for u in p["units"]],
+    )
+
+
+@handles("CallOutcomeRecorded")
+def _call_outcome(conn: sqlite3.Connection, event: Event) -> None:
+    # Every outcome is kept; the reminder list shows a person's latest by HLC.
+    p = event.payload
+    conn.execute(
+        """INSERT OR IGNORE INTO call_outcomes (outcome_id, person_id, dose_number, outcome, called_at, note,
+                                                hlc, staff_id, at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [
+            event.id,
+            p["person_id"],
+            p.get("dose_number"),
+            p["outcome"],
+            p.get("called_at"),
+            p.get("note"),
+            event.hlc,
+            event.staff_id,
+            p["at"],
+        ],
+    )
