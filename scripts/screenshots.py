@@ -288,6 +288,38 @@ def stock_shots(app, store: Store, out: Path) -> list[Path]:
 
 
 
+def reports_shot(app, store: Store, out: Path) -> Path:
+    """The admin page's Reports tab at 10:30 of the demo day: the figures, the half-hour chart and
+    the day report built and shown beside it."""
+    import time
+
+    from ui.hub import StationHub
+    from ui.mainwindow import MainWindow
+
+    settings = Settings(site_name="朝阳区XX街道临时接种点", station_id="demo-1", desk_roles=["admin"])
+    hub = StationHub(store, settings, lang="zh")
+    hub.login(DESK_STAFF["admin"], demo.DEMO_PIN)
+    window = MainWindow(hub, ask_login=False)
+    window.resize(1366, 768)
+    window.show()
+    page = window.pages["admin"]
+    page.tabs.setCurrentWidget(page.reports_panel)
+    page.refresh()
+    panel = page.reports_panel
+    panel.make_day_report()
+    deadline = time.monotonic() + 60
+    while panel.pdf is None and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.05)
+    for _ in range(5):  # the preview's pages laid out
+        app.processEvents()
+    path = out / "admin_reports_zh.png"
+    window.grab().save(str(path))
+    hub.close()
+    window.close()
+    return path
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -336,6 +368,7 @@ def main() -> int:
             written.append(signin_done_shot(app, store, args.out, args.lang))
         if args.lang == "zh" and args.only is None:
             written.append(conflicts_shot(app, store, Path(tmp), args.out))
+            written.append(reports_shot(app, store, args.out))
             hub = StationHub(store, Settings(site_name="朝阳区XX街道临时接种点"), lang="zh")
             for name, dialog in (("login", LoginDialog(hub)), ("first_run", FirstRunDialog(hub))):
                 dialog.show()

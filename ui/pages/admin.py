@@ -125,6 +125,8 @@ class AdminPage(Page):
             "QCheckBox { min-height: 36px; } QCheckBox::indicator { width: 24px; height: 24px; }"
         )
         self.tabs = QTabWidget()
+        # ten tabs in 1366 pixels: their labels a little smaller than the page's text
+        self.tabs.setStyleSheet("QTabBar::tab { font-size: 14px; padding: 6px 7px; }")
         self.tabs.addTab(self._today_tab(), self.tr("Today (Alt+1)"))
         self.tabs.addTab(self._staff_tab(), self.tr("Staff (Alt+2)"))
         self.tabs.addTab(self._rules_tab(), self.tr("Rules (Alt+3)"))

@@ -227,7 +227,9 @@ class ReportsPanel(QWidget):
                 item.widget().deleteLater()
         for image, _size in pages:
             page = QLabel()
-            page.setPixmap(QPixmap.fromImage(image))
+            pixmap = QPixmap.fromImage(image)
+            page.setPixmap(pixmap)
+            page.setFixedSize(pixmap.size())  # the whole page, scrolled; never squeezed to the view
             page.setStyleSheet("border: 1px solid #bbb; background: white;")
             self.pages_layout.addWidget(page)
         self.banner.show_message(self.tr("{n} page(s): save or print it").format(n=len(pages)), "ok")
