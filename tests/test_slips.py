@@ -229,14 +229,14 @@ def test_second_dose_slip_shows_the_booster_as_next(store, clock, booked):
 
 
 def test_adverse_event_is_noted_and_extends_the_time(store, clock, observed):
-    clock.advance(minutes=10)  # 08:23: fever noted, observation extended 30 minutes from now
+    clock.advance(minutes=10)  # 08:23: fever noted; the 30 minutes are added to the end (08:43 -> 09:13)
     do_aefi(store, observed)
     data = slips.slip_data(store, observed, SETTINGS)
     assert [a.category for a in data.aefi] == ["fever"]
-    assert data.until_hhmm == "08:53" and data.minutes == 40
+    assert data.until_hhmm == "09:13" and data.minutes == 60
     text, _ = text_of(slips.build_slip(data, "a6"))
     assert "留观期间记录：发热（轻度，留观）" in flat(text)
-    assert "留观至08:53" in flat(text)
+    assert "留观至09:13" in flat(text)
 
 
 def test_no_seat_and_no_phone_still_print(store, observed):
