@@ -103,7 +103,20 @@ def test_enroll_stats_and_a_fresh_site_joined_from_the_terminal(tmp_path):
     # the hub is gone: the desk keeps recording; sync says offline, exits 3, and counts what waits
     assert (
         run(
-            "staff", "add", "qd01", "--name", "签到", "--role", "signin", "--pin", "2468", data=desk
+            "staff",
+            "add",
+            "qd01",
+            "--name",
+            "签到",
+            "--role",
+            "signin",
+            "--pin",
+            "2468",
+            "--admin",
+            "admin",
+            "--admin-pin",
+            "2468",
+            data=desk,
         ).returncode
         == 0
     )
