@@ -88,7 +88,9 @@ def main() -> None:
     print(f"cores: {os.cpu_count()}, load average: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"{'setting':<34} {'check':>7}")
     t, m, p = chosen["time_cost"], chosen["memory_cost"], chosen["parallelism"]
-    line(f"argon2id t={t} m={m // 1024}MiB p={p} (in use)", argon2_case(t, m, p, args.runs), f"{m // 1024} MiB")
+    line(
+        f"argon2id t={t} m={m // 1024}MiB p={p} (in use)", argon2_case(t, m, p, args.runs), f"{m // 1024} MiB"
+    )
     for t2, m2 in ((2, 64 * 1024), (2, 128 * 1024), (3, 128 * 1024)):
         line(f"argon2id t={t2} m={m2 // 1024}MiB p=1", argon2_case(t2, m2, 1, args.runs), f"{m2 // 1024} MiB")
     line("scrypt N=16384 r=8 p=1 (before)", scrypt_case(args.runs), "16 MiB")

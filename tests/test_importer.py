@@ -591,7 +591,9 @@ def test_the_import_command_refuses_a_name_that_differs(tmp_path):
         return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
 
     admin = ("--staff", "boss", "--pin", "2468")  # an import logs the admin in (#13)
-    assert station("staff", "add", "boss", "--name", "站长", "--role", "admin", "--pin", "2468").returncode == 0
+    assert (
+        station("staff", "add", "boss", "--name", "站长", "--role", "admin", "--pin", "2468").returncode == 0
+    )
     first = write_csv(tmp_path / "first.csv", [ZH_HEADER, ["张三", ID1, "13812345678", "", "2026-11-26",
                                                            "08:00-09:00"]])  # fmt: skip
     out = station("import-bookings", str(first), *admin)
