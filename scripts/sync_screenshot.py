@@ -85,7 +85,7 @@ def main() -> int:
         server.stop()  # the hub goes away; the desk records on
         from station import staff as staffmod
 
-        staffmod.add(store, "qd09", "新签到员", ["signin"], "2468", by="admin")
+        staffmod.add(store, "qd09", "新签到员", ["signin"], "2468", by=staffmod.login(store, "admin", demo.DEMO_PIN))
         hub.refresh()
         settle(lambda: hub.sync_status()["offline_since"])
         window.grab().save(str(OUT / "sync_offline_zh.png"))

@@ -177,9 +177,17 @@ def init(c: Ctx, station_id: str | None) -> None:
     help="预约人数 / Number of bookings",
 )
 @click.option("--seed", type=int, default=20210422, show_default=True, help="随机种子 / Random seed")
+@click.option(
+    "--staff",
+    "staff_id",
+    help="管理员工号：本站已有其他工作人员时需要 / The admin's staff id, when the station has other staff",
+)
+@click.option("--pin", help="管理员密码（需要时提示输入） / The admin's PIN (prompted when needed)")
 @pass_ctx
 @domain_errors
-def demo(c: Ctx, day: str | None, until: str | None, total: int, seed: int) -> None:
+def demo(
+    c: Ctx, day: str | None, until: str | None, total: int, seed: int, staff_id: str | None, pin: str | None
+) -> None:
     """载入一个演示接种日（约1005人预约）。 / Load a realistic demo day (about 1,005 bookings)."""
     from station import demo as demomod
 
@@ -194,7 +202,12 @@ def demo(c: Ctx, day: str | None, until: str | None, total: int, seed: int) -> N
     if demomod.already_loaded(store, the_day):
         click.echo(c.t("demo_already_loaded", day=the_day.isoformat()))
         return
-    summary = demomod.load(store, the_day, bookings_total=total, until=stop, seed=seed)
+    admin = None
+    if demomod.needs_admin(store):  # the demo's staff (an admin with a known PIN) join real staff
+        from station import terminal
+
+        admin = terminal.session(c, staff_id, pin, admin=True)
+    summary = demomod.load(store, the_day, bookings_total=total, until=stop, seed=seed, by=admin)
     click.echo(
         c.t(
             "demo_loaded",
@@ -226,17 +239,19 @@ def demo(c: Ctx, day: str | None, until: str | None, total: int, seed: int) -> N
 @click.option(
     "--staff",
     "staff_id",
-    help="操作人工号（默认为命令行用户） / Staff id recorded (default: the terminal user)",
+    help="管理员工号（不给则提示输入） / The admin's staff id (prompted when absent)",
 )
+@click.option("--pin", help="管理员密码（不给则提示输入） / The admin's PIN (prompted when absent)")
 @pass_ctx
 @domain_errors
-def import_bookings(c: Ctx, file: Path, skip_bad: bool, rejects: Path | None, staff_id: str | None) -> None:
+def import_bookings(
+    c: Ctx, file: Path, skip_bad: bool, rejects: Path | None, staff_id: str | None, pin: str | None
+) -> None:
     """导入预约名单（CSV 或 XLSX）：先检查整个文件，有错则不导入。
 
     Import bookings (CSV or XLSX): the whole file is checked first; with any bad row nothing is imported.
     """
-    from station import bookings, importer
-    from station import staff as staffmod
+    from station import bookings, importer, terminal
 
     # a name that differs from the one this station holds for the same ID number is a bad row too
     check = importer.read_bookings(file, store=c.store() if c.db_path.exists() else None)
@@ -249,7 +264,8 @@ def import_bookings(c: Ctx, file: Path, skip_bad: bool, rejects: Path | None, st
         click.echo(c.t("import_refused", count=len(check.errors)), err=True)
         sys.exit(1)
     store = c.store()
-    summary = bookings.import_rows(store, check, staff_id=staff_id or staffmod.cli_actor(), skip_bad=skip_bad)
+    actor = terminal.session(c, staff_id, pin)
+    summary = bookings.import_rows(store, check, staff_id=actor, skip_bad=skip_bad)
     if check.errors:
         rejects = rejects or file.with_name(file.name + ".rejects.csv")
         importer.write_rejects(check.errors, rejects)
@@ -430,8 +446,30 @@ def staff() -> None:
     """工作人员：添加、停用、列表。 / Staff: add, disable, list."""
 
 
-def _pin(value: str | None) -> str:
-    return value or click.prompt("PIN", hide_input=True, confirmation_prompt=True)
+def _pin(c: Ctx, value: str | None) -> str:
+    return value or click.prompt(c.t("new_pin_prompt"), hide_input=True, confirmation_prompt=True)
+
+
+def _admin_options(fn: Callable) -> Callable:
+    """--admin / --admin-pin: the administrator who does this (prompted when absent)."""
+    fn = click.option(
+        "--admin-pin", help="管理员密码（不给则提示输入） / The administrator's PIN (prompted when absent)"
+    )(fn)
+    return click.option(
+        "--admin",
+        "admin_id",
+        help="执行操作的管理员工号（不给则提示输入） / The administrator doing this (prompted when absent)",
+    )(fn)
+
+
+def _admin(c: Ctx, admin_id: str | None, admin_pin: str | None):
+    """The administrator's Session; None while the station has no staff (the first member adds themself)."""
+    from station import staff as staffmod
+    from station import terminal
+
+    if not staffmod.list_staff(c.store()):
+        return None
+    return terminal.session(c, admin_id, admin_pin, admin=True)
 
 
 @staff.command("add", context_settings=CONTEXT)
@@ -446,13 +484,23 @@ def _pin(value: str | None) -> str:
     help="岗位，可多次给出 / Role, may be given more than once",
 )
 @click.option("--pin", help="密码（4-12位数字；不给则提示输入） / PIN, 4-12 digits (prompted when absent)")
+@_admin_options
 @pass_ctx
 @domain_errors
-def staff_add(c: Ctx, staff_id: str, name: str, roles: tuple[str, ...], pin: str | None) -> None:
-    """添加工作人员。 / Add a staff member."""
+def staff_add(
+    c: Ctx,
+    staff_id: str,
+    name: str,
+    roles: tuple[str, ...],
+    pin: str | None,
+    admin_id: str | None,
+    admin_pin: str | None,
+) -> None:
+    """添加工作人员（第一位之后须管理员登录）。 / Add a staff member (after the first, an admin logs in)."""
     from station import staff as staffmod
 
-    member = staffmod.add(c.store(), staff_id, name, list(roles), _pin(pin), by=staffmod.cli_actor())
+    admin = _admin(c, admin_id, admin_pin)
+    member = staffmod.add(c.store(), staff_id, name, list(roles), _pin(c, pin), by=admin)
     click.echo(f"{member.staff_id}\t{member.name}\t{','.join(member.roles)}")
 
 
@@ -478,41 +526,47 @@ def staff_list(c: Ctx, as_json: bool) -> None:
             )
 
 
-def _set_active(c: Ctx, staff_id: str, active: bool) -> None:
+def _set_active(c: Ctx, staff_id: str, active: bool, admin_id: str | None, admin_pin: str | None) -> None:
     from station import staff as staffmod
 
-    member = staffmod.change(c.store(), staff_id, by=staffmod.cli_actor(), active=active)
+    member = staffmod.change(c.store(), staff_id, by=_admin(c, admin_id, admin_pin), active=active)
     click.echo(f"{member.staff_id}\t{c.t('active' if member.active else 'disabled')}")
 
 
 @staff.command("disable", context_settings=CONTEXT)
 @click.argument("staff_id")
+@_admin_options
 @pass_ctx
 @domain_errors
-def staff_disable(c: Ctx, staff_id: str) -> None:
-    """停用工作人员（记录保留）。 / Disable a staff member (their records stay)."""
-    _set_active(c, staff_id, False)
+def staff_disable(c: Ctx, staff_id: str, admin_id: str | None, admin_pin: str | None) -> None:
+    """停用工作人员（记录保留；须管理员登录）。 / Disable a staff member (their records stay; an admin logs in)."""
+    _set_active(c, staff_id, False, admin_id, admin_pin)
 
 
 @staff.command("enable", context_settings=CONTEXT)
 @click.argument("staff_id")
+@_admin_options
 @pass_ctx
 @domain_errors
-def staff_enable(c: Ctx, staff_id: str) -> None:
-    """重新启用工作人员。 / Enable a staff member again."""
-    _set_active(c, staff_id, True)
+def staff_enable(c: Ctx, staff_id: str, admin_id: str | None, admin_pin: str | None) -> None:
+    """重新启用工作人员（须管理员登录）。 / Enable a staff member again (an admin logs in)."""
+    _set_active(c, staff_id, True, admin_id, admin_pin)
 
 
 @staff.command("set-pin", context_settings=CONTEXT)
 @click.argument("staff_id")
 @click.option("--pin", help="新密码（不给则提示输入） / New PIN (prompted when absent)")
+@_admin_options
 @pass_ctx
 @domain_errors
-def staff_set_pin(c: Ctx, staff_id: str, pin: str | None) -> None:
-    """重设密码。 / Set a new PIN."""
+def staff_set_pin(
+    c: Ctx, staff_id: str, pin: str | None, admin_id: str | None, admin_pin: str | None
+) -> None:
+    """重设密码（须管理员登录；也解除锁定）。 / Set a new PIN (an admin logs in; it also ends a lockout)."""
     from station import staff as staffmod
 
-    staffmod.change(c.store(), staff_id, by=staffmod.cli_actor(), pin=_pin(pin))
+    admin = _admin(c, admin_id, admin_pin)
+    staffmod.change(c.store(), staff_id, by=admin, pin=_pin(c, pin))
     click.echo(staff_id)
 
 
@@ -525,7 +579,7 @@ def staff_recover(c: Ctx, staff_id: str) -> None:
     from station import staff as staffmod
 
     code = click.prompt(c.t("recovery_code_prompt"), hide_input=True)
-    member, new_code = staffmod.recover(c.store(), staff_id, code, _pin(None))
+    member, new_code = staffmod.recover(c.store(), staff_id, code, _pin(c, None))
     click.echo(c.t("recovery_done", staff=member.staff_id, recovery_code=new_code))
 
 

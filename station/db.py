@@ -326,6 +326,21 @@ def _m0005(db: Database) -> None:
             db.execute(statement)
 
 
+# PIN lockout (#13): the streak of wrong PINs, the lock's end and how many locks a member has had,
+# projected from LoginFailed / StaffLockedOut / LoginSucceeded (see station/staff.py).
+SCHEMA_0006 = """
+ALTER TABLE staff ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE staff ADD COLUMN locked_until TEXT;
+ALTER TABLE staff ADD COLUMN lockouts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE staff ADD COLUMN last_failed_at TEXT
+"""
+
+
+@migrations(name="0006_staff_logins")
+def _m0006(db: Database) -> None:
+    _run_script(db, SCHEMA_0006)
+
+
 def _run_script(db: Database, script: str) -> None:
     # executescript() would COMMIT the migration's transaction first: run statement by statement.
     for statement in script.split(";"):

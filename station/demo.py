@@ -112,10 +112,37 @@ def already_loaded(store: Store, day: date) -> bool:
     )
 
 
+def needs_admin(store: Store) -> bool:
+    """Whether loading the demo needs an administrator's login: its staff are missing from a station
+    that has staff of its own (the demo's admin with its known PIN must not appear unasked)."""
+    missing = any(staffmod.get(store, staff_id) is None for staff_id, _, _ in DEMO_STAFF)
+    return missing and bool(staffmod.list_staff(store))
+
+
+def _add_staff(store: Store, by: str | None) -> None:
+    missing = [m for m in DEMO_STAFF if staffmod.get(store, m[0]) is None]
+    if not missing:
+        return
+    demo_hash = staffmod.hash_pin(DEMO_PIN)  # one PIN for all: hashed once (a third of a second each)
+    for staff_id, name, roles in missing:
+        staffmod.add(store, staff_id, name, roles, DEMO_PIN, by=by, pin_hash=demo_hash)
+        if by is None and staff_id == DEMO_STAFF[0][0]:  # an empty station: its first member, the
+            by = staffmod.login(store, staff_id, DEMO_PIN)  # demo's admin, adds the others
+
+
 def load(
-    store: Store, day: date, *, bookings_total: int = 1005, until: time | None = None, seed: int = 20210422
+    store: Store,
+    day: date,
+    *,
+    bookings_total: int = 1005,
+    until: time | None = None,
+    seed: int = 20210422,
+    by: str | None = None,
 ) -> DemoSummary:
-    """Fill ``store`` with a demo day. ``until`` stops the day part-way, leaving people at every step."""
+    """Fill ``store`` with a demo day. ``until`` stops the day part-way, leaving people at every step.
+
+    ``by``: an administrator's Session, needed when the station has staff but not the demo's.
+    """
     import time as _time
 
     started = _time.perf_counter()
@@ -132,9 +159,7 @@ def load(
     try:
         with store.transaction():
             at(open_at - timedelta(hours=1))
-            for staff_id, name, roles in DEMO_STAFF:
-                if staffmod.get(store, staff_id) is None:
-                    staffmod.add(store, staff_id, name, roles, DEMO_PIN, by=staffmod.cli_actor())
+            _add_staff(store, by)
             _receive_delivery(store, day, rules)
             at(open_at - timedelta(days=1))
             people = _book(store, rng, day, bookings_total)

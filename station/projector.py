@@ -53,7 +53,12 @@ def reproject_visit(conn: sqlite3.Connection, visit_id: str) -> None:
 # Events that touch rows outside any visit, by the payload field naming those rows.
 _KEYED: dict[str, tuple[str, tuple[str, ...], str, str]] = {
     # kind: (payload field, event types, table, key column)
-    "staff": ("staff_id", ("StaffAdded", "StaffChanged"), "staff", "staff_id"),
+    "staff": (
+        "staff_id",
+        ("StaffAdded", "StaffChanged", "LoginFailed", "StaffLockedOut", "LoginSucceeded"),
+        "staff",
+        "staff_id",
+    ),
     "lot": (
         "lot_no",
         ("StockReceived", "VialOpened", "VialDiscarded", "DoseWasted", "LotFlagged", "LotDecided"),
@@ -629,10 +634,35 @@ def _staff_changed(conn: sqlite3.Connection, event: Event) -> None:
     if "roles" in p:
         sets["roles"] = ",".join(p["roles"])
     if "pin_hash" in p:
-        sets["pin_hash"] = p["pin_hash"]
+        # a new PIN supersedes the old hash and ends a lockout (the admin's way to unlock)
+        sets.update(pin_hash=p["pin_hash"], failed_logins=0, locked_until=None)
     if sets:
         assignments = ", ".join(f"{k} = ?" for k in sets)
         conn.execute(f"UPDATE staff SET {assignments} WHERE staff_id = ?", [*sets.values(), p["staff_id"]])
+
+
+@handles("LoginFailed")
+def _login_failed(conn: sqlite3.Connection, event: Event) -> None:
+    conn.execute(
+        "UPDATE staff SET failed_logins = failed_logins + 1, last_failed_at = ? WHERE staff_id = ?",
+        [event.payload["at"], event.payload["staff_id"]],
+    )
+
+
+@handles("StaffLockedOut")
+def _staff_locked_out(conn: sqlite3.Connection, event: Event) -> None:
+    conn.execute(
+        "UPDATE staff SET locked_until = ?, lockouts = lockouts + 1 WHERE staff_id = ?",
+        [event.payload["until"], event.payload["staff_id"]],
+    )
+
+
+@handles("LoginSucceeded")
+def _login_succeeded(conn: sqlite3.Connection, event: Event) -> None:
+    conn.execute(
+        "UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE staff_id = ?",
+        [event.payload["staff_id"]],
+    )
 
 
 @handles("DayClosed")

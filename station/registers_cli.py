@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from station.errors import DomainError
-from station.stock_cli import CONTEXT, JSON_HELP, STAFF_HELP, _staff, domain_errors, pass_ctx
+from station.stock_cli import CONTEXT, JSON_HELP, STAFF_HELP, _pin_option, _staff, domain_errors, pass_ctx
 
 DAY_HELP = "日期 YYYY-MM-DD（默认：有记录的最后一天） / Day YYYY-MM-DD (default: the latest day with records)"
 SKIP_HELP = "只导入正确的行，跳过错误行 / Import the good rows, skip the bad ones"
@@ -177,10 +177,13 @@ def reminders_group(
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--skip-bad", is_flag=True, help=SKIP_HELP)
 @click.option("--staff", "staff_id", help=STAFF_HELP)
+@_pin_option
 @click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @pass_ctx
 @domain_errors
-def import_outcomes(c: Any, file: Path, skip_bad: bool, staff_id: str | None, as_json: bool) -> None:
+def import_outcomes(
+    c: Any, file: Path, skip_bad: bool, staff_id: str | None, pin: str | None, as_json: bool
+) -> None:
     """导入外呼系统返回的结果（已接通、无人接听、拒绝、已预约），下次名单上显示；重复导入不会重复记录。
 
     Import the outcomes the call system sends back (reached, no answer, refused, booked); the next
@@ -195,7 +198,7 @@ def import_outcomes(c: Any, file: Path, skip_bad: bool, staff_id: str | None, as
     if check.errors and not skip_bad:
         click.echo(c.t("outcomes_refused", bad=len(check.errors)), err=True)
         raise SystemExit(1)
-    result = reminders.record_outcomes(store, check.outcomes, staff_id=_staff(staff_id))
+    result = reminders.record_outcomes(store, check.outcomes, staff_id=_staff(c, staff_id, pin))
     result["bad"] = len(check.errors)
     if as_json:
         _echo_json(result)
@@ -238,10 +241,13 @@ def units_group(ctx: click.Context, as_json: bool) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--skip-bad", is_flag=True, help=SKIP_HELP)
 @click.option("--staff", "staff_id", help=STAFF_HELP)
+@_pin_option
 @click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @pass_ctx
 @domain_errors
-def units_import(c: Any, file: Path, skip_bad: bool, staff_id: str | None, as_json: bool) -> None:
+def units_import(
+    c: Any, file: Path, skip_bad: bool, staff_id: str | None, pin: str | None, as_json: bool
+) -> None:
     """导入单位及应种人数（CSV 或 XLSX，两列：单位、人数）；错误行列出行号和原因。
 
     Import units and their headcounts (CSV or XLSX with a unit and a headcount column); bad rows
@@ -256,7 +262,7 @@ def units_import(c: Any, file: Path, skip_bad: bool, staff_id: str | None, as_js
     if check.errors and not skip_bad:
         click.echo(c.t("units_refused", bad=len(check.errors)), err=True)
         raise SystemExit(1)
-    n = coverage.import_units(store, check.units, staff_id=_staff(staff_id), source=file.name)
+    n = coverage.import_units(store, check.units, staff_id=_staff(c, staff_id, pin), source=file.name)
     if as_json:
         _echo_json({"units": n, "bad": len(check.errors)})
     else:

@@ -40,14 +40,21 @@ def domain_errors(fn: Callable) -> Callable:
     return wrapper
 
 
-STAFF_HELP = "操作人工号（默认为命令行用户） / Staff id recorded (default: the terminal user)"
+STAFF_HELP = "操作人工号（不给则提示输入） / The staff member doing this (prompted when absent)"
 JSON_HELP = "输出 JSON / Print JSON"
 
 
-def _staff(staff_id: str | None) -> str:
-    from station import staff as staffmod
+def _staff(c: Ctx, staff_id: str | None, pin: str | None) -> Any:
+    """The staff member doing this, logged in with the PIN (a Session): no terminal shortcut (#13)."""
+    from station import terminal
 
-    return staff_id or staffmod.cli_actor()
+    return terminal.session(c, staff_id, pin)
+
+
+def _pin_option(fn: Callable) -> Callable:
+    from station.terminal import PIN_HELP
+
+    return click.option("--pin", help=PIN_HELP)(fn)
 
 
 def _echo_json(value: Any) -> None:
@@ -129,6 +136,7 @@ def _lot_facts(row: dict[str, Any]) -> dict[str, Any]:
 @click.option("--delivery-note", help="配送单号 / Delivery note number")
 @click.option("--fridge", help="存放冰箱/冷藏包（默认第一个） / Fridge or cold box (default: the first)")
 @click.option("--staff", "staff_id", help=STAFF_HELP)
+@_pin_option
 @click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @pass_ctx
 @domain_errors
@@ -144,6 +152,7 @@ def receive(
     delivery_note: str | None,
     fridge: str | None,
     staff_id: str | None,
+    pin: str | None,
     as_json: bool,
 ) -> None:
     """疫苗入库：手工录入，或扫描追溯码 / GS1 条码（同一箱码只能入库一次）。
@@ -158,7 +167,7 @@ def receive(
         raise click.BadParameter(f"{expiry!r}: YYYY-MM-DD", param_hint="--expiry") from None
     row = stock.receive(
         c.store(),
-        staff_id=_staff(staff_id),
+        staff_id=_staff(c, staff_id, pin),
         code=code,
         lot_no=lot_no,
         product=product,
@@ -179,15 +188,30 @@ def receive(
 @click.option("--desk", required=True, help="接种台号 / Injection desk")
 @click.option("--lot", "lot_no", help="批号 / Lot number")
 @click.option("--code", help="扫描的疫苗瓶码（代替批号） / The vial's scanned code (instead of --lot)")
-@click.option("--staff", "staff_id", required=True, help="接种员工号 / The vaccinator's staff id")
+@click.option(
+    "--staff",
+    "staff_id",
+    help="接种员工号（不给则提示输入） / The vaccinator's staff id (prompted when absent)",
+)
+@_pin_option
 @click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @pass_ctx
 @domain_errors
-def open_vial(c: Ctx, desk: str, lot_no: str | None, code: str | None, staff_id: str, as_json: bool) -> None:
+def open_vial(
+    c: Ctx,
+    desk: str,
+    lot_no: str | None,
+    code: str | None,
+    staff_id: str | None,
+    pin: str | None,
+    as_json: bool,
+) -> None:
     """在接种台开启一支疫苗。 / Open a vial of a lot at an injection desk."""
     from station import stock
 
-    row = stock.open_vial(c.store(), staff_id=staff_id, desk=desk, lot_no=lot_no, scanned_code=code)
+    row = stock.open_vial(
+        c.store(), staff_id=_staff(c, staff_id, pin), desk=desk, lot_no=lot_no, scanned_code=code
+    )
     if as_json:
         _echo_json(row)
     else:
@@ -205,13 +229,16 @@ def open_vial(c: Ctx, desk: str, lot_no: str | None, code: str | None, staff_id:
 )
 @click.option("--note", default="", help="说明 / Note")
 @click.option("--staff", "staff_id", help=STAFF_HELP)
+@_pin_option
 @pass_ctx
 @domain_errors
-def discard_vial(c: Ctx, vial: str, reason: str, note: str, staff_id: str | None) -> None:
+def discard_vial(c: Ctx, vial: str, reason: str, note: str, staff_id: str | None, pin: str | None) -> None:
     """废弃一支已开启的疫苗，剩余剂次记为报损。 / Discard a vial: its doses left are recorded as wasted."""
     from station import stock
 
-    row = stock.discard_vial(c.store(), staff_id=_staff(staff_id), vial_id=vial, reason=reason, note=note)
+    row = stock.discard_vial(
+        c.store(), staff_id=_staff(c, staff_id, pin), vial_id=vial, reason=reason, note=note
+    )
     click.echo(c.t("vial_discarded_line", vial=row["vial_id"], lot=row["lot_no"], wasted=row["doses_wasted"]))
 
 
@@ -222,6 +249,7 @@ def discard_vial(c: Ctx, vial: str, reason: str, note: str, staff_id: str | None
 @click.option("--reason", help="有差异时必填的原因 / Reason (required when the count differs)")
 @click.option("--day", help="盘点日期（默认今天） / Day of the count (default today)")
 @click.option("--staff", "staff_id", help=STAFF_HELP)
+@_pin_option
 @click.option("--json", "as_json", is_flag=True, help=JSON_HELP)
 @pass_ctx
 @domain_errors
@@ -233,6 +261,7 @@ def count(
     reason: str | None,
     day: str | None,
     staff_id: str | None,
+    pin: str | None,
     as_json: bool,
 ) -> None:
     """日终盘点：不带参数列出应有数量；LOT VIALS DOSES 记录一个批号的实盘数。
@@ -258,7 +287,7 @@ def count(
         raise click.BadParameter(f"{day!r}: YYYY-MM-DD", param_hint="--day") from None
     rows = stock.count_stock(
         store,
-        staff_id=_staff(staff_id),
+        staff_id=_staff(c, staff_id, pin),
         counts=[{"lot_no": lot_no, "vials": vials, "doses": doses, "reason": reason}],
         day=when,
     )
@@ -317,9 +346,12 @@ def _report_flagged(c: Ctx, flagged: list[str]) -> None:
     "--at", "at", help="读数时间 HH:MM 或 YYYY-MM-DDTHH:MM（默认现在） / Time of the reading (default now)"
 )
 @click.option("--staff", "staff_id", help=STAFF_HELP)
+@_pin_option
 @pass_ctx
 @domain_errors
-def cold_add(c: Ctx, celsius: float, fridge: str | None, at: str | None, staff_id: str | None) -> None:
+def cold_add(
+    c: Ctx, celsius: float, fridge: str | None, at: str | None, staff_id: str | None, pin: str | None
+) -> None:
     """记录一次冰箱温度（2-8 °C 以外为超温）。 / Record a fridge reading (outside 2-8 °C: an excursion)."""
     from station import coldchain
 
@@ -328,7 +360,7 @@ def cold_add(c: Ctx, celsius: float, fridge: str | None, at: str | None, staff_i
     if when is not None and when.tzinfo is None:
         when = when.replace(tzinfo=store.now().tzinfo)
     result = coldchain.record_reading(
-        store, staff_id=_staff(staff_id), celsius=celsius, fridge=fridge, at=when
+        store, staff_id=_staff(c, staff_id, pin), celsius=celsius, fridge=fridge, at=when
     )
     r = result["reading"]
     key = "cold_reading_outside" if result["outside"] else "cold_reading_line"
@@ -340,13 +372,14 @@ def cold_add(c: Ctx, celsius: float, fridge: str | None, at: str | None, staff_i
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--fridge", help="冰箱/冷藏包（默认第一个） / Fridge or cold box (default: the first)")
 @click.option("--staff", "staff_id", help=STAFF_HELP)
+@_pin_option
 @pass_ctx
 @domain_errors
-def cold_import(c: Ctx, file: Path, fridge: str | None, staff_id: str | None) -> None:
+def cold_import(c: Ctx, file: Path, fridge: str | None, staff_id: str | None, pin: str | None) -> None:
     """导入温度记录仪导出的 CSV（有错则整份不导入）。 / Import a temperature logger's CSV (nothing on any error)."""
     from station import coldchain
 
-    result = coldchain.import_csv(c.store(), file, staff_id=_staff(staff_id), fridge=fridge)
+    result = coldchain.import_csv(c.store(), file, staff_id=_staff(c, staff_id, pin), fridge=fridge)
     click.echo(c.t("cold_imported", fridge=result["fridge"], read=result["read"], new=result["new"],
                    outside=result["outside"]))  # fmt: skip
     _report_flagged(c, result["flagged"])
@@ -357,13 +390,16 @@ def cold_import(c: Ctx, file: Path, fridge: str | None, staff_id: str | None) ->
 @click.argument("decision", type=click.Choice(["use", "quarantine"]))
 @click.option("--reason", required=True, help="决定的理由 / Reason for the decision")
 @click.option("--staff", "staff_id", help=STAFF_HELP)
+@_pin_option
 @pass_ctx
 @domain_errors
-def cold_decide(c: Ctx, lot_no: str, decision: str, reason: str, staff_id: str | None) -> None:
+def cold_decide(
+    c: Ctx, lot_no: str, decision: str, reason: str, staff_id: str | None, pin: str | None
+) -> None:
     """超温后对批号作出决定：继续使用或隔离。 / Decide on a lot after an excursion: use or quarantine."""
     from station import coldchain
 
     row = coldchain.decide(
-        c.store(), staff_id=_staff(staff_id), lot_no=lot_no, decision=decision, reason=reason
+        c.store(), staff_id=_staff(c, staff_id, pin), lot_no=lot_no, decision=decision, reason=reason
     )
     click.echo(c.t("lot_decided", lot=row["lot_no"], status=row["status"]))

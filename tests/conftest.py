@@ -47,11 +47,24 @@ def clock() -> Clock:
     return Clock(datetime(2026, 11, 26, 8, 0, tzinfo=CST))
 
 
+def proven(store: Store, staff_id: str = "admin1", pin: str = PIN) -> staffmod.Session:
+    """``staff_id`` logged in with the PIN: what staff management and cancelling need (#13)."""
+    return staffmod.login(store, staff_id, pin)
+
+
+def add_staff(s: Store, staff: dict[str, list[str]] = STAFF) -> None:
+    """The test staff (PIN ``PIN``): admin1 first (the station's first member), the rest by admin1."""
+    staffmod.add(s, "admin1", "Staff admin1", ["admin"], PIN, by="admin1")
+    admin = proven(s)
+    for staff_id, roles in staff.items():
+        if staff_id != "admin1":
+            staffmod.add(s, staff_id, f"Staff {staff_id}", roles, PIN, by=admin)
+
+
 @pytest.fixture
 def store(tmp_path, clock) -> Store:
     s = Store.open(tmp_path / "station.sqlite3", origin="test-a", now=clock)
-    for staff_id, roles in STAFF.items():
-        staffmod.add(s, staff_id, f"Staff {staff_id}", roles, PIN, by="admin1")
+    add_staff(s)
     stock.receive(
         s,
         staff_id="admin1",
@@ -83,13 +96,16 @@ def booked(store) -> str:
     return bookings.add_booking(store, new_person(), DAY, "08:00-08:30", staff_id="admin1")
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def fast_pins(monkeypatch):
-    """Cheap scrypt for PIN hashes (the five staff of ``store`` cost ~0.2 s per test otherwise).
+    """Cheap PIN hashes in every test (argon2id at the real cost takes ~0.3 s a hash or a check, and
+    the five staff of ``store`` would cost ~2 s per test); the program's own cost stays as measured.
 
-    Request it before ``store`` (``pytestmark = pytest.mark.usefixtures("fast_pins")``). Hashes stay
-    salted and carry their own parameters, so verify_pin_hash works unchanged.
+    Autouse since argon2id; files still naming it (``usefixtures("fast_pins")``) get the same. Hashes
+    stay salted and carry their own parameters, so verify_pin_hash works unchanged. A subprocess
+    (``station ...``) runs at the real cost.
     """
+    monkeypatch.setattr(staffmod, "_ARGON2", {"time_cost": 1, "memory_cost": 64, "parallelism": 1})
     monkeypatch.setattr(staffmod, "_SCRYPT", {"n": 2**4, "r": 8, "p": 1})
 
 

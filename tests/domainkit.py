@@ -17,6 +17,7 @@ from station.errors import DomainError
 from station.messages import catalogue
 from station.rules import load_rules
 from station.store import Store
+from tests.conftest import proven
 
 RULES = load_rules()
 YESNO = tuple(q.id for q in RULES.questions if q.kind == "yesno")
@@ -84,7 +85,7 @@ def do_turn_away(store: Store, visit_id: str, clock=None) -> Any:
 
 
 def do_cancel(store: Store, visit_id: str, clock=None) -> Any:
-    return prescreen.cancel_booking(store, visit_id, staff_id="pre1", reason="person asked")
+    return prescreen.cancel_booking(store, visit_id, staff_id=proven(store, "pre1"), reason="person asked")
 
 
 def do_inject(store: Store, visit_id: str, clock=None, **kw: Any) -> Any:

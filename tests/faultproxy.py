@@ -96,7 +96,9 @@ class FaultProxy:
                     data = upstream.recv(65536)
                     if not data:
                         break
-                    if self.mode == "drop_replies" and counted["up"] > self.cut_after:  # the request went through
+                    if (
+                        self.mode == "drop_replies" and counted["up"] > self.cut_after
+                    ):  # the request went through
                         self.cuts += 1
                         break
                     client.sendall(data)

@@ -18,7 +18,7 @@ from pathlib import Path
 from station import bookings, importer, prescreen
 from station.identity import make_resident_id
 from station.rules import PastDose
-from tests.conftest import DAY
+from tests.conftest import DAY, proven
 from tests.domainkit import do_aefi, do_inject, do_observe, do_release, do_screen, do_sign_in, do_turn_away
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,7 +89,7 @@ def fresh_site(store, clock, tmp_path: Path) -> dict[str, str]:
     v = visit["fever"]
     do_sign_in(store, v)
     do_turn_away(store, v)
-    prescreen.cancel_booking(store, visit["cancelled"], staff_id="pre1", reason="person asked")
+    prescreen.cancel_booking(store, visit["cancelled"], staff_id=proven(store, "pre1"), reason="person asked")
     clock.advance(minutes=95)
     for role in ("second", "plus"):  # "hyperlink" left with the handover to hospital
         do_release(store, visit[role])

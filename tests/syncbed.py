@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from station import bookings, stock
-from station import staff as staffmod
 from station.db import PROJECTED_TABLES
 from station.rebuild import check as rebuild_check
 from station.store import Event, Store
@@ -27,7 +26,7 @@ from sync.client import engine
 from sync.server.app import enroll
 from sync.server.serve import Server, free_port
 from sync.server.store import ServerStore, open_store
-from tests.conftest import DAY, PIN, STAFF, new_person
+from tests.conftest import DAY, add_staff, new_person
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,8 +81,15 @@ def assert_converged(*stores: Store) -> None:
 class Site:
     """A hub (in this process, or a subprocess that a test may SIGKILL) and the stations that joined it."""
 
-    def __init__(self, tmp: Path, clock, *, name: str = "site1", hub_db: str | None = None,
-                 subprocess_hub: bool = False) -> None:
+    def __init__(
+        self,
+        tmp: Path,
+        clock,
+        *,
+        name: str = "site1",
+        hub_db: str | None = None,
+        subprocess_hub: bool = False,
+    ) -> None:
         self.tmp = tmp
         self.clock = clock
         self.name = name
@@ -107,9 +113,22 @@ class Site:
     def start_process(self) -> None:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", "from sync.server import main; main()", "serve", "--db", self.hub_db,
-             "--host", "127.0.0.1", "--port", str(self.port), "--no-advertise"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-c",
+                "from sync.server import main; main()",
+                "serve",
+                "--db",
+                self.hub_db,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--no-advertise",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
             stderr=(self.tmp / f"hub-{self.name}.log").open("ab"),  # a pipe nobody reads would fill and block
         )
         import httpx
@@ -168,10 +187,15 @@ class Site:
 
 def first_morning(admin: Store, *, bookings_count: int = 3) -> list[str]:
     """What a new site does on its first morning on its admin laptop: staff, a delivery, bookings."""
-    for staff_id, roles in STAFF.items():
-        staffmod.add(admin, staff_id, f"Staff {staff_id}", roles, PIN, by="admin1")
-    stock.receive(admin, staff_id="admin1", lot_no="LOT-A", product="sinopharm_bbibp",
-                  expiry=DAY + timedelta(days=90), vials=50)
+    add_staff(admin)
+    stock.receive(
+        admin,
+        staff_id="admin1",
+        lot_no="LOT-A",
+        product="sinopharm_bbibp",
+        expiry=DAY + timedelta(days=90),
+        vials=50,
+    )
     return [
         bookings.add_booking(admin, new_person(name=f"接种者{i}"), DAY, "08:00-08:30", staff_id="admin1")
         for i in range(bookings_count)

@@ -41,6 +41,16 @@ def run(*args: str, data: Path | None = None, env_data: Path | None = None, inpu
     return subprocess.run([*cmd, *args], capture_output=True, text=True, env=env, input=input, timeout=120)
 
 
+# After the first staff member, staff management and imports from a terminal log an admin in (#13).
+ADMIN = ("--admin", "boss", "--admin-pin", "2468")
+AS_ADMIN = ("--staff", "boss", "--pin", "2468")
+
+
+def with_admin(data: Path) -> None:
+    out = run("staff", "add", "boss", "--name", "站长", "--role", "admin", "--pin", "2468", data=data)
+    assert out.returncode == 0, out.stderr
+
+
 def write_csv(path: Path, rows: list[list[str]]) -> Path:
     with path.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows(rows)
@@ -175,7 +185,10 @@ STATUS_KEYS = {
 
 def test_status_json_keys_and_day(tmp_path):
     data = tmp_path / "d"
-    out = run("import-bookings", str(write_csv(tmp_path / "b.csv", [HEADER, *good_rows(3)])), data=data)
+    with_admin(data)
+    out = run(
+        "import-bookings", str(write_csv(tmp_path / "b.csv", [HEADER, *good_rows(3)])), *AS_ADMIN, data=data
+    )
     assert out.returncode == 0, out.stderr
     out = run("status", "--json", data=data)
     assert out.returncode == 0, out.stderr
@@ -209,14 +222,17 @@ def test_status_reads_station_data_from_the_environment(tmp_path):
 def test_import_a_good_file_then_again(tmp_path):
     data = tmp_path / "d"
     good = write_csv(tmp_path / "good.csv", [HEADER, *good_rows(4)])
-    out = run("--lang", "en", "import-bookings", str(good), data=data)
+    with_admin(data)
+    out = run("--lang", "en", "import-bookings", str(good), data=data)  # no admin given, no input
+    assert out.returncode != 0 and event_count(data) == 1  # the admin only
+    out = run("--lang", "en", "import-bookings", str(good), data=data, input="boss\n2468\n")  # prompted
     assert out.returncode == 0, out.stderr
     assert "Imported 4 bookings; 0 were already imported; 0 rows rejected" in out.stdout
-    assert event_count(data) == 4
-    out = run("--lang", "en", "import-bookings", str(good), data=data)
+    assert event_count(data) == 5
+    out = run("--lang", "en", "import-bookings", str(good), *AS_ADMIN, data=data)
     assert out.returncode == 0
     assert "Imported 0 bookings; 4 were already imported" in out.stdout
-    assert event_count(data) == 4
+    assert event_count(data) == 5
 
 
 def test_a_file_with_one_bad_row_imports_nothing(tmp_path):
@@ -244,7 +260,8 @@ def test_skip_bad_imports_the_good_rows_and_writes_rejects(tmp_path):
     rows = good_rows(3)
     rows[2][5] = "18:00-08:00"  # line 4: the slot ends before it starts
     bad = write_csv(tmp_path / "mixed.csv", [HEADER, *rows])
-    out = run("--lang", "en", "import-bookings", "--skip-bad", str(bad), data=data)
+    with_admin(data)
+    out = run("--lang", "en", "import-bookings", "--skip-bad", str(bad), *AS_ADMIN, data=data)
     assert out.returncode == 0, out.stderr
     assert "Imported 2 bookings; 0 were already imported; 1 rows rejected" in out.stdout
     rejects = tmp_path / "mixed.csv.rejects.csv"
@@ -254,12 +271,12 @@ def test_skip_bad_imports_the_good_rows_and_writes_rejects(tmp_path):
     assert len(written) == 1
     assert written[0]["line"] == "4" and written[0]["code"] == "import_bad_slot"
     assert written[0]["姓名"] == rows[2][0]
-    assert event_count(data) == 2
+    assert event_count(data) == 1 + 2
     # the other engineer's rows, fixed, go in afterwards; the two already in are not doubled
     fixed = write_csv(tmp_path / "fixed.csv", [HEADER, *good_rows(3)])
-    out = run("--lang", "en", "import-bookings", str(fixed), data=data)
+    out = run("--lang", "en", "import-bookings", str(fixed), *AS_ADMIN, data=data)
     assert "Imported 1 bookings; 2 were already imported" in out.stdout
-    assert event_count(data) == 3
+    assert event_count(data) == 1 + 3
 
 
 def test_import_of_a_missing_or_unreadable_file(tmp_path):
@@ -304,6 +321,7 @@ def _staff(data: Path) -> dict[str, dict]:
 
 def test_staff_round_trip(tmp_path):
     data = tmp_path / "d"
+    with_admin(data)  # the first member needs no admin
     out = run(
         "staff",
         "add",
@@ -316,13 +334,19 @@ def test_staff_round_trip(tmp_path):
         "observer",
         "--pin",
         "2468",
+        *ADMIN,
         data=data,
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split("\t")[0] == "nurse1"
-    out = run("staff", "add", "doc1", "--name", "Dr Li", "--role", "prescreen", "--pin", "13579", data=data)
+    # the admin's id and PIN from the prompts (a pipe here)
+    out = run(
+        "staff", "add", "doc1", "--name", "Dr Li", "--role", "prescreen", "--pin", "13579", data=data,
+        input="boss\n2468\n",
+    )  # fmt: skip
     assert out.returncode == 0, out.stderr
     assert _staff(data) == {
+        "boss": {"staff_id": "boss", "name": "站长", "roles": ["admin"], "active": True},
         "doc1": {"staff_id": "doc1", "name": "Dr Li", "roles": ["prescreen"], "active": True},
         "nurse1": {
             "staff_id": "nurse1",
@@ -331,21 +355,22 @@ def test_staff_round_trip(tmp_path):
             "active": True,
         },
     }
-    out = run("--lang", "en", "staff", "disable", "nurse1", data=data)
+    out = run("--lang", "en", "staff", "disable", "nurse1", *ADMIN, data=data)
     assert out.returncode == 0 and "disabled" in out.stdout
     assert _staff(data)["nurse1"]["active"] is False
     out = run("staff", "list", data=data)
     assert "已停用" in out.stdout and "在岗" in out.stdout
-    out = run("--lang", "en", "staff", "enable", "nurse1", data=data)
+    out = run("--lang", "en", "staff", "enable", "nurse1", *ADMIN, data=data)
     assert out.returncode == 0 and "active" in out.stdout
     assert _staff(data)["nurse1"]["active"] is True
-    out = run("staff", "set-pin", "doc1", data=data, input="8642\n8642\n")
+    out = run("staff", "set-pin", "doc1", *ADMIN, data=data, input="8642\n8642\n")
     assert out.returncode == 0, out.stderr
 
 
 def test_staff_refusals_are_translated(tmp_path):
     data = tmp_path / "d"
-    run("staff", "add", "nurse1", "--name", "N", "--role", "vaccinator", "--pin", "2468", data=data)
+    with_admin(data)
+    run("staff", "add", "nurse1", "--name", "N", "--role", "vaccinator", "--pin", "2468", *ADMIN, data=data)
     out = run(
         "--lang",
         "en",
@@ -358,18 +383,24 @@ def test_staff_refusals_are_translated(tmp_path):
         "vaccinator",
         "--pin",
         "2468",
+        *ADMIN,
         data=data,
     )
     assert out.returncode == 2 and "Staff id nurse1 already exists" in out.stderr
     out = run(
-        "--lang", "en", "staff", "add", "n2", "--name", "N", "--role", "vaccinator", "--pin", "12", data=data
-    )
+        "--lang", "en", "staff", "add", "n2", "--name", "N", "--role", "vaccinator", "--pin", "12", *ADMIN,
+        data=data,
+    )  # fmt: skip
     assert out.returncode == 2 and "4 to 12 digits" in out.stderr
-    out = run("staff", "disable", "ghost", data=data)
+    out = run("staff", "disable", "ghost", *ADMIN, data=data)
     assert out.returncode == 2 and "ghost" in out.stderr and CJK.search(out.stderr)
-    out = run("staff", "add", "n3", "--name", "N", "--role", "janitor", "--pin", "2468", data=data)
+    out = run("staff", "add", "n3", "--name", "N", "--role", "janitor", "--pin", "2468", *ADMIN, data=data)
     assert out.returncode == 2 and "janitor" in out.stderr
-    assert set(_staff(data)) == {"nurse1"}
+    out = run(
+        "--lang", "en", "staff", "disable", "nurse1", "--admin", "nurse1", "--admin-pin", "2468", data=data
+    )
+    assert out.returncode == 2 and "may not do this" in out.stderr
+    assert set(_staff(data)) == {"boss", "nurse1"}
     assert "Traceback" not in out.stderr
 
 

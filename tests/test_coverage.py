@@ -14,10 +14,13 @@ from openpyxl import Workbook
 from station import coverage, demo, projector, rebuild
 from station.db import connect
 from station.store import Event, Store
-from tests.conftest import DAY
+from tests.conftest import DAY, PIN
 from tests.registerskit import FORMULA_UNIT, fresh_site, run_cli
 
 pytestmark = pytest.mark.usefixtures("fast_pins")
+
+
+ADMIN = ("--staff", "admin1", "--pin", PIN)  # the terminal logs the admin in (#13)
 
 
 def _write_csv(path, rows):
@@ -40,19 +43,19 @@ def test_units_import_and_coverage_of_a_fresh_site(store, clock, tmp_path):
             [FORMULA_UNIT, "4"],
         ],
     )
-    refused = run_cli(data, "units", "import", str(bad), ok=False)
+    refused = run_cli(data, "units", "import", str(bad), *ADMIN, ok=False)
     assert refused.returncode == 1
     assert "Line 3: The headcount must be a positive whole number: 二十" in refused.stderr
     assert "Line 4: No unit name" in refused.stderr and "Line 5: Unit listed twice: 街道办" in refused.stderr
     assert store.scalar("SELECT count(*) FROM units") == 0
-    assert json.loads(run_cli(data, "units", "import", str(bad), "--skip-bad", "--json").stdout) == {
+    assert json.loads(run_cli(data, "units", "import", str(bad), *ADMIN, "--skip-bad", "--json").stdout) == {
         "units": 2, "bad": 3,
     }  # fmt: skip
     book = Workbook()
     book.active.append(["工作单位", "职工人数"])
     book.active.append(["华联超市", 5])
     book.save(tmp_path / "more.xlsx")
-    run_cli(data, "units", "import", str(tmp_path / "more.xlsx"))
+    run_cli(data, "units", "import", str(tmp_path / "more.xlsx"), *ADMIN)
     assert dict(store.conn.execute("SELECT unit, headcount FROM units")) == {
         "街道办": 10,
         "华联超市": 5,
@@ -118,7 +121,7 @@ def test_coverage_of_the_demo_day(demo_data, tmp_path):
         r[0] for r in db.execute("SELECT DISTINCT unit FROM people WHERE unit IS NOT NULL ORDER BY unit")
     ]
     path = _write_csv(tmp_path / "units.csv", [["unit", "headcount"], *[[n, 400] for n in names]])
-    run_cli(demo_data, "units", "import", str(path))
+    run_cli(demo_data, "units", "import", str(path), "--staff", "admin", "--pin", demo.DEMO_PIN)
     figures = json.loads(run_cli(demo_data, "coverage", "--day", DAY.isoformat(), "--json").stdout)
     units = {u["unit"]: u for u in figures["units"]}
     first = dict(

@@ -14,7 +14,7 @@ from station import bookings, demo, rebuild, stock
 from station.status import day_status
 from station.store import Store
 
-from .conftest import DAY
+from .conftest import DAY, proven
 
 DEMO_DAY = "2026-11-26"
 
@@ -155,7 +155,7 @@ def test_demo_into_a_database_with_other_records(store, clock, person_factory):
     )
     events_before = store.scalar("SELECT count(*) FROM events")
     assert not demo.already_loaded(store, DAY)
-    summary = demo.load(store, DAY, bookings_total=60)
+    summary = demo.load(store, DAY, bookings_total=60, by=proven(store))
     assert summary.bookings == 60
     assert summary.events == store.scalar("SELECT count(*) FROM events") - events_before
     counts = day_status(store, DAY)
@@ -172,7 +172,7 @@ def test_demo_into_a_database_with_other_records(store, clock, person_factory):
 def test_demo_is_loaded_once_per_day_even_with_other_imports(store, clock, person_factory):
     bookings.add_booking(store, person_factory(), DAY, None, staff_id="admin1", source="import")
     assert not demo.already_loaded(store, DAY)
-    demo.load(store, DAY, bookings_total=30)
+    demo.load(store, DAY, bookings_total=30, by=proven(store))
     assert demo.already_loaded(store, DAY)
     assert not demo.already_loaded(store, DAY + timedelta(days=1))
 
@@ -226,7 +226,7 @@ def demo_scan_dir() -> Path:
 
 
 def test_the_demo_booking_qr_is_for_a_person_booked_on_the_demo_day(store, tmp_path):
-    demo.load(store, DAY, bookings_total=60, until=time(8, 30))
+    demo.load(store, DAY, bookings_total=60, until=time(8, 30), by=proven(store))
     folder = demo.scan_pictures(store, DAY, tmp_path / "demo-scan")
     fields = _read_booking_picture(folder)
     assert fields["date"] == DAY.isoformat()
@@ -243,7 +243,7 @@ def test_the_demo_booking_qr_is_for_a_person_booked_on_the_demo_day(store, tmp_p
 
 
 def test_the_demo_booking_qr_follows_the_day_signed_in(store, tmp_path):
-    demo.load(store, DAY, bookings_total=30, until=time(8, 30))
+    demo.load(store, DAY, bookings_total=30, until=time(8, 30), by=proven(store))
     first = _read_booking_picture(demo.scan_pictures(store, DAY, tmp_path / "a"))
     visit = store.one(
         "SELECT v.visit_id FROM visits v JOIN people p USING (person_id) WHERE p.id_number = ? AND v.day = ?",

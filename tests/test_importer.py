@@ -590,14 +590,18 @@ def test_the_import_command_refuses_a_name_that_differs(tmp_path):
         cmd = [sys.executable, "-m", "station.cli", "--data", str(tmp_path / "d"), "--lang", "en", *args]
         return subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
 
+    admin = ("--staff", "boss", "--pin", "2468")  # an import logs the admin in (#13)
+    assert (
+        station("staff", "add", "boss", "--name", "站长", "--role", "admin", "--pin", "2468").returncode == 0
+    )
     first = write_csv(tmp_path / "first.csv", [ZH_HEADER, ["张三", ID1, "13812345678", "", "2026-11-26",
                                                            "08:00-09:00"]])  # fmt: skip
-    out = station("import-bookings", str(first))
+    out = station("import-bookings", str(first), *admin)
     assert out.returncode == 0, out.stderr
     second = write_csv(tmp_path / "second.csv", [ZH_HEADER, ["张叁", ID1, "13812345678", "", "2026-11-27",
                                                              "08:00-09:00"]])  # fmt: skip
     out = station("import-bookings", str(second))
     assert out.returncode == 1
     assert "Line 2" in out.stderr and "张三" in out.stderr and "张叁" in out.stderr
-    out = station("import-bookings", "--skip-bad", str(second))
+    out = station("import-bookings", "--skip-bad", str(second), *admin)
     assert out.returncode == 0 and "1 rows rejected" in out.stdout

@@ -15,7 +15,7 @@ from station import staff as staffmod
 from station.errors import DomainError
 from station.store import Event, IngestReport, Store
 
-from .conftest import DAY, PIN, new_person
+from .conftest import DAY, PIN, new_person, proven
 from .test_store import (
     Wall,
     assert_rebuilds,
@@ -252,17 +252,19 @@ def test_a_batch_mixing_late_and_new_events(pair, clock, late_checks):
     signin.sign_in(b, v1, staff_id="sign1")
     screen_pass(b, v1)
     stock.waste(b, staff_id="admin1", lot_no="LOT-A", doses=1, reason="dropped")
-    staffmod.change(b, "obs1", by="admin1", active=False)
+    staffmod.change(b, "obs1", by=proven(b), active=False)
     clock.advance(minutes=1)
     wa.t = wb.t + 10
     signin.sign_in(a, v2, staff_id="sign1")
-    prescreen.cancel_booking(a, v1, staff_id="pre1", reason="left")  # A has not heard of B's screening
-    staffmod.change(a, "obs1", by="admin1", active=True, roles=["observer", "vaccinator"])
+    prescreen.cancel_booking(
+        a, v1, staff_id=proven(a, "pre1"), reason="left"
+    )  # A has not heard of B's screening
+    staffmod.change(a, "obs1", by=proven(a), active=True, roles=["observer", "vaccinator"])
     stock.waste(a, staff_id="admin1", lot_no="LOT-A", doses=2, reason="cold chain")
     clock.advance(minutes=1)
     wb.t = wa.t + 10
     signin.sign_in(b, v3, staff_id="sign1")
-    staffmod.add(b, "vac2", "Staff vac2", ["vaccinator"], PIN, by="admin1")
+    staffmod.add(b, "vac2", "Staff vac2", ["vaccinator"], PIN, by=proven(b))
     to_a, to_b = missing(a, b), missing(b, a)
     newest_a = a.scalar("SELECT max(hlc) FROM events")
     older = {e.id for e in to_a if e.hlc < newest_a}
@@ -288,7 +290,7 @@ def test_a_late_lot_and_staff_event_in_a_batch_with_new_ones(tmp_path, clock):
         seed_staff_and_stock(hub)
         desk.ingest(hub.events())
         stock.waste(desk, staff_id="admin1", lot_no="LOT-A", doses=2, reason="cold chain")
-        staffmod.change(desk, "vac1", by="admin1", active=False)
+        staffmod.change(desk, "vac1", by=proven(desk), active=False)
         hub.clock._wall = Wall(1_800_000_100.0)  # the hub goes on later
         v = bookings.add_booking(hub, new_person(), DAY, "08:00-08:30", staff_id="admin1")
         stock.receive(
@@ -320,7 +322,7 @@ def test_a_late_event_of_a_visit_in_a_mixed_batch(pair, clock):
     v, w = _book(a, 2)
     signin.sign_in(a, v, staff_id="sign1")
     b.ingest(missing(b, a))
-    prescreen.cancel_booking(a, v, staff_id="pre1", reason="left the queue")
+    prescreen.cancel_booking(a, v, staff_id=proven(a, "pre1"), reason="left the queue")
     wb.t = wa.t + 60
     screen_pass(b, v)
     wa.t = wb.t + 60

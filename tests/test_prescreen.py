@@ -10,7 +10,7 @@ import pytest
 from station import bookings, flow, inject, prescreen
 from station.errors import DomainError
 from station.rules import PastDose
-from tests.conftest import DAY, new_person
+from tests.conftest import DAY, new_person, proven
 from tests.domainkit import RULES, answers, do_inject, do_screen, do_sign_in, drive, refused, snapshot, state
 
 pytestmark = pytest.mark.usefixtures("fast_pins")  # cheap PIN hashing, see conftest
@@ -295,24 +295,26 @@ def test_unknown_product_is_refused(store, signed_in):
 
 def test_cancel_after_turned_away_is_allowed(store, clock, booked):
     drive(store, clock, booked, flow.TURNED_AWAY)
-    visit = prescreen.cancel_booking(store, booked, staff_id="pre1", reason="will come back next week")
+    visit = prescreen.cancel_booking(
+        store, booked, staff_id=proven(store, "pre1"), reason="will come back next week"
+    )
     assert visit["state"] == flow.CANCELLED
     assert visit["reason"] == "will come back next week"
     assert visit["cancelled_at"] is not None
 
 
 def test_cancel_twice_is_refused(store, booked):
-    prescreen.cancel_booking(store, booked, staff_id="pre1", reason="x")
+    prescreen.cancel_booking(store, booked, staff_id=proven(store, "pre1"), reason="x")
     before = snapshot(store, booked)
     with refused("already_cancelled"):
-        prescreen.cancel_booking(store, booked, staff_id="pre1", reason="x")
+        prescreen.cancel_booking(store, booked, staff_id=proven(store, "pre1"), reason="x")
     assert snapshot(store, booked) == before
 
 
 def test_cancel_after_injection_is_refused(store, clock, booked):
     drive(store, clock, booked, flow.INJECTED)
     with refused("already_injected"):
-        prescreen.cancel_booking(store, booked, staff_id="pre1", reason="x")
+        prescreen.cancel_booking(store, booked, staff_id=proven(store, "pre1"), reason="x")
 
 
 def test_turn_away_for_a_picked_reason_needs_no_questionnaire(store, clock, booked):

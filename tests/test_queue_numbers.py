@@ -11,13 +11,12 @@ import pytest
 
 from station import bookings, inject, prescreen, rebuild, signin, slips, stock
 from station import db as dbmod
-from station import staff as staffmod
 from station.errors import DomainError
 from station.rules import load_rules
 from station.settings import Settings
 from station.store import Event, Store
 
-from .conftest import DAY, PIN, STAFF, new_person
+from .conftest import DAY, add_staff, new_person
 
 # --- helpers ----------------------------------------------------------------------------------
 
@@ -27,8 +26,7 @@ def open_station(path: Path, origin: str, clock) -> Store:
 
 
 def seed(s: Store) -> None:
-    for staff_id, roles in STAFF.items():
-        staffmod.add(s, staff_id, f"Staff {staff_id}", roles, PIN, by="admin1")
+    add_staff(s)
     stock.receive(
         s,
         staff_id="admin1",

@@ -13,10 +13,13 @@ from openpyxl import load_workbook
 
 from station import demo, rebuild, reminders
 from station.store import Store
-from tests.conftest import DAY
+from tests.conftest import DAY, PIN
 from tests.registerskit import FORMULA_NAME, FORMULA_NAME_2, fresh_site, run_cli
 
 pytestmark = pytest.mark.usefixtures("fast_pins")
+
+
+ADMIN = ("--staff", "admin1", "--pin", PIN)  # the terminal logs the admin in (#13)
 
 
 def _csv(path) -> list[list[str]]:
@@ -105,15 +108,15 @@ def test_the_list_files_and_the_outcomes_coming_back(store, site, tmp_path):
         w.writerow([tasks[1], "maybe", "", ""])
     data = store.path.parent
     events = store.scalar("SELECT count(*) FROM events")
-    refused = run_cli(data, "reminders", "import-outcomes", str(back), ok=False)
+    refused = run_cli(data, "reminders", "import-outcomes", str(back), *ADMIN, ok=False)
     assert refused.returncode == 1
     assert "Line 4: Unknown task id: nobody/2" in refused.stderr
     assert "Line 5: Unknown call outcome: maybe" in refused.stderr
     assert store.scalar("SELECT count(*) FROM events") == events
-    done = json.loads(run_cli(data, "reminders", "import-outcomes", str(back), "--skip-bad", "--json").stdout)
+    done = json.loads(run_cli(data, "reminders", "import-outcomes", str(back), *ADMIN, "--skip-bad", "--json").stdout)
     assert done == {"new": 2, "held": 0, "bad": 2}
     again = json.loads(
-        run_cli(data, "reminders", "import-outcomes", str(back), "--skip-bad", "--json").stdout
+        run_cli(data, "reminders", "import-outcomes", str(back), *ADMIN, "--skip-bad", "--json").stdout
     )
     assert again == {"new": 0, "held": 2, "bad": 2}
     assert store.scalar("SELECT count(*) FROM events WHERE type = 'CallOutcomeRecorded'") == 2

@@ -369,7 +369,8 @@ def fresh_site(tmp_path: Path) -> tuple[Path, Clock]:
     run("init", "--station-id", "fresh-a")
     for sid, role in [("admin", "admin"), ("qd", "signin"), ("yj", "prescreen"), ("jz1", "vaccinator"),
                       ("jz2", "vaccinator"), ("lg", "observer")]:  # fmt: skip
-        run("staff", "add", sid, "--name", f"员工{sid}", "--role", role, "--pin", "1234")
+        admin = [] if sid == "admin" else ["--admin", "admin", "--admin-pin", "1234"]  # the first needs none
+        run("staff", "add", sid, "--name", f"员工{sid}", "--role", role, "--pin", "1234", *admin)
     people = [("甲一", "街道办", "08:00-08:30"), ("乙二", "街道办", "08:00-08:30"), ("丙三", "华联超市", "08:30-09:00"),
               ("丁四", "", "08:30-09:00"), ("戊五", "华联超市", "09:00-09:30"), ("己六", "街道办", "09:00-09:30"),
               ("庚七", "物业公司", "09:30-10:00"), ("=辛八", "物业公司", "09:30-10:00"),
@@ -380,7 +381,7 @@ def fresh_site(tmp_path: Path) -> tuple[Path, Clock]:
         number = make_resident_id("110105", date(1970 + i, 3, 4), 300 + i)
         lines.append(f"{name},{number},1380000{i:04d},{unit},{FRESH_DAY},{slot}")
     csv_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    run("import-bookings", str(csv_path))
+    run("import-bookings", str(csv_path), "--staff", "admin", "--pin", "1234")
     clock = Clock(datetime.combine(FRESH_DAY, time(7, 30), CST))
     store = Store.open(data / "station.sqlite3", now=clock)
     try:
@@ -438,7 +439,8 @@ def fresh_site(tmp_path: Path) -> tuple[Path, Clock]:
             store, visits["丁四"], staff_id="yj", answers={**answers, "pregnancy": True}, temperature=36.4
         )
         clock.at("09:00")
-        prescreen.cancel_booking(store, visits["戊五"], staff_id="yj", reason="本人改期")
+        doctor = staffmod.login(store, "yj", "1234")  # cancelling needs the doctor logged in (#13)
+        prescreen.cancel_booking(store, visits["戊五"], staff_id=doctor, reason="本人改期")
         through("己六", "09:05", release=False)
         clock.t += timedelta(minutes=10)
         observe.report_aefi(store, visits["己六"], staff_id="lg", category="allergic_rash", severity="moderate",

@@ -23,7 +23,9 @@ def test_two_stations_on_one_machine_keep_their_own_settings(tmp_path, monkeypat
     assert not Settings.load(tmp_path / "new").configured
 
 
-def test_the_default_folder_adopts_the_settings_an_older_release_kept_in_the_config_folder(tmp_path, monkeypatch):
+def test_the_default_folder_adopts_the_settings_an_older_release_kept_in_the_config_folder(
+    tmp_path, monkeypatch
+):
     config, data = tmp_path / "config", tmp_path / "data"
     monkeypatch.setenv("STATION_CONFIG", str(config))
     monkeypatch.setenv("STATION_DATA", str(data))

@@ -27,6 +27,11 @@ GS1 = gs1_hri("06903561000011", "CLI01", TODAY + timedelta(days=180), "CT-0001")
 TRACE = "81601010000000421234"  # CoronaVac's product code 8160101 in stock.toml
 
 
+# Terminal commands that act for staff log them in (#13): the admin here has PIN 1234.
+ADMIN = ("--admin", "admin", "--admin-pin", "1234")
+AS_ADMIN = ("--staff", "admin", "--pin", "1234")
+
+
 def run(data: Path, *args: str, lang: str = "en", ok: bool = True) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("STATION_")}
     out = subprocess.run(
@@ -51,20 +56,31 @@ def test_a_fresh_site_from_nothing_to_a_first_injection(tmp_path):
     run(data, "init", "--station-id", "fresh-1")
     for staff_id, role in [("admin", "admin"), ("qd", "signin"), ("yj", "prescreen"), ("jz", "vaccinator"),
                            ("lg", "observer")]:  # fmt: skip
-        run(data, "staff", "add", staff_id, "--name", f"员工{staff_id}", "--role", role, "--pin", "1234")
+        admin = ADMIN if staff_id != "admin" else ()  # the first member needs no admin
+        run(
+            data,
+            "staff",
+            "add",
+            staff_id,
+            "--name",
+            f"员工{staff_id}",
+            "--role",
+            role,
+            "--pin",
+            "1234",
+            *admin,
+        )
     # nothing in stock: the injection desk would have nothing to give
     assert json.loads(run(data, "stock", "--json").stdout)["total"]["left"] == 0
-    received = run(
-        data, "stock", "receive", "--code", GS1, "--delivery-note", "PS-001", "--staff", "admin", "--json"
-    )
+    received = run(data, "stock", "receive", "--code", GS1, "--delivery-note", "PS-001", *AS_ADMIN, "--json")
     lot = json.loads(received.stdout)
     assert (lot["lot_no"], lot["product"], lot["doses_received"]) == ("CLI01", "sinopharm_bbibp", 20)
-    again = run(data, "stock", "receive", "--code", GS1, ok=False)
+    again = run(data, "stock", "receive", "--code", GS1, *AS_ADMIN, ok=False)
     assert again.returncode == 2 and "received already" in again.stderr
     trace = run(data, "stock", "receive", "--code", TRACE, "--lot", "cv7", "--expiry",
-                (TODAY + timedelta(days=90)).isoformat(), "--vials", "5", "--json")  # fmt: skip
+                (TODAY + timedelta(days=90)).isoformat(), "--vials", "5", *AS_ADMIN, "--json")  # fmt: skip
     assert json.loads(trace.stdout)["product"] == "sinovac_coronavac"
-    bad = run(data, "stock", "receive", "--code", "8160101000000042123", ok=False)
+    bad = run(data, "stock", "receive", "--code", "8160101000000042123", *AS_ADMIN, ok=False)
     assert bad.returncode == 2 and "20 digits" in bad.stderr
     # a booking, imported as the booking system exports it
     number = make_resident_id("110105", date(1990, 5, 17), 7)
@@ -73,7 +89,7 @@ def test_a_fresh_site_from_nothing_to_a_first_injection(tmp_path):
         writer = csv.writer(fh)
         writer.writerow(["姓名", "身份证号", "手机号", "工作单位", "预约日期", "预约时段"])
         writer.writerow(["新用户", number, "13800001111", "街道办", TODAY.isoformat(), "08:00-08:30"])
-    run(data, "import-bookings", str(path))
+    run(data, "import-bookings", str(path), *AS_ADMIN)
     # the four desks, through the same functions the window calls
     store = Store.open(data / "station.sqlite3")
     try:
@@ -103,43 +119,60 @@ def test_a_fresh_site_from_nothing_to_a_first_injection(tmp_path):
 def site(tmp_path) -> Path:
     data = tmp_path / "site"
     run(data, "init", "--station-id", "cli-1")
-    run(data, "staff", "add", "jz", "--name", "接种员", "--role", "vaccinator", "--pin", "1234")
+    run(data, "staff", "add", "admin", "--name", "站长", "--role", "admin", "--pin", "1234")
+    run(data, "staff", "add", "jz", "--name", "接种员", "--role", "vaccinator", "--pin", "1234", *ADMIN)
     run(data, "stock", "receive", "--lot", "m2", "--product", "cansino_ad5", "--expiry",
         (TODAY + timedelta(days=60)).isoformat(), "--vials", "4", "--doses-per-vial", "3",
-        "--manufacturer", "康希诺", "--fridge", "coldbox1")  # fmt: skip
+        "--manufacturer", "康希诺", "--fridge", "coldbox1", *AS_ADMIN)  # fmt: skip
     return data
 
 
 def test_vials_counts_and_the_cold_chain_from_the_terminal(site, tmp_path):
     opened = json.loads(
-        run(site, "stock", "open-vial", "--desk", "2", "--lot", "M2", "--staff", "jz", "--json").stdout
+        run(
+            site,
+            "stock",
+            "open-vial",
+            "--desk",
+            "2",
+            "--lot",
+            "M2",
+            "--staff",
+            "jz",
+            "--pin",
+            "1234",
+            "--json",
+        ).stdout
     )
     assert (opened["desk"], opened["doses_left"]) == ("2", 3)
-    refused = run(site, "stock", "open-vial", "--desk", "2", "--lot", "M2", "--staff", "jz", ok=False)
+    refused = run(site, "stock", "open-vial", "--desk", "2", "--lot", "M2", "--staff", "jz", "--pin", "1234",
+                  ok=False)  # fmt: skip
     assert refused.returncode == 2 and "still has an open vial" in refused.stderr
-    out = run(site, "stock", "discard-vial", opened["vial_id"], "--reason", "broken", lang="zh").stdout
+    out = run(
+        site, "stock", "discard-vial", opened["vial_id"], "--reason", "broken", *AS_ADMIN, lang="zh"
+    ).stdout
     assert "报损 3 剂" in out
     sheet = json.loads(run(site, "stock", "count", "--json").stdout)
     assert sheet == [{"lot_no": "M2", "product": "cansino_ad5", "expected_doses": 9, "expected_vials": 3,
                       "open_vials": 0}]  # fmt: skip
-    missing = run(site, "stock", "count", "M2", "3", "8", ok=False)
+    missing = run(site, "stock", "count", "M2", "3", "8", *AS_ADMIN, ok=False)
     assert missing.returncode == 2 and "give the reason" in missing.stderr
     counted = json.loads(
-        run(site, "stock", "count", "M2", "3", "8", "--reason", "一剂抽吸失败", "--json").stdout
+        run(site, "stock", "count", "M2", "3", "8", "--reason", "一剂抽吸失败", *AS_ADMIN, "--json").stdout
     )
     assert counted[0]["difference"] == -1
     # the cold chain: a reading in the cold box outside 2-8 °C holds the lot; the admin decides
-    out = run(site, "stock", "cold", "add", "9.1", "--fridge", "coldbox1").stdout
+    out = run(site, "stock", "cold", "add", "9.1", "--fridge", "coldbox1", *AS_ADMIN).stdout
     assert "outside 2-8" in out and "Lot M2" in out
     status = json.loads(run(site, "stock", "cold", "--fridge", "coldbox1", "--json").stdout)
     assert [r["lot_no"] for r in status["to_decide"]] == ["M2"] and status["readings"][0]["outside"] == 1
     assert json.loads(run(site, "stock", "--json").stdout)["lots"][0]["status"] == "hold"
-    run(site, "stock", "cold", "decide", "M2", "quarantine", "--reason", "超温时间不明")
+    run(site, "stock", "cold", "decide", "M2", "quarantine", "--reason", "超温时间不明", *AS_ADMIN)
     assert json.loads(run(site, "stock", "--json").stdout)["lots"][0]["status"] == "quarantined"
     log = tmp_path / "logger.csv"
     log.write_text(f"时间,温度(℃)\n{TODAY} 06:00,5.5\n{TODAY} 06:05,oops\n", encoding="utf-8")
-    broken = run(site, "stock", "cold", "import", str(log), ok=False)
+    broken = run(site, "stock", "cold", "import", str(log), *AS_ADMIN, ok=False)
     assert broken.returncode == 2 and "Line 3" in broken.stderr
     log.write_text(f"时间,温度(℃)\n{TODAY} 06:00,5.5\n{TODAY} 06:05,5.6\n", encoding="utf-8")
-    assert "2 readings read, 2 new" in run(site, "stock", "cold", "import", str(log)).stdout
+    assert "2 readings read, 2 new" in run(site, "stock", "cold", "import", str(log), *AS_ADMIN).stdout
     run(site, "rebuild", "--check")

@@ -9,9 +9,8 @@ from datetime import timedelta
 import pytest
 
 from station import bookings, coldchain, inject, packcodes, signin, stock
-from station import staff as staffmod
 from station.store import Store
-from tests.conftest import DAY, PIN, STAFF, new_person
+from tests.conftest import DAY, add_staff, new_person
 from tests.domainkit import do_screen, refused
 from tests.syncbed import assert_converged, digest
 
@@ -32,8 +31,7 @@ def _exchange(*stores: Store) -> None:
 def laptops(tmp_path, clock):
     a = Store.open(tmp_path / "a.sqlite3", origin="laptop-a", now=clock)
     b = Store.open(tmp_path / "b.sqlite3", origin="laptop-b", now=clock)
-    for staff_id, roles in STAFF.items():
-        staffmod.add(a, staff_id, f"Staff {staff_id}", roles, PIN, by="admin1")
+    add_staff(a)
     stock.receive(a, staff_id="admin1", lot_no="M2", product=BBIBP, expiry=DAY + timedelta(days=200),
                   vials=10, doses_per_vial=2)  # fmt: skip
     for i in range(4):

@@ -22,7 +22,7 @@ from station.rules import load_rules
 from station.status import day_status
 from station.store import Event, Store
 
-from .conftest import DAY, PIN, STAFF, new_person
+from .conftest import DAY, PIN, STAFF, add_staff, new_person, proven
 
 # --- helpers ----------------------------------------------------------------------------------
 
@@ -48,8 +48,7 @@ def open_station(path: Path, origin: str, clock, wall: Wall | None = None) -> St
 
 
 def seed_staff_and_stock(s: Store) -> None:
-    for staff_id, roles in STAFF.items():
-        staffmod.add(s, staff_id, f"Staff {staff_id}", roles, PIN, by="admin1")
+    add_staff(s)
     stock.receive(
         s,
         staff_id="admin1",
@@ -293,7 +292,7 @@ def test_reopened_store_stays_ahead_of_its_log_when_the_wall_went_back(tmp_path,
     wall.t -= 86_400  # the laptop's clock was put back a day
     s = Store.open(path, now=clock)
     try:
-        staffmod.add(s, "sign1", "Sign", ["signin"], PIN, by="admin1")
+        staffmod.add(s, "sign1", "Sign", ["signin"], PIN, by=proven(s))
         assert s.events()[-1].hlc > first
         assert_rebuilds(s)
     finally:
@@ -400,13 +399,13 @@ def _work_while_cut_off(a: Store, b: Store, clock) -> dict[str, str]:
     inject.inject(a, visits["a0"], staff_id="vac1", lot_no="LOT-A", desk="1")
     observe.start_observation(a, visits["a0"], staff_id="obs1")
     signin.sign_in(a, visits["a1"], staff_id="sign1")
-    prescreen.cancel_booking(a, visits["a2"], staff_id="pre1", reason="moved away")
+    prescreen.cancel_booking(a, visits["a2"], staff_id=proven(a, "pre1"), reason="moved away")
     to_screened(b, visits["b0"])
     signin.sign_in(b, visits["b1"], staff_id="sign1")
     prescreen.screen(b, visits["b1"], staff_id="pre1", answers=answers_ok(), temperature=38.2)  # fever
     inject.inject(b, visits["b0"], staff_id="vac1", lot_no="LOT-A", desk="2")
     stock.waste(b, staff_id="admin1", lot_no="LOT-A", doses=2, reason="dropped")
-    staffmod.add(b, "vac2", "Staff vac2", ["vaccinator"], PIN, by="admin1")
+    staffmod.add(b, "vac2", "Staff vac2", ["vaccinator"], PIN, by=proven(b))
     clock.advance(minutes=31)
     observe.release(a, visits["a0"], staff_id="obs1")
     return visits
@@ -564,7 +563,7 @@ def test_a_late_event_gives_the_same_tables_as_applying_in_order(pair, clock, tm
     signin.sign_in(a, v, staff_id="sign1")
     b.ingest(missing(b, a))
     # Cut off: A cancels first (lower HLC), B screens later (higher HLC).
-    prescreen.cancel_booking(a, v, staff_id="pre1", reason="left the queue")
+    prescreen.cancel_booking(a, v, staff_id=proven(a, "pre1"), reason="left the queue")
     wb.t += 60
     screen_pass(b, v)
     cancel, screen = missing(b, a)[0], missing(a, b)[0]
@@ -640,8 +639,8 @@ def test_same_person_booked_on_two_laptops_converges(pair, clock, order):
 def test_concurrent_staff_changes_end_the_same_everywhere(pair, clock):
     a, b, wa, wb = pair
     wa.t += 30  # A's change is the later one
-    staffmod.change(b, "obs1", by="admin1", active=False)
-    staffmod.change(a, "obs1", by="admin1", active=True, roles=["observer", "vaccinator"])
+    staffmod.change(b, "obs1", by=proven(b), active=False)
+    staffmod.change(a, "obs1", by=proven(a), active=True, roles=["observer", "vaccinator"])
     a.ingest(missing(a, b))
     b.ingest(missing(b, a))
     assert_same_tables(a, b)
@@ -698,7 +697,7 @@ def test_a_staff_change_heard_before_the_staff_member(tmp_path, clock):
     try:
         seed_staff_and_stock(hub)
         desk.ingest(hub.events())
-        staffmod.change(desk, "vac1", by="admin1", active=False)
+        staffmod.change(desk, "vac1", by=proven(desk), active=False)
         c.ingest([e for e in desk.events() if e.origin == "desk"])
         c.ingest(hub.events())
         assert staffmod.get(c, "vac1").active is False
@@ -808,6 +807,9 @@ def test_background_checkpointer_keeps_commits_free_of_checkpoints(tmp_path, clo
 
     store = Store.open(tmp_path / "c.sqlite3", now=clock)
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # start from an empty WAL
+    main_file = tmp_path / "c.sqlite3"
+    # measured before the writes: the thread may copy them in while they are made (fast PIN hashes)
+    size = main_file.stat().st_size
     store.start_checkpointer(every=0.05)
     assert store.scalar("PRAGMA wal_autocheckpoint") == 0  # commits never checkpoint themselves
     staffmod.add(store, "a1", "管理员", ["admin"], "1234", by="cli:test")
@@ -821,8 +823,6 @@ def test_background_checkpointer_keeps_commits_free_of_checkpoints(tmp_path, clo
             vials=1,
         )
     # the background thread copies the WAL into the database file: the file grows by itself
-    main_file = tmp_path / "c.sqlite3"
-    size = main_file.stat().st_size
     deadline = time.time() + 5
     while time.time() < deadline and main_file.stat().st_size <= size:
         time.sleep(0.05)

@@ -59,7 +59,9 @@ def test_the_hub_forwards_to_the_district_and_the_district_sees_the_same_tables(
     district = Server(district_store).start()
     try:
         # the hub joins the district as a hub of its site, then forwards
-        link = engine.redeem(district.url, enroll(district_store, role="hub", site="site1")["code"], "hub-site1")
+        link = engine.redeem(
+            district.url, enroll(district_store, role="hub", site="site1")["code"], "hub-site1"
+        )
         for k in ("url", "token", "cert", "server_id"):
             site.hub_store.set_meta(f"upstream.{k}", link[k])
         from sync.server.forward import Forwarder

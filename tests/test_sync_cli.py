@@ -33,15 +33,21 @@ def run(*args: str, data: Path | None = None, lang: str | None = None) -> subpro
 def server(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-c", "from sync.server import main; main()", *args],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
 def test_station_server_help_and_every_command_start():
     """The installed command used to crash (ModuleNotFoundError: sync.server)."""
     script = BIN / "station-server"
-    out = subprocess.run([str(script) if script.exists() else "station-server", "--help"],
-                         capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [str(script) if script.exists() else "station-server", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr
     for command in ("serve", "enroll", "stats", "join", "credentials", "revoke"):
         assert command in out.stdout
@@ -64,7 +70,12 @@ def test_enroll_stats_and_a_fresh_site_joined_from_the_terminal(tmp_path):
     try:
         desk = tmp_path / "desk"
         assert run("init", "--station-id", "desk-qd", data=desk).returncode == 0
-        assert run("staff", "add", "admin", "--name", "管理员", "--role", "admin", "--pin", "2468", data=desk).returncode == 0
+        assert (
+            run(
+                "staff", "add", "admin", "--name", "管理员", "--role", "admin", "--pin", "2468", data=desk
+            ).returncode
+            == 0
+        )
         # not joined yet
         status = run("sync", "status", data=desk)
         assert "尚未加入" in status.stdout
@@ -80,14 +91,35 @@ def test_enroll_stats_and_a_fresh_site_joined_from_the_terminal(tmp_path):
         assert state["joined"] and state["waiting"] == 0 and state["site"] == "街道一" and state["last_ok"]
         stats = json.loads(server("stats", "--db", str(hub_db), "--json").stdout)
         assert stats["events"] == state["local_seq"] == stats["origins"]["desk-qd"]
-        creds = [json.loads(line) for line in server("credentials", "--db", str(hub_db), "--json").stdout.splitlines()]
+        creds = [
+            json.loads(line)
+            for line in server("credentials", "--db", str(hub_db), "--json").stdout.splitlines()
+        ]
         assert [c["station"] for c in creds] == ["desk-qd"]
     finally:
         hub.stop()
         store.close()
 
     # the hub is gone: the desk keeps recording; sync says offline, exits 3, and counts what waits
-    assert run("staff", "add", "qd01", "--name", "签到", "--role", "signin", "--pin", "2468", data=desk).returncode == 0
+    assert (
+        run(
+            "staff",
+            "add",
+            "qd01",
+            "--name",
+            "签到",
+            "--role",
+            "signin",
+            "--pin",
+            "2468",
+            "--admin",
+            "admin",
+            "--admin-pin",
+            "2468",
+            data=desk,
+        ).returncode
+        == 0
+    )
     offline = run("sync", "run", "--once", data=desk)
     assert offline.returncode == 3 and "连不上同步服务器" in offline.stderr
     state = json.loads(run("sync", "status", "--json", data=desk).stdout)
@@ -103,7 +135,9 @@ def test_a_hub_joins_the_district_and_forwards_by_itself(tmp_path, clock):
     district = Server(district_store).start()
     hub_store = hub = None
     try:
-        code = json.loads(server("enroll", "--db", str(district_db), "--site", "site1", "--role", "hub", "--json").stdout)
+        code = json.loads(
+            server("enroll", "--db", str(district_db), "--site", "site1", "--role", "hub", "--json").stdout
+        )
         joined = server("join", "--db", str(hub_db), district.url, code["qr"], "--name", "hub-site1")
         assert joined.returncode == 0, joined.stderr
         # serving --upstream without having joined that address is refused with a clear line
@@ -148,7 +182,9 @@ def test_revoke_a_lost_laptop(tmp_path):
         desk = tmp_path / "desk"
         run("init", "--station-id", "desk-lost", data=desk)
         assert run("sync", "join", hub.url, code, data=desk).returncode == 0
-        token_id = json.loads(server("credentials", "--db", str(hub_db), "--json").stdout.splitlines()[0])["token_id"]
+        token_id = json.loads(server("credentials", "--db", str(hub_db), "--json").stdout.splitlines()[0])[
+            "token_id"
+        ]
         assert server("revoke", "--db", str(hub_db), token_id).returncode == 0
         assert server("revoke", "--db", str(hub_db), token_id).returncode == 1
         out = run("staff", "add", "a1", "--name", "甲", "--role", "admin", "--pin", "2468", data=desk)

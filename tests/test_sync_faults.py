@@ -156,7 +156,9 @@ def test_a_desk_offline_all_morning_reconnects_at_noon(site, clock):
                 engine.Syncer(a).push()
             engine.record_failure(a, info.value)
         state = engine.status(a)
-        assert state["offline_since"] and state["waiting"] == a.version_vector()["desk-a"] - state["acked"] > 0
+        assert (
+            state["offline_since"] and state["waiting"] == a.version_vector()["desk-a"] - state["acked"] > 0
+        )
         proxy.set("pass")
         site.sync(a, b)
         assert engine.status(a)["waiting"] == 0 and engine.status(a)["offline_since"] is None

@@ -9,7 +9,7 @@ import pytest
 
 from station import bookings, flow, signin
 from station import staff as staffmod
-from tests.conftest import DAY, PIN, new_person
+from tests.conftest import DAY, PIN, new_person, proven
 from tests.domainkit import RULES, YESNO, do_sign_in, state
 from ui.qt import QDate, Qt
 
@@ -344,7 +344,7 @@ def test_escape_keeps_the_booking(page, qtbot, store, first):
 def test_cancel_button_only_for_staff_who_may_cancel(make_hub, qtbot, store, first):
     from ui.pages.prescreen import PreScreenPage
 
-    staffmod.add(store, "doc2", "Dr Two", ["prescreen", "observer"], PIN, by="admin1")
+    staffmod.add(store, "doc2", "Dr Two", ["prescreen", "observer"], PIN, by=proven(store))
     hub = make_hub("doc2", ("prescreen",))
     assert hub.may("cancel_booking")
     page = PreScreenPage(hub)
@@ -425,7 +425,7 @@ def test_a_second_f2_keeps_the_answers(page, qtbot, first):
 def test_another_staff_logging_in_starts_the_form_again(page, qtbot, store):
     take_next(qtbot, page)
     type_temperature(qtbot, page, "36.5")
-    staffmod.add(store, "pre2", "Dr Two", ["prescreen"], PIN, by="admin1")
+    staffmod.add(store, "pre2", "Dr Two", ["prescreen"], PIN, by=proven(store))
     page.hub.lock()
     assert not page.isEnabled()
     page.hub.login("pre2", PIN)

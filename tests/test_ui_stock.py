@@ -14,7 +14,7 @@ from station import staff as staffmod
 from station.messages import render
 from station.scan.decoders import read_pack_codes
 from station.store import Store
-from tests.conftest import DAY, PIN, STAFF, new_person
+from tests.conftest import DAY, PIN, STAFF, new_person, proven
 from tests.domainkit import drive
 from ui.qt import Qt
 
@@ -111,10 +111,11 @@ def test_a_fresh_site_receives_its_first_lot_by_scanning_and_vaccinates(make_hub
     """No demo: a new station file, its first admin and staff, a lot scanned in through the Stock
     tab, a booking, and the person vaccinated from that lot."""
     fresh = Store.open(tmp_path / "fresh" / "station.sqlite3", origin="new-1", now=clock)
-    staffmod.add(fresh, "admin1", "站长", ["admin"], PIN, by=staffmod.cli_actor())  # as first run does
+    staffmod.add(fresh, "admin1", "站长", ["admin"], PIN, by="admin1")  # the first member, as first run does
+    admin = proven(fresh)
     for staff_id, roles in STAFF.items():
         if staff_id != "admin1":
-            staffmod.add(fresh, staff_id, f"Staff {staff_id}", roles, PIN, by="admin1")
+            staffmod.add(fresh, staff_id, f"Staff {staff_id}", roles, PIN, by=admin)
     page = open_admin(make_hub, qtbot, on=fresh)
     panel = page.stock_panel
     page._go_to(5)

@@ -94,9 +94,10 @@ def test_fresh_site_first_dose_from_a_scanned_multi_dose_vial(station_qapp, tmp_
     fresh = Store.open(tmp_path / "fresh" / "station.sqlite3", origin="site-1", now=clock)
     hub = None
     try:
-        staffmod.add(fresh, "boss", "站长", ["admin"], PIN, by=staffmod.cli_actor())
+        staffmod.add(fresh, "boss", "站长", ["admin"], PIN, by=None)
+        boss = staffmod.login(fresh, "boss", PIN)
         for staff_id, roles in (("qd", ["signin"]), ("yj", ["prescreen"]), ("jz", ["vaccinator"])):
-            staffmod.add(fresh, staff_id, f"员工 {staff_id}", roles, PIN, by="boss")
+            staffmod.add(fresh, staff_id, f"员工 {staff_id}", roles, PIN, by=boss)
         lot = stock.receive(
             fresh, staff_id="boss", code=_gs1("2611F01", serial="CARTON1"), vials=5, doses_per_vial=2,
             delivery_note="PS-001",

@@ -192,7 +192,7 @@ class FirstRunDialog(QDialog):
                     self.admin_name.text(),
                     ["admin"],
                     self.admin_pin.text(),
-                    by=staffmod.cli_actor(),
+                    by=None,  # the station's first member: recorded as added by themself
                 )
                 self.need_admin = False
                 self.recovery_code = staffmod.new_recovery_code(self.hub.store)

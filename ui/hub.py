@@ -43,7 +43,7 @@ class StationHub(QObject):
         self.settings = settings
         self.lang = "en" if lang.startswith("en") else "zh"
         self.rules = rules or load_rules()
-        self.staff: staffmod.Staff | None = None
+        self.staff: staffmod.Session | None = None  # proven by the PIN at login (#13)
         # set by ui/app.py run(): writes the settings file (tests leave it None: nothing written)
         self.settings_saver: Callable[[], Any] | None = None
         self._dirty = False
@@ -75,7 +75,7 @@ class StationHub(QObject):
     def may(self, permission: str) -> bool:
         return bool(self.staff and self.staff.may(permission))
 
-    def login(self, staff_id: str, pin: str) -> staffmod.Staff:
+    def login(self, staff_id: str, pin: str) -> staffmod.Session:
         self.staff = staffmod.login(self.store, staff_id.strip(), pin)
         self.staff_did_change.emit()
         self.touch()
@@ -111,7 +111,7 @@ class StationHub(QObject):
         if self.staff is None:
             raise DomainError("login_required")
         self.touch()
-        result = fn(self.store, *args, staff_id=self.staff.staff_id, **kwargs)
+        result = fn(self.store, *args, staff_id=self.staff, **kwargs)  # the Session, not a bare id
         self._flush()
         return result
 

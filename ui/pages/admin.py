@@ -28,6 +28,7 @@ from ui.qt import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     Qt,
     QTableWidget,
@@ -265,8 +266,14 @@ class AdminPage(Page):
         )
         self.toggle_button = button(self.tr("Disable / enable selected (F3)"), "warn")
         self.toggle_button.clicked.connect(self.toggle_staff)
+        # wrong PINs and lockouts (#13), from the events, in the domain's message catalogue
+        self.lockout_label = QLabel()
+        self.lockout_label.setObjectName("lockouts")
+        self.lockout_label.setWordWrap(True)
+        self.lockout_label.setStyleSheet("color: #9a6700;")
         left = QVBoxLayout()
         left.addWidget(self.staff_table, 1)
+        left.addWidget(self.lockout_label)
         left.addWidget(self.toggle_button)
 
         box = QGroupBox(self.tr("Add staff"))
@@ -329,6 +336,22 @@ class AdminPage(Page):
             if not m.active:
                 for c in range(self.staff_table.columnCount()):
                     self.staff_table.item(i, c).setForeground(GREY)
+        lines = [
+            render(
+                "lockout_line",
+                self.hub.lang,
+                staff=r["staff_id"],
+                name=r["name"],
+                failures=r["failed_logins"],
+                lockouts=r["lockouts"],
+                locked=render("lockout_now", self.hub.lang, until=r["locked_until"][11:19])
+                if r["locked"]
+                else "",
+            )
+            for r in staffmod.lockouts(self.hub.store)
+        ]
+        self.lockout_label.setText("\n".join(lines))
+        self.lockout_label.setVisible(bool(lines))
 
     def selected_staff(self) -> str | None:
         row = self.staff_table.currentRow()
