@@ -295,8 +295,10 @@ def lockouts(store: Store) -> list[dict[str, Any]]:
 
 def _check_roles(roles: list[str] | tuple[str, ...]) -> list[str]:
     bad = [r for r in roles if r not in ROLES]
-    if bad or not roles:
-        raise DomainError("role_unknown", role=",".join(bad) or "-", roles=",".join(ROLES))
+    if bad:
+        raise DomainError("role_unknown", role=",".join(bad), roles=",".join(ROLES))
+    if not roles:  # no box ticked on the Staff tab: "unknown role: -" said nothing useful
+        raise DomainError("roles_missing")
     return sorted(set(roles), key=ROLES.index)
 
 

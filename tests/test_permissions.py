@@ -367,12 +367,20 @@ def test_pin_lengths_accepted(store, pin):
     assert staffmod.login(store, "new1", pin).staff_id == "new1"
 
 
-@pytest.mark.parametrize("roles", [["doctor"], [], ["signin", "nurse"], ["Admin"]])
-def test_unknown_role_is_refused(store, roles):
+@pytest.mark.parametrize(
+    "roles, code",
+    [
+        (["doctor"], "role_unknown"),
+        ([], "roles_missing"),
+        (["signin", "nurse"], "role_unknown"),
+        (["Admin"], "role_unknown"),
+    ],
+)
+def test_unknown_role_is_refused(store, roles, code):
     before = snapshot(store)
-    with refused("role_unknown"):
+    with refused(code):
         staffmod.add(store, "new1", "New", roles, "1357", by=proven(store))
-    with refused("role_unknown"):
+    with refused(code):
         staffmod.change(store, "sign1", by=proven(store), roles=roles)
     assert snapshot(store) == before
 

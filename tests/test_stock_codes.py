@@ -94,6 +94,14 @@ def test_a_datamatrix_read_from_an_image_gives_the_element_string():
     assert packcodes.parse(texts[0]).lot_no == "DM01"
 
 
+def test_a_rectangular_datamatrix_is_read_as_gs1_too():
+    """zxing-cpp draws this element string as an 8x64 DMRE symbol and names it "]d8"."""
+    image = _datamatrix(packcodes.gs1_hri(GTIN, "202611A", EXPIRY, "C0001"))
+    (text,) = read_pack_codes(image)
+    assert text == "]d2" + packcodes.gs1_text(GTIN, "202611A", EXPIRY, "C0001")
+    assert packcodes.parse(text).lot_no == "202611A"
+
+
 # --- receiving ---------------------------------------------------------------------------------------
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from station import staff as staffmod
 from station.errors import DomainError
 from station.settings import DESK_ROLES
@@ -31,6 +34,26 @@ def role_label(role: str) -> str:
         "observe": QCoreApplication.translate("Roles", "Observation"),
         "admin": QCoreApplication.translate("Roles", "Site admin"),
     }[role]
+
+
+class FormDialog(QDialog):
+    """A dialog of fields where Enter in a field does that field's one thing (the next field, or
+    OK in the last). A line edit passes Enter on to its dialog, whose OK took it too: the set-up
+    dialog refused the first admin's PIN with "the two PINs differ" before "PIN again" was typed,
+    and the login box tried the staff id with no PIN."""
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(self.focusWidget(), QLineEdit):
+            return  # the field's returnPressed has acted
+        super().keyPressEvent(event)
+
+
+def enter_moves_on(*fields: QLineEdit, last: Callable[[], Any] | None = None) -> None:
+    """Enter in each of ``fields`` but the last moves to the next one; in the last it does ``last``."""
+    for edit, nxt in zip(fields, fields[1:], strict=False):
+        edit.returnPressed.connect(nxt.setFocus)
+    if last is not None:
+        fields[-1].returnPressed.connect(last)
 
 
 def pin_edit() -> QLineEdit:
@@ -77,7 +100,7 @@ class RecoveryCodeBox(QWidget):
         self.written_down.setChecked(False)
 
 
-class FirstRunDialog(QDialog):
+class FirstRunDialog(FormDialog):
     """Site name, this laptop's station id, the desk roles it serves (and the first admin on a new site)."""
 
     def __init__(self, hub: StationHub) -> None:
@@ -110,7 +133,8 @@ class FirstRunDialog(QDialog):
         self.admin_name = QLineEdit()
         self.admin_pin = pin_edit()
         self.admin_pin2 = pin_edit()
-        self.admin_pin.returnPressed.connect(self.admin_pin2.setFocus)
+        admin_fields = (self.admin_id, self.admin_name, self.admin_pin, self.admin_pin2) if need_admin else ()
+        enter_moves_on(self.site, self.station_id, self.desk, *admin_fields, last=self.accept)
         if need_admin:
             form.addRow(label(self.tr("First administrator of this site"), "title"))
             form.addRow(self.tr("Staff id"), self.admin_id)
@@ -225,7 +249,7 @@ class FirstRunDialog(QDialog):
         super().accept()
 
 
-class LoginDialog(QDialog):
+class LoginDialog(FormDialog):
     def __init__(self, hub: StationHub, reason: str = "") -> None:
         super().__init__()
         self.hub = hub
@@ -235,8 +259,7 @@ class LoginDialog(QDialog):
             self.banner.show_message(reason, "info")
         self.staff_id = QLineEdit()
         self.pin = pin_edit()
-        self.pin.returnPressed.connect(self.accept)
-        self.staff_id.returnPressed.connect(self.pin.setFocus)
+        enter_moves_on(self.staff_id, self.pin, last=self.accept)
         form = QFormLayout()
         form.addRow(self.tr("Staff id"), self.staff_id)
         form.addRow(self.tr("PIN"), self.pin)
@@ -283,7 +306,7 @@ class LoginDialog(QDialog):
         super().accept()
 
 
-class RecoveryDialog(QDialog):
+class RecoveryDialog(FormDialog):
     """Admin staff id, the recovery code written down at set-up, a new PIN twice; then the next code."""
 
     def __init__(self, hub: StationHub, staff_id: str = "") -> None:
@@ -299,10 +322,7 @@ class RecoveryDialog(QDialog):
         self.code.setPlaceholderText("ABCD-EFGH-JKLM-NPQR")
         self.pin = pin_edit()
         self.pin2 = pin_edit()
-        self.staff_id.returnPressed.connect(self.code.setFocus)
-        self.code.returnPressed.connect(self.pin.setFocus)
-        self.pin.returnPressed.connect(self.pin2.setFocus)
-        self.pin2.returnPressed.connect(self.accept)
+        enter_moves_on(self.staff_id, self.code, self.pin, self.pin2, last=self.accept)
         form = QFormLayout()
         form.addRow(self.tr("Administrator's staff id"), self.staff_id)
         form.addRow(self.tr("Recovery code"), self.code)

@@ -14,6 +14,7 @@ from ui.qt import (
     QEvent,
     QMainWindow,
     QObject,
+    QSizePolicy,
     QStackedWidget,
     Qt,
     QTabWidget,
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         for i in range(min(9, self.tabs.count())):
             shortcut(self, f"Ctrl+{i + 1}", lambda i=i: self.tabs.setCurrentIndex(i))
         self.tabs.currentChanged.connect(self._on_tab)
+        self._size_to_shown_page()
         hub.did_lock.connect(self.on_locked)
         self._activity = _ActivityFilter(hub)
         QApplication.instance().installEventFilter(self._activity)
@@ -191,8 +193,18 @@ class MainWindow(QMainWindow):
             (page if page.isEnabled() else self.tabs.tabBar()).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_tab(self, _index: int) -> None:
+        self._size_to_shown_page()
         if not self.locked:
             self.focus_scan_input()
+
+    def _size_to_shown_page(self) -> None:
+        """Only the page shown counts for the window's least size: a tab stack takes the tallest of
+        all its pages, so the admin page behind a desk (its stock note for desk staff), with the
+        header's low-stock line, pushed the desk's buttons off a 700-pixel screen."""
+        shown = self.tabs.currentWidget()
+        for page in self.pages.values():
+            policy = QSizePolicy.Policy.Preferred if page is shown else QSizePolicy.Policy.Ignored
+            page.setSizePolicy(policy, policy)
 
 
 class _ActivityFilter(QObject):

@@ -160,6 +160,11 @@ def read_pack_codes(image: np.ndarray) -> list[str]:
     sign-in decoders, which read QR codes only (every format costs ~13 ms a frame)."""
     import zxingcpp
 
+    gs1_identifiers = {  # the AIM symbology identifier of each format's GS1 form
+        zxingcpp.BarcodeFormat.DataMatrix: "]d2",
+        zxingcpp.BarcodeFormat.Code128: "]C1",
+        zxingcpp.BarcodeFormat.QRCode: "]Q3",
+    }
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
     formats = [
         zxingcpp.BarcodeFormat.DataMatrix,
@@ -171,7 +176,10 @@ def read_pack_codes(image: np.ndarray) -> list[str]:
         if not b.valid:
             continue
         if b.content_type == zxingcpp.ContentType.GS1:
-            out.append(b.symbology_identifier + b.bytes.decode("ascii", "replace"))
+            # the format's GS1 identifier: zxing-cpp 3.1 gives a rectangular DMRE DataMatrix (8x64,
+            # a vial label's shape) "]d8", which biip refuses as not GS1 (the carton was refused)
+            ident = gs1_identifiers.get(b.format, b.symbology_identifier)
+            out.append(ident + b.bytes.decode("ascii", "replace"))
         else:
             out.append(decode_bytes(b.bytes))
     return out

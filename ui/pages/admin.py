@@ -146,7 +146,10 @@ class AdminPage(Page):
         )
         self.tabs.addTab(self.settings_panel, self.tr("Settings (Alt+0)"))
         for i in range(self.tabs.count()):  # Alt+1 ... Alt+9, then Alt+0 for the tenth
-            shortcut(self, f"Alt+{(i + 1) % 10}", lambda i=i: self._go_to(i))
+            # the window's keys while this page is shown: after login the focus is on the tab bar,
+            # outside the page, and Alt+2 on the tab "Staff (Alt+2)" did nothing
+            key = shortcut(self, f"Alt+{(i + 1) % 10}", lambda i=i: self._go_to(i))
+            key.setContext(Qt.ShortcutContext.WindowShortcut)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.banner)  # under the tabs, next to the buttons that act
