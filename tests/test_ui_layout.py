@@ -124,6 +124,7 @@ def test_every_button_of_the_page_is_inside_the_window(station_qapp, qtbot, demo
         desk_roles=list(DESK_ROLES),
         desk="2",
         seats=18,
+        stock_margin_doses=5000,  # the low-stock warning up as well: the busiest header there is
     )
     hub = StationHub(demo_store, settings, lang="zh", poll_ms=50)
     try:
@@ -141,6 +142,7 @@ def test_every_button_of_the_page_is_inside_the_window(station_qapp, qtbot, demo
         station_qapp.processEvents()
         # the window is as large as the screen leaves, no larger (its minimum would push it off screen)
         assert (window.width(), window.height()) == size, window.minimumSizeHint()
+        assert window.header.stock_warning.isVisible()
         assert outside(window, page) == []
     finally:
         hub.logout()

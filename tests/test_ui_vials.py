@@ -443,7 +443,8 @@ def test_the_header_warns_when_bookings_left_exceed_the_stock_and_stops_after_a_
     for i in range(6):
         bookings.add_booking(store, new_person(name=f"预约{i}"), DAY, None, staff_id="admin1")
     qtbot.waitUntil(header.stock_warning.isVisible, timeout=2000)  # another desk's writes: the poll
-    assert header.stock_warning.text() == (
+    assert header.stock_warning.text() == "库存不足：剩 5 剂，待接种 6 人"  # short, in the top row
+    assert header.stock_warning.toolTip() == (
         "库存不足：剩余 5 剂，今日尚有 6 人待接种（需留余量 0 剂）：请补充疫苗"
     )
     stock.receive(
@@ -453,7 +454,7 @@ def test_the_header_warns_when_bookings_left_exceed_the_stock_and_stops_after_a_
     assert header.warning["doses_left"] == 15 and header.warning["bookings_left"] == 6
     hub.settings.stock_margin_doses = None  # the site's margin (stock.toml: 20)
     hub.refresh()
-    assert header.stock_warning.isVisible() and "需留余量 20 剂" in header.stock_warning.text()
+    assert header.stock_warning.isVisible() and "需留余量 20 剂" in header.stock_warning.toolTip()
 
 
 def test_the_warning_is_in_the_window_on_every_page_and_in_english(make_hub, qtbot, store):

@@ -29,22 +29,22 @@ class Header(QFrame):
         # doses left for the rest of the day below the bookings left plus the margin
         self.stock_warning = QLabel()
         self.stock_warning.setObjectName("stock_warning")
-        self.stock_warning.setWordWrap(True)
         self.stock_warning.setStyleSheet(
-            "#stock_warning { background: #cf222e; color: white; font-size: 18px; font-weight: bold;"
-            " padding: 3px 10px; border-radius: 4px; }"
+            "#stock_warning { background: #cf222e; color: white; font-size: 16px; font-weight: bold;"
+            " padding: 2px 8px; border-radius: 4px; }"
         )
         self.stock_warning.hide()
         self.sync = QLabel()
         self.top = top = QHBoxLayout()
         top.addWidget(self.site, 1)
+        # in the top row, short (the whole sentence on hover): a line of its own cost the desks 34 px
+        top.addWidget(self.stock_warning)
         top.addWidget(self.who)
         top.addWidget(self.sync)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
         layout.addLayout(top)
         layout.addWidget(self.counts)
-        layout.addWidget(self.stock_warning)
         hub.records_did_change.connect(self.refresh)
         hub.staff_did_change.connect(self.refresh)
         hub.sync_did_change.connect(self.refresh_sync)
@@ -103,6 +103,11 @@ class Header(QFrame):
         )
         if w["short"]:
             self.stock_warning.setText(
+                self.tr("Low stock: {left} doses for {bookings} people").format(
+                    left=w["doses_left"], bookings=w["bookings_left"]
+                )
+            )
+            self.stock_warning.setToolTip(
                 self.tr(
                     "Low stock: {left} doses left, {bookings} people still to vaccinate today "
                     "(keep {margin} spare): receive more vaccine"

@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en">
 <context>
     <name>AdminPage</name>
@@ -958,6 +957,10 @@
     <message>
         <source>to hospital {n}</source>
         <translation>to hospital {n}</translation>
+    </message>
+    <message>
+        <source>Low stock: {left} doses for {bookings} people</source>
+        <translation>Low stock: {left} doses for {bookings} people</translation>
     </message>
     <message>
         <source>Low stock: {left} doses left, {bookings} people still to vaccinate today (keep {margin} spare): receive more vaccine</source>

@@ -960,6 +960,10 @@
         <translation>转送医院 {n}</translation>
     </message>
     <message>
+        <source>Low stock: {left} doses for {bookings} people</source>
+        <translation>库存不足：剩 {left} 剂，待接种 {bookings} 人</translation>
+    </message>
+    <message>
         <source>Low stock: {left} doses left, {bookings} people still to vaccinate today (keep {margin} spare): receive more vaccine</source>
         <translation>库存不足：剩余 {left} 剂，今日尚有 {bookings} 人待接种（需留余量 {margin} 剂）：请补充疫苗</translation>
     </message>
