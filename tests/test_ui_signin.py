@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from station import bookings, signin
-from tests.conftest import DAY, new_person
+from tests.conftest import DAY, new_person, proven
 from ui.qt import Qt
 
 pytestmark = pytest.mark.usefixtures("fast_pins")
@@ -212,7 +212,7 @@ def test_the_demo_camera_shows_a_booking_of_the_demo_day(make_hub, qtbot, store,
 
     day = DAY + timedelta(days=3)  # any day but the bundled picture's own
     clock.advance(days=3)
-    demo.load(store, day, bookings_total=40, until=time(8, 0))
+    demo.load(store, day, bookings_total=40, until=time(8, 0), by=proven(store))  # this site has its staff
     hub = make_hub("sign1", ("signin",))
     page = SignInPage(hub, camera="demo")
     page.camera.beep = False
