@@ -524,7 +524,9 @@ def test_import_messages_complete():
     assert set(data) == {"import_unreadable", "import_no_header", "import_missing_column", "import_empty",
                          "import_missing_field", "import_bad_date", "import_bad_slot", "import_duplicate",
                          "import_id_as_number", "import_name_mismatch",
-                         "import_name_mismatch_stored"}  # fmt: skip
+                         "import_name_mismatch_stored", "import_too_large", "import_too_many_rows",
+                         "import_line_too_long", "import_cell_too_long", "import_xlsx_members",
+                         "import_xlsx_too_large", "import_xlsx_ratio"}  # fmt: skip
     for code, texts in data.items():
         assert set(texts) == {"zh", "en"}, code
         assert placeholders(texts["zh"]) == placeholders(texts["en"]), code
