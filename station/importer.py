@@ -292,7 +292,9 @@ def _csv_encoding(path: Path) -> str:
     else:
         candidates = ["utf-8-sig", "gb18030"]
     for enc in candidates:
-        decoder = codecs.getincrementaldecoder(enc)()
+        # utf-8-sig's own incremental decoder passes a lone b"\xef" at the end (fuzzing found it):
+        # check with plain UTF-8, to which a BOM is one more character
+        decoder = codecs.getincrementaldecoder("utf-8" if enc == "utf-8-sig" else enc)()
         try:
             with path.open("rb") as fh:
                 while chunk := fh.read(_CHUNK):
@@ -338,6 +340,8 @@ def _csv_rows(path: Path, enc: str) -> Iterator[list[Any]]:
                 return
             except csv.Error as exc:
                 raise _unreadable(path, f"CSV line {reader.line_num}: {exc}") from None
+            except UnicodeDecodeError as exc:  # checked before; the file changed while being read
+                raise _unreadable(path, str(exc)) from None
             yield row[:MAX_COLUMNS]
 
 
@@ -375,11 +379,14 @@ def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
     except Exception as exc:  # openpyxl raises many kinds on a broken file
         raise _unreadable(path, f"XLSX: {type(exc).__name__}: {exc}") from None
     try:
-        ws = wb.active if wb.active is not None else wb.worksheets[0]
-        # Some exporters write a wrong <dimension>; read every row that is really there. max_col
-        # keeps a cell far to the right (column XFD) from padding every row to 16,384 cells.
-        ws.reset_dimensions()
-        rows = ws.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True)
+        try:
+            ws = wb.active if wb.active is not None else wb.worksheets[0]
+            # Some exporters write a wrong <dimension>; read every row that is really there. max_col
+            # keeps a cell far to the right (column XFD) from padding every row to 16,384 cells.
+            ws.reset_dimensions()
+            rows = ws.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True)
+        except Exception as exc:  # no sheet at all (fuzzing), or a broken one
+            raise _unreadable(path, f"XLSX: {type(exc).__name__}: {exc}") from None
         while True:
             try:
                 row = next(rows)
@@ -469,7 +476,9 @@ def _digits_from_number(value: Any) -> str | None:
         d = Decimal(value.strip())
     else:
         return None
-    if d != d.to_integral_value() or d < 0:
+    # infinite, or more digits than any ID or phone: int() of 1E+999999999 would build a billion
+    # digits (fuzzing found infinity; the exponent bound keeps a typed "1e999999999" cheap)
+    if not d.is_finite() or d.adjusted() > 30 or d != d.to_integral_value() or d < 0:
         return ""
     return str(int(d))
 
