@@ -176,7 +176,7 @@ def _booking_xlsx_cells(rows: list[list[Any]]) -> None:
     for r in rows:
         try:
             wb.active.append(r)
-        except (ValueError, TypeError, IllegalCharacterError):  # openpyxl refuses to write it: not an input we can meet
+        except (ValueError, TypeError, IllegalCharacterError):  # openpyxl will not write it either
             return
     path = _DIR / f"fuzz-{id(rows)}.xlsx"
     try:

@@ -617,7 +617,10 @@ def test_huge_or_infinite_numbers_in_the_id_column_are_bad_rows_quickly(tmp_path
 
 
 def test_an_infinite_float_cell_in_xlsx_is_a_bad_row(tmp_path):
-    rows = [ZH_HEADER, ["张三", float("1.7976931348623157e+308") * 10, 13812345678, "", "2021-06-02", "08:00-09:00"]]
+    rows = [
+        ZH_HEADER,
+        ["张三", float("1.7976931348623157e+308") * 10, 13812345678, "", "2021-06-02", "08:00-09:00"],
+    ]
     check = read_bookings(write_xlsx(tmp_path / "b.xlsx", rows), TODAY)
     assert len(check.errors) == 1 and not check.rows
 
