@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -124,7 +125,13 @@ def add_booking(
     return visit_id
 
 
-IMPORT_CHUNK = 500  # rows per transaction: about 0.2 s of holding the write lock on a laptop
+IMPORT_CHUNK = 500  # rows per transaction at most...
+IMPORT_CHUNK_SECONDS = 0.1  # ...and a transaction ends after this long, whatever its rows
+# Between chunks the import steps aside this long. A desk waiting for the lock sleeps in SQLite's
+# busy handler (1, 2, 5, 10, 15, 20, 25, 25 ms... then 50 and 100 ms); without the pause the
+# import's next BEGIN won the lock again and again and a desk waited over a second (bench/bench_import.py).
+# A waiter is at most ~0.1 s in, sleeping at most 25 ms at a time, so 30 ms lets it through.
+IMPORT_PAUSE = 0.03
 VISIT_IDS_KEPT = 10_000  # the summary lists the visits of a small import; a big one only counts them
 
 
@@ -149,8 +156,9 @@ def import_rows(
     """Import a checked bookings file (``importer.read_bookings``), ``chunk`` rows per transaction.
 
     With any bad row nothing is imported unless ``skip_bad`` (the whole file was checked before).
-    Each chunk commits on its own, so the desks recording beside a large import wait a fraction of a
-    second at most, never the whole file; rows are read a chunk at a time, so memory stays bounded.
+    Each chunk (at most ``chunk`` rows and IMPORT_CHUNK_SECONDS) commits on its own and the import
+    then steps aside for IMPORT_PAUSE, so the desks recording beside a large import wait a fraction
+    of a second at most, never the whole file; rows are read a chunk at a time, so memory stays bounded.
     A row whose person is already booked that day was imported before and is counted, not added
     again, so a file is imported twice safely, and an import cut off half way (power, a crash) is
     finished by importing the same file again. ``on_chunk(rows_done)`` is called after each commit.
@@ -162,14 +170,21 @@ def import_rows(
     rows = iter(check.rows)
     done = 0
     while batch := list(itertools.islice(rows, chunk)):
-        with store.transaction():
-            staffmod.require(store, staff_id, "import_bookings")  # disabled meanwhile: the rest stops
-            for row in batch:
-                _import_row(store, row, staff_id, summary)
+        at = 0
+        while at < len(batch):
+            with store.transaction():
+                staffmod.require(store, staff_id, "import_bookings")  # disabled meanwhile: the rest stops
+                end = time.monotonic() + IMPORT_CHUNK_SECONDS
+                while at < len(batch) and time.monotonic() < end:  # at least one row: end is ahead
+                    _import_row(store, batch[at], staff_id, summary)
+                    at += 1
+            done_now = done + at
+            summary.chunks += 1
+            if on_chunk is not None:
+                on_chunk(done_now)
+            if not store.conn.in_transaction:  # inside a caller's transaction nobody else gets in anyway
+                time.sleep(IMPORT_PAUSE)
         done += len(batch)
-        summary.chunks += 1
-        if on_chunk is not None:
-            on_chunk(done)
     return summary
 
 
