@@ -114,7 +114,7 @@ def waits(path: Path, rows: int, chunk: int) -> None:
     stop.set()
     th.join()
     lat.sort()
-    q = statistics.quantiles(lat, n=100) if len(lat) > 2 else [0] * 99
+    q = statistics.quantiles(lat, n=100, method="inclusive") if len(lat) > 2 else [0] * 99
     print(
         f"  chunk {chunk:>6}: import {summary.imported:,} rows in {took:.1f} s ({summary.imported / took:,.0f}/s), "
         f"longest chunk {max(chunks):.2f} s; desk: {len(lat)} sign-ins during it, wait p50 {q[49]:.1f} ms, "
