@@ -393,17 +393,24 @@ def decode(c: Ctx, paths: tuple[Path, ...], as_json: bool, every_frame: bool) ->
     {"file","text","kind","color","decoder","ms"}, text null when nothing was found.
     """
     from station.scan import decode_paths
+    from station.textsafe import json_line, terminal
 
+    # A code's text (and a file's name) is outside input: control characters are escaped before they
+    # reach the terminal (an escape sequence in a QR code must not recolour or retitle it); the JSON
+    # lines escape them as \u001b etc., so they parse back to exactly the text read.
     for line in decode_paths(list(paths), every_frame=every_frame):
         if as_json:
-            click.echo(json.dumps(line, ensure_ascii=False))
-        elif line.get("error"):
-            click.echo(f"{line['file']}\t{c.t(line['error'], path=line['file'])}")
+            click.echo(json_line(line))
+            continue
+        file = terminal(line["file"])
+        if line.get("error"):
+            facts = {k: v for k, v in line.items() if k not in ("file", "error")}
+            click.echo(f"{file}\t{terminal(c.t(line['error'], **{**facts, 'path': line['file']}))}")
         elif line["text"] is None:
-            click.echo(f"{line['file']}\t{c.t('scan_nothing_found')}")
+            click.echo(f"{file}\t{c.t('scan_nothing_found')}")
         else:
             click.echo(
-                f"{line['file']}\t{line['kind']}\t{line['color']}\t{line['text']}\t{line['ms']:.1f} ms"
+                f"{file}\t{line['kind']}\t{line['color']}\t{terminal(line['text'])}\t{line['ms']:.1f} ms"
             )
 
 

@@ -256,7 +256,10 @@ def read_logger_csv(path: Path | str) -> list[tuple[datetime, float]]:
     lines = text.splitlines()
     sample = "\n".join(lines[:20])
     delimiter = max((",", ";", "\t"), key=sample.count)
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:  # newline="": a bare CR inside a line is csv's to judge, not a StringIO line end (fuzzing)
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise DomainError("cold_csv_unreadable", reason=f"CSV: {exc}") from None
     header_at = None
     for i, row in enumerate(rows):
         when, _, temp = _find_columns(row)

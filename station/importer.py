@@ -7,16 +7,21 @@ problems. Line numbers are what staff see in Excel or an editor: line 1 is the f
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
+import sqlite3
 import unicodedata
+import zipfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from station import textsafe
 from station.errors import DomainError
 from station.identity import (
     DOC_TYPES,
@@ -105,7 +110,7 @@ class RowError:
 class ImportCheck:
     """The result of checking a whole file."""
 
-    rows: list[BookingRow]
+    rows: Sequence[BookingRow]  # StagedRows from read_bookings: on disk, read back as they are asked for
     errors: list[RowError]
     source: str
     encoding: str | None
@@ -116,84 +121,312 @@ class ImportCheck:
     def ok(self) -> bool:
         return not self.errors
 
+    def close(self) -> None:
+        """Let go of the rows' temporary file (also done when the check is garbage-collected)."""
+        close = getattr(self.rows, "close", None)
+        if close is not None:
+            close()
+
+
+_ROW_FIELDS = (
+    "line", "name", "id_type", "id_number", "phone", "unit", "day", "slot", "booking_no", "product",
+    "birth_date", "sex",
+)  # fmt: skip
+
+
+class StagedRows(Sequence[BookingRow]):
+    """The good rows of a file, kept in a private temporary SQLite file (deleted when closed) with the
+    keys the checks look up, so a file of a million rows is checked and imported in bounded memory."""
+
+    def __init__(self) -> None:
+        # "" is SQLite's private temporary database: on disk past its cache, unlinked at once on Unix
+        self._db: sqlite3.Connection | None = sqlite3.connect(
+            "", isolation_level=None, check_same_thread=False
+        )
+        self._db.executescript(
+            """
+            PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -8000;
+            CREATE TABLE rows (line INTEGER PRIMARY KEY, name, id_type, id_number, phone, unit, day, slot,
+                               booking_no, product, birth_date, sex);
+            CREATE TABLE seen (id_type, id_number, day, line, PRIMARY KEY (id_type, id_number, day))
+                WITHOUT ROWID;
+            CREATE TABLE names (id_type, id_number, line, name, PRIMARY KEY (id_type, id_number))
+                WITHOUT ROWID;
+            BEGIN;
+            """
+        )
+        self._len = 0
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            raise ValueError("the rows of this check were closed")
+        return self._db
+
+    def add(self, row: BookingRow) -> None:
+        self.db.execute(
+            f"INSERT INTO rows VALUES ({', '.join('?' * len(_ROW_FIELDS))})",
+            [
+                row.line, row.name, row.id_type, row.id_number, row.phone, row.unit, row.day.isoformat(),
+                row.slot, row.booking_no, row.product, row.birth_date.isoformat() if row.birth_date else None,
+                row.sex,
+            ],
+        )  # fmt: skip
+        self._len += 1
+
+    def first_seen(self, id_type: str, id_number: str, day: date, line: int) -> int | None:
+        """The line that booked this document on this day first, or None (and ``line`` is now it)."""
+        got = self.db.execute(
+            "SELECT line FROM seen WHERE id_type = ? AND id_number = ? AND day = ?",
+            [id_type, id_number, day.isoformat()],
+        ).fetchone()
+        if got:
+            return got[0]
+        self.db.execute("INSERT INTO seen VALUES (?, ?, ?, ?)", [id_type, id_number, day.isoformat(), line])
+        return None
+
+    def first_name(self, id_type: str, id_number: str, name: str, line: int) -> tuple[int, str] | None:
+        """(line, name) of the first row naming this document, or None (and this row is now it)."""
+        got = self.db.execute(
+            "SELECT line, name FROM names WHERE id_type = ? AND id_number = ?", [id_type, id_number]
+        ).fetchone()
+        if got:
+            return got[0], got[1]
+        self.db.execute("INSERT INTO names VALUES (?, ?, ?, ?)", [id_type, id_number, line, name])
+        return None
+
+    def done(self) -> None:
+        """Reading is over: the lookup keys go, the rows stay."""
+        self.db.execute("DROP TABLE seen")
+        self.db.execute("DROP TABLE names")
+        self.db.execute("COMMIT")
+
+    @staticmethod
+    def _row(r: tuple[Any, ...]) -> BookingRow:
+        d = dict(zip(_ROW_FIELDS, r, strict=True))
+        d["day"] = date.fromisoformat(d["day"])
+        d["birth_date"] = date.fromisoformat(d["birth_date"]) if d["birth_date"] else None
+        return BookingRow(**d)
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __iter__(self) -> Iterator[BookingRow]:
+        # by pages on the line number: the cursor never stays open across a caller's own work
+        after = 0
+        while True:
+            page = self.db.execute(
+                f"SELECT {', '.join(_ROW_FIELDS)} FROM rows WHERE line > ? ORDER BY line LIMIT 500", [after]
+            ).fetchall()
+            if not page:
+                return
+            for r in page:
+                yield self._row(r)
+            after = page[-1][0]
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._len))]
+        if index < 0:
+            index += self._len
+        if not 0 <= index < self._len:
+            raise IndexError(index)
+        r = self.db.execute(
+            f"SELECT {', '.join(_ROW_FIELDS)} FROM rows ORDER BY line LIMIT 1 OFFSET ?", [index]
+        ).fetchone()
+        return self._row(r)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # interpreter shutting down
+            pass
+
+
+# --- limits -------------------------------------------------------------------------------
+# Every file is outside input: each limit refuses with its own code naming the limit, before the
+# work it bounds is done (see docs/security.md, "Input limits").
+
+MAX_CSV_BYTES = 256 * 1024 * 1024  # a million bookings take about 100 MB as CSV
+MAX_ROWS = 1_000_000  # rows below the header, empty ones included
+MAX_COLUMNS = 100  # cells to the right of this are not read (a booking file has about 10)
+MAX_CELL_CHARS = 1_000  # a longer cell makes its row bad (the rejects file keeps the first 1,000)
+MAX_LINE_CHARS = 200_000  # a CSV line longer than this is refused before it is split
+HEADER_SCAN_LINES = 100  # the header is within the first 100 rows
+# XLSX is a zip: checked from its central directory before a byte is inflated. Python's zipfile
+# never inflates a member past the size the directory declares, so a member that lies stops there.
+XLSX_MAX_MEMBERS = 1_000  # openpyxl writes about 10; a workbook with a few sheets some 30
+XLSX_MAX_UNCOMPRESSED = 512 * 1024 * 1024  # a million rows written by Excel take about 380 MB
+XLSX_MAX_RATIO = 100  # sheets of identical rows inflate about 20 times; zip bombs 1,000 times
+XLSX_RATIO_FLOOR = 1024 * 1024  # members smaller than this are not held to the ratio
+
 
 # --- reading the file -----------------------------------------------------------------------
+
+_BINARY_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CHUNK = 1 << 20
 
 
 def _unreadable(path: Path, detail: str) -> DomainError:
     return DomainError("import_unreadable", file=path.name, detail=detail)
 
 
-def _decode(data: bytes, path: Path) -> tuple[str, str]:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        # Excel's "Unicode text" export: UTF-16 with BOM, tab separated.
-        candidates = ["utf-16"]
+def _csv_encoding(path: Path) -> str:
+    """The file's encoding, checked over the whole file a megabyte at a time (never held whole)."""
+    with path.open("rb") as fh:
+        head = fh.read(4)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates = ["utf-16"]  # Excel's "Unicode text" export: UTF-16 with BOM, tab separated
     else:
         candidates = ["utf-8-sig", "gb18030"]
     for enc in candidates:
+        # utf-8-sig's own incremental decoder passes a lone b"\xef" at the end (fuzzing found it):
+        # check with plain UTF-8, to which a BOM is one more character
+        decoder = codecs.getincrementaldecoder("utf-8" if enc == "utf-8-sig" else enc)()
         try:
-            text = data.decode(enc)
+            with path.open("rb") as fh:
+                while chunk := fh.read(_CHUNK):
+                    if _BINARY_RE.search(decoder.decode(chunk)):
+                        raise _unreadable(path, "binary content")
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
-        if enc == "utf-8-sig" and not data.startswith(b"\xef\xbb\xbf"):
+        if enc == "utf-8-sig" and not head.startswith(b"\xef\xbb\xbf"):
             enc = "utf-8"
-        if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", text):
-            raise _unreadable(path, "binary content")
-        return text, enc
+        return enc
     raise _unreadable(path, "cannot decode as UTF-8 or GB18030")
 
 
-def _read_csv(path: Path, data: bytes) -> tuple[list[list[Any]], str]:
-    text, enc = _decode(data, path)
-    # Pick the delimiter that makes the most known headers in the first lines; ties go to the
-    # comma. Sturdier than csv.Sniffer, which guesses wrong on Chinese text with few columns.
-    head = "\n".join(text.splitlines()[: HEADER_SCAN_ROWS * 2])
-    best_delim, best_score = ",", 0
-    for delim in (",", "\t", ";"):
-        try:
-            sample = list(csv.reader(io.StringIO(head, newline=""), delimiter=delim))
-        except csv.Error:
-            continue
-        score = max((_known_headers(r) for r in sample[:HEADER_SCAN_ROWS]), default=0)
-        if score > best_score:
-            best_delim, best_score = delim, score
+def _lines(fh: io.TextIOBase, path: Path) -> Iterator[str]:
+    """The file's lines, each refused when longer than MAX_LINE_CHARS before it is split."""
+    while line := fh.readline(MAX_LINE_CHARS + 1):
+        if len(line) > MAX_LINE_CHARS and not line.endswith(("\n", "\r")):
+            raise DomainError("import_line_too_long", file=path.name, limit=MAX_LINE_CHARS)
+        yield line
+
+
+def _csv_rows(path: Path, enc: str) -> Iterator[list[Any]]:
+    with path.open("r", encoding=enc, newline="") as fh:
+        # Pick the delimiter that makes the most known headers in the first lines; ties go to the
+        # comma. Sturdier than csv.Sniffer, which guesses wrong on Chinese text with few columns.
+        head = "\n".join(fh.read(64 * 1024).splitlines()[: HEADER_SCAN_ROWS * 2])
+        best_delim, best_score = ",", 0
+        for delim in (",", "\t", ";"):
+            try:
+                sample = list(csv.reader(io.StringIO(head, newline=""), delimiter=delim))
+            except csv.Error:
+                continue
+            score = max((_known_headers(r[:MAX_COLUMNS]) for r in sample[:HEADER_SCAN_ROWS]), default=0)
+            if score > best_score:
+                best_delim, best_score = delim, score
+        fh.seek(0)
+        reader = csv.reader(_lines(fh, path), delimiter=best_delim)
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise _unreadable(path, f"CSV line {reader.line_num}: {exc}") from None
+            except UnicodeDecodeError as exc:  # checked before; the file changed while being read
+                raise _unreadable(path, str(exc)) from None
+            yield row[:MAX_COLUMNS]
+
+
+def check_zip(path: Path) -> None:
+    """Refuse a zip (an XLSX) that would inflate past the limits, from its central directory alone."""
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=best_delim)), enc
-    except csv.Error as exc:
-        raise _unreadable(path, f"CSV: {exc}") from None
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise _unreadable(path, f"XLSX: {type(exc).__name__}: {exc}") from None
+    if len(infos) > XLSX_MAX_MEMBERS:
+        raise DomainError("import_xlsx_members", file=path.name, count=len(infos), limit=XLSX_MAX_MEMBERS)
+    total = sum(i.file_size for i in infos)
+    if total > XLSX_MAX_UNCOMPRESSED:
+        raise DomainError(
+            "import_xlsx_too_large",
+            file=path.name,
+            size_mb=total // (1024 * 1024),
+            limit_mb=XLSX_MAX_UNCOMPRESSED // (1024 * 1024),
+        )
+    for i in infos:
+        ratio = i.file_size / max(i.compress_size, 1)
+        if i.file_size > XLSX_RATIO_FLOOR and ratio > XLSX_MAX_RATIO:
+            raise DomainError(
+                "import_xlsx_ratio", file=path.name, member=i.filename, ratio=int(ratio), limit=XLSX_MAX_RATIO
+            )
 
 
-def _read_xlsx(path: Path) -> list[list[Any]]:
+def _xlsx_rows(path: Path) -> Iterator[list[Any]]:
     from openpyxl import load_workbook
 
+    check_zip(path)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a broken file
         raise _unreadable(path, f"XLSX: {type(exc).__name__}: {exc}") from None
     try:
-        ws = wb.active if wb.active is not None else wb.worksheets[0]
-        # Some exporters write a wrong <dimension>; read every row that is really there.
-        ws.reset_dimensions()
-        return [list(r) for r in ws.iter_rows(min_row=1, values_only=True)]
-    except Exception as exc:
-        raise _unreadable(path, f"XLSX: {type(exc).__name__}: {exc}") from None
+        try:
+            ws = wb.active if wb.active is not None else wb.worksheets[0]
+            # Some exporters write a wrong <dimension>; read every row that is really there. max_col
+            # keeps a cell far to the right (column XFD) from padding every row to 16,384 cells.
+            ws.reset_dimensions()
+            rows = ws.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True)
+        except Exception as exc:  # no sheet at all (fuzzing), or a broken one
+            raise _unreadable(path, f"XLSX: {type(exc).__name__}: {exc}") from None
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except DomainError:
+                raise
+            except Exception as exc:
+                raise _unreadable(path, f"XLSX: {type(exc).__name__}: {exc}") from None
+            yield list(row)
     finally:
         wb.close()
 
 
-def _read_table(path: Path) -> tuple[list[list[Any]], str | None]:
-    """All rows of the file (cells as read), and the text encoding (None for XLSX)."""
+def _read_table(path: Path) -> tuple[Iterator[list[Any]], str | None]:
+    """The rows of the file, read as they are asked for, and the text encoding (None for XLSX)."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            magic = fh.read(8)
+        size = path.stat().st_size
     except OSError as exc:
         raise _unreadable(path, str(exc)) from None
-    if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(path), None
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
+    if magic.startswith(b"PK\x03\x04"):
+        return _xlsx_rows(path), None
+    if magic.startswith(b"\xd0\xcf\x11\xe0"):
         raise _unreadable(path, "old .xls or other OLE file; save as .xlsx or CSV")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         raise _unreadable(path, "not a valid .xlsx file")
-    return _read_csv(path, data)
+    if size > MAX_CSV_BYTES:
+        raise DomainError(
+            "import_too_large",
+            file=path.name,
+            size_mb=size // (1024 * 1024),
+            limit_mb=MAX_CSV_BYTES // (1024 * 1024),
+        )
+    try:
+        enc = _csv_encoding(path)
+    except OSError as exc:
+        raise _unreadable(path, str(exc)) from None
+    return _csv_rows(path, enc), enc
 
 
 # --- cells ----------------------------------------------------------------------------------
@@ -225,7 +458,7 @@ def _text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    s = str(value).strip()
+    s = textsafe.uncell(str(value).strip())
     m = _EXCEL_TEXT_RE.fullmatch(s)
     return m.group(1).strip() if m else s
 
@@ -243,7 +476,9 @@ def _digits_from_number(value: Any) -> str | None:
         d = Decimal(value.strip())
     else:
         return None
-    if d != d.to_integral_value() or d < 0:
+    # infinite, or more digits than any ID or phone: int() of 1E+999999999 would build a billion
+    # digits (fuzzing found infinity; the exponent bound keeps a typed "1e999999999" cheap)
+    if not d.is_finite() or d.adjusted() > 30 or d != d.to_integral_value() or d < 0:
         return ""
     return str(int(d))
 
@@ -341,15 +576,15 @@ def _stored_name(store: Store, id_type: str, id_number: str) -> str | None:
     return row["name"] if row else None
 
 
-def _find_header(table: list[list[Any]], path: Path) -> tuple[int, dict[str, int], list[str]]:
-    """(index of the header row, field -> column index, header texts)."""
-    candidates = [i for i, r in enumerate(table) if not _is_blank(r)][:HEADER_SCAN_ROWS]
+def _find_header(head: list[list[Any]], path: Path) -> tuple[int, dict[str, int], list[str]]:
+    """(index of the header row in ``head``, field -> column index, header texts)."""
+    candidates = [i for i, r in enumerate(head) if not _is_blank(r)][:HEADER_SCAN_ROWS]
     if not candidates:
         raise DomainError("import_empty", file=path.name)
-    best = max(candidates, key=lambda i: (_known_headers(table[i]), -i))
-    if _known_headers(table[best]) == 0:
+    best = max(candidates, key=lambda i: (_known_headers(head[i]), -i))
+    if _known_headers(head[best]) == 0:
         raise DomainError("import_no_header", file=path.name)
-    headers = [_text(h).lstrip("\ufeff") for h in table[best]]
+    headers = [_text(h).lstrip("\ufeff") for h in head[best]]
     columns: dict[str, int] = {}
     for idx, h in enumerate(headers):
         f = _ALIAS_INDEX.get(_header_key(h))
@@ -387,133 +622,170 @@ def _row_error(line: int, problems: list[DomainError], raw: dict[str, str]) -> R
 def read_bookings(path: Path, today: date | None = None, *, store: Store | None = None) -> ImportCheck:
     """Read and check every row of a bookings file; file-level problems raise DomainError.
 
-    One document (type and number) has one name: a row naming it otherwise than an earlier row of the
-    file (``import_name_mismatch``) or, given the ``store``, than the person it already holds
-    (``import_name_mismatch_stored``) is a bad row, never a silent choice of one of the names."""
+    The file is read as a stream and its good rows kept in a temporary file (``StagedRows``), so
+    memory stays bounded whatever its length; the limits above refuse what is too big to be a
+    booking list. One document (type and number) has one name: a row naming it otherwise than an
+    earlier row of the file (``import_name_mismatch``) or, given the ``store``, than the person it
+    already holds (``import_name_mismatch_stored``) is a bad row, never a silent choice of one of
+    the names."""
     path = Path(path)
     table, encoding = _read_table(path)
-    header_idx, columns, headers = _find_header(table, path)
+    head: list[list[Any]] = []
+    for cells in table:
+        head.append(cells)
+        if len(head) >= HEADER_SCAN_LINES or sum(not _is_blank(r) for r in head) >= HEADER_SCAN_ROWS:
+            break
+    header_idx, columns, headers = _find_header(head, path)
     raw_names = [h or f"column_{i + 1}" for i, h in enumerate(headers)]
 
-    rows: list[BookingRow] = []
-    errors: list[RowError] = []
-    first_seen: dict[tuple[str, str, date], int] = {}
-    first_name: dict[tuple[str, str], tuple[int, str]] = {}  # document -> (line, name) first seen
-    data_lines = 0
-    for idx in range(header_idx + 1, len(table)):
-        cells = table[idx]
-        if _is_blank(cells):
-            continue
-        data_lines += 1
-        line = idx + 1
-        raw = {name: _text(cells[i]) if i < len(cells) else "" for i, name in enumerate(raw_names)}
+    def lines() -> Iterator[tuple[int, list[Any]]]:
+        line = header_idx + 1
+        for cells in head[header_idx + 1 :]:
+            line += 1
+            yield line, cells
+        for cells in table:
+            line += 1
+            yield line, cells
 
-        def cell(f: str, cells: list[Any] = cells) -> Any:
-            i = columns.get(f)
-            return cells[i] if i is not None and i < len(cells) else None
-
-        problems: list[DomainError] = []
-        for f in REQUIRED:
-            if not _text(cell(f)):
-                problems.append(DomainError("import_missing_field", field=f, column=headers[columns[f]]))
-        missing = {p.facts["field"] for p in problems}
-
-        name = re.sub(r"\s+", " ", _text(cell("name")))
-        id_type = id_number = phone = slot = ""
-        day: date | None = None
-        birth: date | None = None
-        sex: str | None = None
-        try:
-            id_type = parse_id_type(cell("id_type"))
-        except DomainError as exc:
-            problems.append(exc)
-        if "id_number" not in missing and id_type:
-            try:
-                raw_id = _id_cell(cell("id_number"))
-                if id_type == "resident_id":
-                    rid = parse_resident_id(raw_id, today)
-                    id_number, birth, sex = rid.number, rid.birth_date, rid.sex
-                else:
-                    _, id_number = parse_document(id_type, raw_id, today)
-            except DomainError as exc:
-                problems.append(exc)
-        if "phone" not in missing:
-            try:
-                phone = parse_mobile(_phone_cell(cell("phone")))
-            except DomainError as exc:
-                problems.append(exc)
-        if "date" not in missing:
-            try:
-                day = parse_day(cell("date"))
-            except DomainError as exc:
-                problems.append(exc)
-        if "slot" not in missing:
-            try:
-                slot = parse_slot(cell("slot"))
-            except DomainError as exc:
-                problems.append(exc)
-
-        if id_number and day is not None:
-            key = (id_type, id_number, day)
-            if key in first_seen:
-                problems.append(
-                    DomainError("import_duplicate", first_line=first_seen[key], day=day.isoformat())
-                )
-            else:
-                first_seen[key] = line
-        if id_number and name:
-            doc = (id_type, id_number)
-            if doc not in first_name:
-                first_name[doc] = (line, name)
-            elif not same_name(first_name[doc][1], name):
-                problems.append(
-                    DomainError(
-                        "import_name_mismatch",
-                        first_line=first_name[doc][0],
-                        first_name=first_name[doc][1],
-                        name=name,
-                        id=mask_id(id_number),
-                    )
-                )
-            stored = _stored_name(store, id_type, id_number) if store is not None else None
-            if stored is not None and not same_name(stored, name):
-                problems.append(
-                    DomainError(
-                        "import_name_mismatch_stored", stored_name=stored, name=name, id=mask_id(id_number)
-                    )
-                )
-
-        if problems:
-            errors.append(_row_error(line, problems, raw))
-            continue
-        assert day is not None
-        rows.append(
-            BookingRow(
-                line=line,
-                name=name,
-                id_type=id_type,
-                id_number=id_number,
-                phone=phone,
-                unit=re.sub(r"\s+", " ", _text(cell("unit"))),
-                day=day,
-                slot=slot,
-                booking_no=_text(cell("booking_no")) or None,
-                product=_text(cell("product")) or None,
-                birth_date=birth,
-                sex=sex,
-            )
-        )
-
-    if data_lines == 0:
-        raise DomainError("import_empty", file=path.name)
+    staged = StagedRows()
+    try:
+        errors: list[RowError] = []
+        data_lines = 0
+        for line, cells in lines():
+            if line - header_idx - 1 > MAX_ROWS:
+                raise DomainError("import_too_many_rows", file=path.name, limit=MAX_ROWS)
+            if _is_blank(cells):
+                continue
+            data_lines += 1
+            problem = _check_row(line, cells, columns, headers, raw_names, staged, today, store)
+            if problem is not None:
+                errors.append(problem)
+        if data_lines == 0:
+            raise DomainError("import_empty", file=path.name)
+        staged.done()
+    except BaseException:
+        staged.close()
+        raise
     return ImportCheck(
-        rows=rows,
+        rows=staged,
         errors=errors,
         source=str(path),
         encoding=encoding,
         header_line=header_idx + 1,
         columns={f: headers[i] for f, i in columns.items()},
     )
+
+
+def _check_row(
+    line: int,
+    cells: list[Any],
+    columns: dict[str, int],
+    headers: list[str],
+    raw_names: list[str],
+    staged: StagedRows,
+    today: date | None,
+    store: Store | None,
+) -> RowError | None:
+    """Check one data line: keep it in ``staged`` when good, return its RowError when bad."""
+    problems: list[DomainError] = []
+    for i, c in enumerate(cells):
+        if isinstance(c, str) and len(c) > MAX_CELL_CHARS:
+            column = raw_names[i] if i < len(raw_names) else f"column_{i + 1}"
+            problems.append(
+                DomainError("import_cell_too_long", column=column, length=len(c), limit=MAX_CELL_CHARS)
+            )
+    if problems:
+        cells = [c[:MAX_CELL_CHARS] if isinstance(c, str) else c for c in cells]
+    raw = {name: _text(cells[i]) if i < len(cells) else "" for i, name in enumerate(raw_names)}
+
+    def cell(f: str) -> Any:
+        i = columns.get(f)
+        return cells[i] if i is not None and i < len(cells) else None
+
+    for f in REQUIRED:
+        if not _text(cell(f)):
+            problems.append(DomainError("import_missing_field", field=f, column=headers[columns[f]]))
+    missing = {p.facts["field"] for p in problems if p.code == "import_missing_field"}
+
+    name = re.sub(r"\s+", " ", _text(cell("name")))
+    id_type = id_number = phone = slot = ""
+    day: date | None = None
+    birth: date | None = None
+    sex: str | None = None
+    try:
+        id_type = parse_id_type(cell("id_type"))
+    except DomainError as exc:
+        problems.append(exc)
+    if "id_number" not in missing and id_type:
+        try:
+            raw_id = _id_cell(cell("id_number"))
+            if id_type == "resident_id":
+                rid = parse_resident_id(raw_id, today)
+                id_number, birth, sex = rid.number, rid.birth_date, rid.sex
+            else:
+                _, id_number = parse_document(id_type, raw_id, today)
+        except DomainError as exc:
+            problems.append(exc)
+    if "phone" not in missing:
+        try:
+            phone = parse_mobile(_phone_cell(cell("phone")))
+        except DomainError as exc:
+            problems.append(exc)
+    if "date" not in missing:
+        try:
+            day = parse_day(cell("date"))
+        except DomainError as exc:
+            problems.append(exc)
+    if "slot" not in missing:
+        try:
+            slot = parse_slot(cell("slot"))
+        except DomainError as exc:
+            problems.append(exc)
+
+    if id_number and day is not None:
+        first_line = staged.first_seen(id_type, id_number, day, line)
+        if first_line is not None:
+            problems.append(DomainError("import_duplicate", first_line=first_line, day=day.isoformat()))
+    if id_number and name:
+        first = staged.first_name(id_type, id_number, name, line)
+        if first is not None and not same_name(first[1], name):
+            problems.append(
+                DomainError(
+                    "import_name_mismatch",
+                    first_line=first[0],
+                    first_name=first[1],
+                    name=name,
+                    id=mask_id(id_number),
+                )
+            )
+        stored = _stored_name(store, id_type, id_number) if store is not None else None
+        if stored is not None and not same_name(stored, name):
+            problems.append(
+                DomainError(
+                    "import_name_mismatch_stored", stored_name=stored, name=name, id=mask_id(id_number)
+                )
+            )
+
+    if problems:
+        return _row_error(line, problems, raw)
+    assert day is not None
+    staged.add(
+        BookingRow(
+            line=line,
+            name=name,
+            id_type=id_type,
+            id_number=id_number,
+            phone=phone,
+            unit=re.sub(r"\s+", " ", _text(cell("unit"))),
+            day=day,
+            slot=slot,
+            booking_no=_text(cell("booking_no")) or None,
+            product=_text(cell("product")) or None,
+            birth_date=birth,
+            sex=sex,
+        )
+    )
+    return None
 
 
 # --- rejects --------------------------------------------------------------------------------
@@ -524,7 +796,9 @@ def _excel_safe(value: str) -> str:
     # saved back; ="..." keeps it text through the round trip, and read_bookings unwraps it.
     if len(value) > 11 and value.isdigit():
         return f'="{value}"'
-    return value
+    # A cell that starts like a formula (=cmd|' /C calc'!A0, +SUM(...)) is written as text: a
+    # leading single quote, which read_bookings takes off again (see station.textsafe).
+    return textsafe.cell(value)
 
 
 def write_rejects(errors: list[RowError], path: Path) -> None:
@@ -542,17 +816,21 @@ def write_rejects(errors: list[RowError], path: Path) -> None:
                 [
                     e.line,
                     e.code,
-                    e.message_zh,
-                    e.message_en,
+                    textsafe.cell(e.message_zh),
+                    textsafe.cell(e.message_en),
                     *(_excel_safe(e.raw.get(k, "")) for k in raw_columns),
                 ]
             )
 
 
 __all__ = [
+    "MAX_CELL_CHARS",
+    "MAX_ROWS",
     "BookingRow",
     "ImportCheck",
     "RowError",
+    "StagedRows",
+    "check_zip",
     "parse_day",
     "parse_id_type",
     "parse_slot",

@@ -9,11 +9,14 @@ once.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import ClassVar
 
 from station.errors import DomainError
 from station.paths import default_config_dir, default_data_dir
@@ -26,6 +29,49 @@ SEATS_RANGE = (1, 2000)
 IDLE_RANGE = (1, 120)
 MARGIN_MAX = 100_000
 _PHONE = re.compile(r"[0-9+\-() ]{3,24}")
+MAX_FILE_BYTES = 1024 * 1024  # a settings file is a few hundred bytes
+log = logging.getLogger(__name__)
+
+
+def _is_int(v: object) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+# The shape of each field's value in the file, by its annotation. A field added later with a shape
+# not listed here is taken as it is (its own checks in load() apply).
+_SHAPES: dict[str, Callable[[object], bool]] = {
+    "str": lambda v: isinstance(v, str),
+    "str | None": lambda v: v is None or isinstance(v, str),
+    "int": _is_int,
+    "int | None": lambda v: v is None or _is_int(v),
+    "bool": lambda v: isinstance(v, bool),
+    "float": lambda v: _is_int(v) or isinstance(v, float),
+    "list[str]": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+}
+
+
+def _shaped(data: dict[str, object], problems: list[str]) -> dict[str, object]:
+    """The known fields of ``data`` whose values have their field's shape; the others are reported."""
+    out: dict[str, object] = {}
+    for f in fields(Settings):
+        if f.name not in data:
+            continue
+        value = data[f.name]
+        shape = str(f.type)
+        ok = _SHAPES.get(shape, lambda v: True)
+        if f.name == "health_hosts" and isinstance(value, str):  # "a.cn, b.cn" written by hand
+            out[f.name] = value
+        elif ok(value):
+            out[f.name] = value
+        elif shape.startswith("str") and (_is_int(value) or isinstance(value, float)):
+            out[f.name] = str(value)  # "desk": 2 means desk "2"
+            problems.append(f"{f.name}: {value!r} read as text")
+        elif shape == "list[str]" and isinstance(value, list):
+            out[f.name] = [x for x in value if isinstance(x, str)]
+            problems.append(f"{f.name}: entries that are not text dropped")
+        else:
+            problems.append(f"{f.name}: {type(value).__name__} is not {shape}; default used")
+    return out
 
 
 @dataclass
@@ -52,24 +98,38 @@ class Settings:
     backup_dir: str = ""  # a second folder for every backup (a USB stick); empty: only the data folder's backups/
     backup_keep: int = 10  # backups kept in each folder (the oldest go first)
 
+    load_problems: ClassVar[list[str]] = []  # what load() found wrong in the file (set per instance)
+
     @property
     def configured(self) -> bool:
         return bool(self.site_name and self.station_id and self.desk_roles)
 
     @classmethod
     def load(cls, folder: Path | None = None) -> Settings:
-        """The settings of the station in ``folder`` (default: the default data folder)."""
+        """The settings of the station in ``folder`` (default: the default data folder).
+
+        The file is outside input (edited by hand, copied, damaged): a file that is not a JSON object
+        loads as the defaults, a field of the wrong shape or out of range as its default, each with
+        a warning (logged, and listed in ``load_problems``); never an exception."""
         folder = folder or default_data_dir()
         path = folder / FILE_NAME
         legacy = default_config_dir() / FILE_NAME
         if not path.exists() and folder == default_data_dir() and legacy.exists():
             path = legacy  # saved beside the data at the next save
+        problems: list[str] = []
         try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise ValueError(f"larger than {MAX_FILE_BYTES} bytes")
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError):  # first run, or a damaged file: start from defaults
-            return cls()
-        known = {f.name for f in fields(cls)}
-        settings = cls(**{k: v for k, v in data.items() if k in known})
+        except FileNotFoundError:  # first run
+            data = {}
+        except (OSError, ValueError, RecursionError) as exc:  # a damaged file: start from defaults
+            problems.append(f"{path}: not readable as JSON ({type(exc).__name__}); defaults used")
+            data = {}
+        if not isinstance(data, dict):
+            problems.append(f"{path}: a {type(data).__name__}, not an object; defaults used")
+            data = {}
+        settings = cls(**_shaped(data, problems))
         settings.desk_roles = [r for r in settings.desk_roles if r in DESK_ROLES]
         if isinstance(settings.health_hosts, str):  # "a.cn, b.cn" written by hand
             settings.health_hosts = settings.health_hosts.split(",")
@@ -88,6 +148,16 @@ class Settings:
         ok = isinstance(keep, int) and not isinstance(keep, bool) and 1 <= keep <= 1000
         settings.backup_keep = keep if ok else 10
         settings.backup_dir = str(settings.backup_dir or "").strip()
+        if settings.slip_size not in SLIP_SIZES:
+            problems.append(f"slip_size: {settings.slip_size!r} is not one of {SLIP_SIZES}; default used")
+            settings.slip_size = "80mm"
+        for name, (low, high) in (("seats", SEATS_RANGE), ("idle_lock_minutes", IDLE_RANGE)):
+            if not low <= getattr(settings, name) <= high:
+                problems.append(f"{name}: {getattr(settings, name)} is outside {low}-{high}; default used")
+                setattr(settings, name, getattr(cls(), name))
+        for problem in problems:
+            log.warning("settings: %s", problem)
+        settings.load_problems = problems
         return settings
 
     def save(self, folder: Path | None = None) -> Path:

@@ -19,7 +19,7 @@ from typing import Any
 
 from reportlab.lib.units import mm
 
-from station import bookings, history, signin
+from station import bookings, history, signin, textsafe
 from station import pdf as pdfmod
 from station.errors import DomainError
 from station.identity import mask_id
@@ -586,6 +586,10 @@ def resolve_visit(store: Store, ref: str, day: date | None = None) -> str:
     (``VSX1|<visit_id>``), or the queue number of ``day`` (default: today on the store's clock):
     "A023", or plain digits "23" for desk A (see ``signin.parse_queue_no``)."""
     ref = (ref or "").strip()
+    try:
+        ref.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that were no text (a terminal's \xff reaches us as a surrogate)
+        raise DomainError("visit_unknown", visit=textsafe.terminal(ref)) from None
     ref = parse_exit_payload(ref) or ref
     number = signin.parse_queue_no(ref)
     if number is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import tomllib
 from datetime import date, datetime
 from pathlib import Path
@@ -524,7 +525,9 @@ def test_import_messages_complete():
     assert set(data) == {"import_unreadable", "import_no_header", "import_missing_column", "import_empty",
                          "import_missing_field", "import_bad_date", "import_bad_slot", "import_duplicate",
                          "import_id_as_number", "import_name_mismatch",
-                         "import_name_mismatch_stored"}  # fmt: skip
+                         "import_name_mismatch_stored", "import_too_large", "import_too_many_rows",
+                         "import_line_too_long", "import_cell_too_long", "import_xlsx_members",
+                         "import_xlsx_too_large", "import_xlsx_ratio"}  # fmt: skip
     for code, texts in data.items():
         assert set(texts) == {"zh", "en"}, code
         assert placeholders(texts["zh"]) == placeholders(texts["en"]), code
@@ -605,3 +608,51 @@ def test_the_import_command_refuses_a_name_that_differs(tmp_path):
     assert "Line 2" in out.stderr and "张三" in out.stderr and "张叁" in out.stderr
     out = station("import-bookings", "--skip-bad", str(second), *admin)
     assert out.returncode == 0 and "1 rows rejected" in out.stdout
+
+
+# --- found by fuzzing (tests/test_fuzz.py, bench/fuzz/run.py) -----------------------------------
+
+
+@pytest.mark.parametrize("value", ["1e999999999", "9E+40", "inf"])
+def test_huge_or_infinite_numbers_in_the_id_column_are_bad_rows_quickly(tmp_path, value):
+    rows = [ZH_HEADER, ["张三", value, "13812345678", "", "2021-06-02", "08:00-09:00"]]
+    check = read_bookings(write_csv(tmp_path / "b.csv", rows), TODAY)
+    assert len(check.errors) == 1 and not check.rows
+
+
+def test_an_infinite_float_cell_in_xlsx_is_a_bad_row(tmp_path):
+    rows = [
+        ZH_HEADER,
+        ["张三", float("1.7976931348623157e+308") * 10, 13812345678, "", "2021-06-02", "08:00-09:00"],
+    ]
+    check = read_bookings(write_xlsx(tmp_path / "b.xlsx", rows), TODAY)
+    assert len(check.errors) == 1 and not check.rows
+
+
+def test_a_lone_utf8_bom_byte_is_unreadable_not_a_crash(tmp_path):
+    path = tmp_path / "b.csv"
+    path.write_bytes(b"\xef")
+    assert refused(path).code == "import_unreadable"
+
+
+def test_a_workbook_without_sheets_is_unreadable(tmp_path):
+    import zipfile
+
+    src = write_xlsx(tmp_path / "a.xlsx", [ZH_HEADER])
+    out = tmp_path / "b.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/workbook.xml":
+                data = re.sub(rb"<sheet [^>]*>", b"", data)
+                assert b"<sheet " not in data, data
+            zout.writestr(info, data)
+    assert refused(out).code == "import_unreadable"
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), "1e999999999"])
+def test_id_cell_of_an_infinite_or_enormous_number(value):
+    """int(Decimal('Infinity')) raised OverflowError; 1e999999999 built a billion digits."""
+    with pytest.raises(DomainError) as info:
+        _id_cell(value)
+    assert info.value.code == "import_id_as_number"

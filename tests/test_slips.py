@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -474,3 +475,28 @@ def test_a_second_sign_in_desks_letter_is_on_the_slip_and_its_file(store, clock,
     assert slips.save_slip(data, tmp_path).name == f"B0001-{visit_id[:8]}.pdf"
     by_queue = slips.write_slip_file(store, "B001", tmp_path / "b.pdf", "80mm", SETTINGS)
     assert "王五" in text_of(by_queue.read_bytes())[0]
+
+
+# --- what staff type as the visit is outside input: never a traceback --------------------------------
+
+
+@pytest.mark.parametrize(
+    "visit", ["²", "12345678901234567890", b"\xff", "A" + "9" * 30, "\x1b[2J", "A²3", "٣"], ids=repr
+)
+def test_station_slip_with_a_strange_visit_says_no_such_visit(tmp_path, visit):
+    """`station slip ²`, a 20-digit number, and undecodable bytes (\\xff) printed tracebacks."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STATION_")}
+    base = [sys.executable, "-m", "station.cli", "--data", str(tmp_path), "--lang", "en"]
+    assert subprocess.run([*base, "init"], capture_output=True, env=env, timeout=60).returncode == 0
+    out = subprocess.run(
+        [*base, "slip", visit, "--out", str(tmp_path / "s.pdf")], capture_output=True, env=env, timeout=60
+    )
+    assert b"Traceback" not in out.stderr, out.stderr.decode(errors="replace")
+    assert out.returncode == 2 and b"No such visit" in out.stderr
+
+
+@pytest.mark.parametrize("ref", ["²", "12345678901234567890", "\udcff", "A" + "9" * 30, "", "VSX1|\udcff"])
+def test_resolve_visit_refuses_what_is_not_a_visit(store, ref):
+    with pytest.raises(slips.DomainError) as info:
+        slips.resolve_visit(store, ref, DAY)
+    assert info.value.code == "visit_unknown"

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import cv2
 import numpy as np
 
 from station.errors import DomainError
@@ -31,6 +32,7 @@ from station.scan.sources import (
     CameraSource,
     ImageFolderSource,
     VideoFileSource,
+    check_size,
     image_files,
     open_source,
     read_image,
@@ -94,6 +96,7 @@ def decode_image(
 ) -> ScanResult:
     """Decode the first QR code in a BGR (or grayscale) frame, classify its colour, parse its text."""
     start = time.perf_counter()
+    check_size(image.shape[1], image.shape[0])  # a frame past the limits is refused, never decoded
     hit = (pipeline or default_pipeline()).decode(image)
     if hit.found is None:
         return ScanResult(None, None, None, None, (time.perf_counter() - start) * 1000, None)
@@ -131,7 +134,8 @@ def decode_paths(
     ``text`` is None when nothing was found. A folder stands for its images. A video gives a line
     for every frame where a code was read (with ``frame``, its index), or one line with ``text``
     None when no frame had one; ``every_frame`` gives a line for every frame. A file that cannot
-    be read gives a line with ``error`` (a message code) instead of stopping the others.
+    be read, or is past the size limits, gives a line with ``error`` (a message code) instead of
+    stopping the others; so does a video that fails half way (after the lines of its frames).
     """
     for raw in paths:
         path = Path(raw)
@@ -142,34 +146,43 @@ def decode_paths(
             for f in files:
                 yield from decode_paths([f], pipeline=pipeline)
             continue
-        if not path.exists():
-            yield _line(path, None, error="source_not_found")
-            continue
-        if path.suffix.lower() in IMAGE_SUFFIXES:
-            try:
-                img = read_image(path)
-            except DomainError as exc:
-                yield _line(path, None, error=exc.code)
-                continue
-            yield _line(path, decode_image(img, pipeline=pipeline))
-            continue
         try:
-            src = VideoFileSource(path)
+            yield from _decode_file(path, every_frame, pipeline)
         except DomainError as exc:
-            # neither a known image suffix nor a video OpenCV can open: maybe an image named oddly
-            try:
-                img = read_image(path)
-            except DomainError:
-                yield _line(path, None, error=exc.code)
-                continue
-            yield _line(path, decode_image(img, pipeline=pipeline))
-            continue
-        with src:
-            any_found = False
-            for i, frame in enumerate(src.frames()):
-                r = decode_image(frame, pipeline=pipeline)
-                if r.text is not None or every_frame:
-                    any_found = any_found or r.text is not None
-                    yield _line(path, r, frame=i)
-            if not any_found and not every_frame:
-                yield _line(path, None)
+            yield _line(path, None, error=exc.code, **_facts(exc))
+        except (OSError, ValueError, MemoryError, cv2.error):  # a decoder giving up on a strange file
+            yield _line(path, None, error="source_unreadable")
+
+
+def _facts(exc: DomainError) -> dict[str, Any]:
+    return {k: v for k, v in exc.facts.items() if k in ("width", "height", "limit", "limit_mp", "megapixels")}
+
+
+def _decode_file(path: Path, every_frame: bool, pipeline: Pipeline | None) -> Iterator[dict[str, Any]]:
+    if not path.exists():
+        raise DomainError("source_not_found", path=str(path))
+    if path.suffix.lower() in IMAGE_SUFFIXES:
+        img = read_image(path)
+        yield _line(path, decode_image(img, pipeline=pipeline))
+        return
+    try:
+        src = VideoFileSource(path)
+    except DomainError as exc:
+        if exc.code != "source_unreadable":
+            raise
+        # neither a known image suffix nor a video OpenCV can open: maybe an image named oddly
+        try:
+            img = read_image(path)
+        except DomainError as img_exc:
+            raise (img_exc if img_exc.code != "source_unreadable" else exc) from None
+        yield _line(path, decode_image(img, pipeline=pipeline))
+        return
+    with src:
+        any_found = False
+        for i, frame in enumerate(src.frames()):
+            r = decode_image(frame, pipeline=pipeline)
+            if r.text is not None or every_frame:
+                any_found = any_found or r.text is not None
+                yield _line(path, r, frame=i)
+        if not any_found and not every_frame:
+            yield _line(path, None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import struct
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -25,6 +26,40 @@ from station.paths import resource_dir
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"})
 VIDEO_SUFFIXES = frozenset({".mp4", ".avi", ".mkv", ".mov", ".webm", ".mjpg", ".mjpeg", ".m4v"})
 DEMO_FPS = 1.0  # the demo shows each still for a second, like a person holding up a phone
+
+# Input limits (docs/security.md): checked from the file's header before a pixel is decoded.
+# cv2.imread of a 32,000 x 32,000 PNG takes 7 GB; a phone photo is 12-50 MP, a camera frame 1-8 MP.
+MAX_PIXELS = 40_000_000
+MAX_SIDE = 20_000  # wider or taller than this is no photo of a code (the QR decoders stop at 65,535)
+
+
+def check_size(width: int, height: int, path: str | Path = "") -> None:
+    """Refuse an image or frame larger than the limits: ``image_too_wide`` or ``image_too_large``."""
+    if width > MAX_SIDE or height > MAX_SIDE:
+        raise DomainError("image_too_wide", path=str(path), width=width, height=height, limit=MAX_SIDE)
+    if width * height > MAX_PIXELS:
+        raise DomainError(
+            "image_too_large",
+            path=str(path),
+            width=width,
+            height=height,
+            megapixels=round(width * height / 1e6, 1),
+            limit_mp=MAX_PIXELS // 1_000_000,
+        )
+
+
+def image_size(path: Path) -> tuple[int, int]:
+    """(width, height) from the image file's header alone (Pillow opens lazily), or ``source_unreadable``."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as im:
+            return im.size
+    except Image.DecompressionBombError:  # Pillow's own limit (~179 MP) is past ours anyway
+        raise DomainError("image_too_large", path=str(path), width=0, height=0, megapixels="?",
+                          limit_mp=MAX_PIXELS // 1_000_000) from None  # fmt: skip
+    except (OSError, ValueError, SyntaxError, EOFError, struct.error):  # not an image Pillow knows
+        raise DomainError("source_unreadable", path=str(path)) from None
 
 
 def demo_dir() -> Path:
@@ -131,6 +166,11 @@ class CameraSource(_Source):
         if first is None:
             cap.release()
             raise DomainError("camera_busy", camera=self.index)
+        try:  # a camera (or a virtual one) giving frames past the limits
+            check_size(first.shape[1], first.shape[0], self.name)
+        except DomainError:
+            cap.release()
+            raise
         self._cap: cv2.VideoCapture | None = cap
         self._first: np.ndarray | None = first
 
@@ -174,6 +214,15 @@ class VideoFileSource(_Source):
             self._cap.release()
             self._cap = None
             raise DomainError("source_unreadable", path=str(self.path))
+        try:  # the frame size from the container's header, before a frame is decoded
+            check_size(
+                int(self._cap.get(cv2.CAP_PROP_FRAME_WIDTH) or 0),
+                int(self._cap.get(cv2.CAP_PROP_FRAME_HEIGHT) or 0),
+                path,
+            )
+        except DomainError:
+            self.close()
+            raise
         self.native_fps = float(self._cap.get(cv2.CAP_PROP_FPS) or 0.0) or None
         self.frame_count = int(self._cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
         self.loop = loop
@@ -190,6 +239,7 @@ class VideoFileSource(_Source):
                     continue
                 return
             produced += 1
+            check_size(frame.shape[1], frame.shape[0], self.path)
             self._pacer.wait()
             yield frame
 
@@ -211,14 +261,17 @@ def image_files(path: Path) -> list[Path]:
 
 
 def read_image(path: Path) -> np.ndarray:
-    """A BGR image from a file (any path, non-ASCII names included), or DomainError ``source_unreadable``."""
+    """A BGR image from a file (any path, non-ASCII names included), or DomainError ``source_unreadable``
+    (``image_too_large``, ``image_too_wide``: its header gives a size past the limits; nothing decoded)."""
+    check_size(*image_size(path), path)
     try:
         data = np.fromfile(str(path), np.uint8)  # cv2.imread cannot open non-ASCII paths on Windows
-    except OSError:
+        img = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
+    except (OSError, cv2.error, ValueError, MemoryError):
         raise DomainError("source_unreadable", path=str(path)) from None
-    img = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
     if img is None:
         raise DomainError("source_unreadable", path=str(path))
+    check_size(img.shape[1], img.shape[0], path)  # a header that lied about the size
     return img
 
 
