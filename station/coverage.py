@@ -33,22 +33,9 @@ def header_key(text: Any) -> str:
 
 def read_table(path: Path) -> list[list[Any]]:
     """Every row of a CSV (UTF-8, UTF-8 with BOM or GB18030; comma, tab or semicolon) or XLSX file."""
-    import csv
-    import io
-
     from station import importer
 
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DomainError("import_unreadable", file=path.name, detail=str(exc)) from None
-    if data.startswith(b"PK\x03\x04"):
-        return importer._read_xlsx(path)
-    text, _ = importer._decode(data, path)
-    first = text.splitlines()[0] if text else ""
-    delimiter = max((",", "\t", ";"), key=first.count)
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    return list(importer.read_table(path))  # the bookings reader: its limits and encodings
 
 
 def _cell(value: Any) -> str:

@@ -429,6 +429,13 @@ def _read_table(path: Path) -> tuple[Iterator[list[Any]], str | None]:
     return _csv_rows(path, enc), enc
 
 
+def read_table(path: Path | str) -> Iterator[list[Any]]:
+    """The rows of any CSV or XLSX file the station takes from outside (bookings, units, call
+    outcomes), under the same size, row, cell and zip limits and encodings as a bookings file."""
+    rows, _enc = _read_table(Path(path))
+    return rows
+
+
 # --- cells ----------------------------------------------------------------------------------
 
 

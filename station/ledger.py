@@ -20,11 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from station import pdf as pdfmod
+from station import textsafe
 from station.observe import AEFI_CATEGORIES
 from station.rules import Rules, load_rules
 from station.store import Store
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 AEFI_LABELS: dict[str, str] = {
     "fever": "发热",
@@ -46,15 +45,13 @@ HANDLING_LABELS = {"observed": "留观", "treated_on_site": "现场处置", "tra
 OUTCOME_LABELS = {"pass": "通过", "defer": "暂缓接种", "refuse": "不予接种"}
 
 
-def formula_like(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_START)
+formula_like = textsafe.is_formula  # one rule for every spreadsheet and CSV the station writes
 
 
 def safe_csv_cell(value: Any) -> Any:
-    """A CSV cell that no spreadsheet runs as a formula: a leading single quote before = + - @ tab CR."""
-    if value is None:
-        return ""
-    return "'" + value if formula_like(value) else value
+    """A CSV cell that no spreadsheet runs as a formula (``textsafe.cell``: a leading single quote
+    before = + - @ tab CR); None is an empty cell."""
+    return "" if value is None else textsafe.cell(value)
 
 
 def write_csv(rows: Iterable[Sequence[Any]], header: Sequence[str]) -> bytes:
