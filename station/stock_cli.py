@@ -102,18 +102,18 @@ def stock_group(ctx: click.Context, as_json: bool) -> None:
         _echo_json({**figures, "warning": warning})
         return
     for row in figures["lots"]:
-        click.echo(c.t("stock_lot_line", **_lot_facts(row)))
+        click.echo(c.t("stock_lot_line", **_lot_facts(row, c)))
     click.echo(c.t("stock_total_line", **figures["total"]))
     if warning["short"]:
         click.echo(c.t("stock_short", **warning))
 
 
-def _lot_facts(row: dict[str, Any]) -> dict[str, Any]:
+def _lot_facts(row: dict[str, Any], c: Ctx) -> dict[str, Any]:
     return {
         "lot": row["lot_no"],
         "product": row["product"],
         "expiry": row["expiry"],
-        "status": row["status"],
+        "status": c.t(f"lot_status_{row['status']}"),  # in use / on hold / quarantined, in the user's language
         "received": row.get("received", row.get("doses_received")),
         "used": row.get("used", row.get("doses_used")),
         "wasted": row.get("wasted", row.get("doses_wasted")),
@@ -181,7 +181,7 @@ def receive(
     if as_json:
         _echo_json(row)
     else:
-        click.echo(c.t("stock_received", **_lot_facts(row)))
+        click.echo(c.t("stock_received", **_lot_facts(row, c)))
 
 
 @stock_group.command("open-vial", context_settings=CONTEXT)
@@ -402,4 +402,4 @@ def cold_decide(
     row = coldchain.decide(
         c.store(), staff_id=_staff(c, staff_id, pin), lot_no=lot_no, decision=decision, reason=reason
     )
-    click.echo(c.t("lot_decided", lot=row["lot_no"], status=row["status"]))
+    click.echo(c.t("lot_decided", lot=row["lot_no"], status=c.t(f"lot_status_{row['status']}")))

@@ -112,6 +112,10 @@ def test_a_fresh_site_from_nothing_to_a_first_injection(tmp_path):
     assert (by_lot["CLI01"]["used"], by_lot["CLI01"]["vials_opened"]) == (1, 1)
     assert set(figures["warning"]) == {"day", "doses_left", "bookings_left", "margin", "short"}
     assert dose["vial_id"]
+    # the lot's status in words of the user's language, not the stored code
+    listed = run(data, "stock", lang="zh").stdout.splitlines()
+    assert any(line.startswith("CLI01") and "　正常　" in line for line in listed), listed
+    assert all(" ok " not in line for line in run(data, "stock").stdout.splitlines())
     run(data, "rebuild", "--check")
 
 
