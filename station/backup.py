@@ -26,6 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from station import private
 from station.errors import DomainError
 
 DB_NAME = "station.sqlite3"
@@ -106,11 +107,12 @@ def _name(folder: Path, at: datetime, prefix: str) -> Path:
 def _folder_ready(folder: Path) -> bool:
     """Make the folder when its parent is there (a USB stick's drive); False when the stick is not."""
     if folder.is_dir():
+        private.folder(folder)
         return True
     if not folder.parent.is_dir():
         return False
     try:
-        folder.mkdir(exist_ok=True)
+        private.folder(folder)
     except OSError:
         return False
     return True
@@ -150,6 +152,7 @@ def backup_connection(
         try:
             result.source_events = source.execute("SELECT count(*) FROM events").fetchone()[0]
             copy = sqlite3.connect(str(part), isolation_level=None)
+            private.file(part)  # people's records: the owner's only, on a USB stick too
             source.backup(copy)
         finally:
             source.execute("COMMIT")

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from station import private
 from station.errors import DomainError
 
 APP_ID = 0x56535431  # "VST1": marks a station database in the SQLite header
@@ -380,12 +381,16 @@ def connect(path: Path | str, *, create: bool = True) -> Database:
         if not path.exists():
             if not create:
                 raise StationFileError("db_missing", path=str(path))
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private.folder(path.parent)
         elif path.is_dir():
             raise StationFileError("db_not_station", path=str(path))
+        else:
+            private.folder(path.parent)  # a folder made before the rule: tightened now
     try:
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10)
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        if isinstance(path, Path):
+            private.database(path)  # before the WAL exists: SQLite gives it the database's mode
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     except sqlite3.DatabaseError as exc:
         raise StationFileError("db_not_station", path=str(path), detail=str(exc)) from None

@@ -115,8 +115,9 @@ def staff_context(staff_id: str | None) -> contextvars.Token:
 
 
 def handler(folder: Path | None = None) -> logging.Handler:
-    folder = folder or log_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    from station import private
+
+    folder = private.folder(folder or log_dir())  # the log names no one in clear, and is still private
     h = logging.handlers.RotatingFileHandler(
         folder / LOG_FILE, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", delay=True
     )
