@@ -374,6 +374,16 @@ class StationFileError(DomainError):
     pass
 
 
+def _empty(path: Path) -> bool:
+    """A zero-length database file with no WAL content either (a new WAL database writes its header
+    to the main file at once, so a station's file is never empty)."""
+    wal = path.with_name(path.name + "-wal")
+    try:
+        return path.stat().st_size == 0 and (not wal.exists() or wal.stat().st_size == 0)
+    except OSError:
+        return False
+
+
 def connect(path: Path | str, *, create: bool = True) -> Database:
     """Open (or create) a station database and bring its schema up to date."""
     path = Path(path) if str(path) != ":memory:" else path
@@ -384,6 +394,8 @@ def connect(path: Path | str, *, create: bool = True) -> Database:
             private.folder(path.parent)
         elif path.is_dir():
             raise StationFileError("db_not_station", path=str(path))
+        elif _empty(path):  # a station's file emptied (a copy cut short, a disk error): not a new station
+            raise StationFileError("db_empty", path=str(path))
         else:
             private.folder(path.parent)  # a folder made before the rule: tightened now
     try:

@@ -79,3 +79,22 @@ def test_a_shared_folder_is_never_closed(tmp_path):
     Store.open(shared / "station.sqlite3", origin="d1").close()
     assert mode(shared) == 0o1777
     assert mode(shared / "station.sqlite3") == 0o600
+
+
+def test_an_empty_database_file_is_an_error_not_a_new_station(tmp_path):
+    """A zero-length station.sqlite3 used to become a new station with a new id, silently (#13)."""
+    from station.db import StationFileError
+
+    data = tmp_path / "site"
+    data.mkdir()
+    (data / "station.sqlite3").write_bytes(b"")
+    with pytest.raises(StationFileError) as refused:
+        Store.open(data / "station.sqlite3", origin="d1")
+    assert refused.value.code == "db_empty"
+    assert (data / "station.sqlite3").stat().st_size == 0  # nothing written into it
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STATION_")}
+    out = subprocess.run(
+        [sys.executable, "-m", "station.cli", "--data", str(data), "status"],
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=120,
+    )  # fmt: skip
+    assert out.returncode != 0 and "空的" in out.stderr and "Traceback" not in out.stderr
