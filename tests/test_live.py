@@ -226,7 +226,11 @@ def test_a_site_viewer_sees_its_own_site_only_and_logs_out(site, browser):
     # log out: the login form again, and no data
     browser.get(f"{site.url}/live?day={DAY.isoformat()}")
     browser.find_element("id", "logout").click()
-    assert browser.find_element("id", "login-form").is_displayed()
+    # the click does not wait for the answer (a busy CI machine showed it): wait for the form
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    form = WebDriverWait(browser, WAIT).until(lambda d: d.find_elements("id", "login-form"))
+    assert form[0].is_displayed()
     browser.get(f"{site.url}/live/data.json")
     assert '"unauthorized"' in browser.find_element("css selector", "body").text
 
