@@ -21,6 +21,8 @@ from station import bookings, demo, rebuild, signin
 from station.identity import make_resident_id
 from station.store import Event, Store
 
+Store.trusts_named_staff = True  # this script plays its staff: their desk work without their PINs
+
 OUT = Path(__file__).resolve().parent / "out"
 FIRST_DAY = date(2025, 1, 1)
 

@@ -29,6 +29,8 @@ from station.reports.figures import day_figures, outlook_figures
 from station.reports.outlook import build_outlook
 from station.store import Store
 
+Store.trusts_named_staff = True  # this script plays its staff: their desk work without their PINs
+
 DAY = date(2026, 11, 26)
 SITE = "朝阳区某街道临时接种点"
 

@@ -28,6 +28,8 @@ from sync.server.serve import Server  # noqa: E402
 from sync.server.store import open_store  # noqa: E402
 from sync.server.views import local_today  # noqa: E402
 
+Store.trusts_named_staff = True  # this script plays its staff: their desk work without their PINs
+
 OUT = ROOT / "docs" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"

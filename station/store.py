@@ -90,6 +90,11 @@ def local_now() -> datetime:
 class Store:
     """One station's database: the log, the tables projected from it, and who this node is."""
 
+    # Whether a bare staff id may do desk work without a Session (station/staff.py ``require``):
+    # only the demo while it generates its day, and the test bed. The window, the terminal
+    # commands and the servers never set it: they act with the Session of a PIN proven at login.
+    trusts_named_staff = False
+
     def __init__(
         self,
         db: Database,

@@ -47,6 +47,18 @@ def clock() -> Clock:
     return Clock(datetime(2026, 11, 26, 8, 0, tzinfo=CST))
 
 
+@pytest.fixture(autouse=True)
+def trusted_desk_work(request, monkeypatch):
+    """The test bed plays its staff: a bare id may do desk work in-process, as in the demo (#13).
+
+    The programs never trust a bare id (the window, the terminal commands and the servers act with
+    the Session of a PIN proven at login), and the commands run as subprocesses in the tests get
+    no such trust. ``@pytest.mark.sessions_only`` runs a test as the programs do.
+    """
+    if request.node.get_closest_marker("sessions_only") is None:
+        monkeypatch.setattr(Store, "trusts_named_staff", True)
+
+
 def proven(store: Store, staff_id: str = "admin1", pin: str = PIN) -> staffmod.Session:
     """``staff_id`` logged in with the PIN: what staff management and cancelling need (#13)."""
     return staffmod.login(store, staff_id, pin)
@@ -67,7 +79,7 @@ def store(tmp_path, clock) -> Store:
     add_staff(s)
     stock.receive(
         s,
-        staff_id="admin1",
+        staff_id=proven(s),
         lot_no="LOT-A",
         product="sinopharm_bbibp",
         expiry=DAY + timedelta(days=90),

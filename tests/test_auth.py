@@ -14,7 +14,7 @@ import pytest
 from station import flow, prescreen, rebuild
 from station import staff as staffmod
 from station.store import Store
-from tests.conftest import DAY, PIN, proven
+from tests.conftest import DAY, PIN, new_person, proven
 from tests.domainkit import refused, snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -237,6 +237,52 @@ def test_naming_an_admins_id_without_the_pin_manages_no_staff(store):
     assert snapshot(store) == before
 
 
+@pytest.mark.sessions_only
+def test_every_permission_needs_a_session(store):
+    """As the programs run (no trust): a bare id, even the right person's, does nothing (#13)."""
+    assert Store.trusts_named_staff is False and store.trusts_named_staff is False
+    checked = 0
+    for role, permissions in staffmod.PERMISSIONS.items():
+        staff_id = {"signin": "sign1", "prescreen": "pre1", "vaccinator": "vac1", "observer": "obs1"}.get(
+            role, "admin1"
+        )
+        session = proven(store, staff_id)
+        for permission in sorted(permissions):
+            with refused("session_required", staff=staff_id, action=permission):
+                staffmod.require(store, staff_id, permission)
+            staffmod.require(store, session, permission)  # the same person, proven: allowed
+            checked += 1
+    assert checked == sum(len(p) for p in staffmod.PERMISSIONS.values())
+
+
+@pytest.mark.sessions_only
+def test_desk_work_named_but_not_proven_records_nothing(store):
+    from station import signin
+
+    person = new_person()
+    before = snapshot(store)
+    with refused("session_required", staff="sign1", action="sign_in"):
+        signin.walk_in(store, person, staff_id="sign1", desk="1")
+    assert snapshot(store) == before
+    visit = signin.walk_in(store, person, staff_id=proven(store, "sign1"), desk="1")
+    assert visit["state"] == flow.SIGNED_IN
+
+
+@pytest.mark.sessions_only
+def test_the_demo_plays_its_staff_only_while_it_generates(tmp_path):
+    from datetime import time
+
+    from station import demo
+
+    s = Store.open(tmp_path / "station.sqlite3")
+    demo.load(s, DAY, bookings_total=12, until=time(9, 0))
+    assert s.scalar("SELECT count(*) FROM events WHERE type = 'SignedIn'") > 0
+    assert s.trusts_named_staff is False  # afterwards the store trusts no bare id again
+    with refused("session_required", staff="qd01", action="sign_in"):
+        staffmod.require(s, "qd01", "sign_in")
+    s.close()
+
+
 @pytest.mark.parametrize("actor", ["cli:root", "cli:", "cli:admin1"])
 def test_the_cli_prefix_is_no_one(store, actor):
     """Ids beginning with cli: were taken for an admin, unchecked."""
@@ -317,7 +363,11 @@ from station.store import Store
 from tests.conftest import new_person
 store = Store.open({str(site / "station.sqlite3")!r})
 admin = staff.login(store, "boss", "2468")
-visit = bookings.add_booking(store, new_person(), date.fromisoformat({DAY.isoformat()!r}), None, staff_id="boss")
+try:
+    bookings.add_booking(store, new_person(), date.fromisoformat({DAY.isoformat()!r}), None, staff_id="boss")
+except DomainError as exc:
+    print(exc.code)
+visit = bookings.add_booking(store, new_person(), date.fromisoformat({DAY.isoformat()!r}), None, staff_id=admin)
 try:
     prescreen.cancel_booking(store, visit, staff_id="yj", reason="named")
 except DomainError as exc:
@@ -334,7 +384,8 @@ print(bookings.visit(store, visit)["state"])
         cwd=ROOT,
     )
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["session_required", "booked", "cancelled"]
+    # a process of its own trusts no bare id: not even for the booking
+    assert out.stdout.split() == ["session_required", "session_required", "booked", "cancelled"]
 
 
 def test_a_locked_id_is_refused_at_the_terminal_too(site):
@@ -348,3 +399,23 @@ def test_a_locked_id_is_refused_at_the_terminal_too(site):
             for r in db.execute("SELECT type FROM events WHERE type LIKE 'Login%' OR type = 'StaffLockedOut'")
         ]
     assert kinds == ["LoginFailed"] * 5 + ["StaffLockedOut"]
+
+
+def test_the_window_passes_only_its_login_session_to_the_domain():
+    """Every ``staff_id=`` the window hands to a domain command is the login's Session (hub.staff),
+    never an id read back from it (``hub.staff_id`` is a bare string): the Sync tab's day close did
+    that and, with no trust in bare ids, was refused."""
+    import ast
+
+    offending = []
+    for path in sorted((ROOT / "ui").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            for kw in node.keywords:
+                if kw.arg != "staff_id":
+                    continue
+                text = ast.unparse(kw.value)
+                if text not in {"self.staff", "self.hub.staff", "hub.staff", "staff_id"}:
+                    offending.append(f"{path.relative_to(ROOT)}:{node.lineno}: staff_id={text}")
+    assert offending == []

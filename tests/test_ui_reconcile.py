@@ -35,6 +35,7 @@ def panel_for(station_qapp, qtbot, store: Store, staff_id: str = "admin1"):
         store, Settings(site_name="测试接种点", station_id=store.origin, desk_roles=["admin"]), poll_ms=50
     )
     hub.login(staff_id, PIN)
+    store.trusts_named_staff = False  # from here the window acts, as it runs: with the login's Session only
     banner = Banner()
     panel = SyncPanel(hub, banner)
     qtbot.addWidget(panel)

@@ -42,6 +42,8 @@ from sync.server.app import enroll  # noqa: E402
 from sync.server.serve import Server  # noqa: E402
 from sync.server.store import open_store  # noqa: E402
 
+Store.trusts_named_staff = True  # this script plays its staff: their desk work without their PINs
+
 OUT = Path(__file__).resolve().parents[1] / "out"
 SITE = "recon"
 BATCH = 1000

@@ -28,8 +28,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from station.store import Event  # noqa: E402
+from station.store import Event, Store  # noqa: E402
 from sync.server.store import ServerStore, open_store  # noqa: E402
+
+Store.trusts_named_staff = True  # this script plays its staff: their desk work without their PINs
 
 PRODUCTS = ("sinopharm_bbibp", "sinovac_coronavac", "zifivax")
 

@@ -383,7 +383,7 @@ class SyncPanel(QWidget):
         self.show_reconciliation(result)
         try:
             dayclose.close_synced(
-                self.hub.store, self.hub.today(), staff_id=self.hub.staff_id or "", reconciliation=result
+                self.hub.store, self.hub.today(), staff_id=self.hub.staff, reconciliation=result
             )
         except DomainError as exc:
             self.banner.show_message(exc.message(self.hub.lang), "error")
@@ -400,7 +400,7 @@ class SyncPanel(QWidget):
             payload = dayclose.close_offline(
                 self.hub.store,
                 self.hub.today(),
-                staff_id=self.hub.staff_id or "",
+                staff_id=self.hub.staff,
                 export=Path(text) if text else None,
             )
         except DomainError as exc:
