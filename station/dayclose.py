@@ -147,8 +147,9 @@ def close_offline(store: Store, day: date, *, staff_id: str, export: Path | None
     return payload
 
 
-def sign_in(store: Store, staff_id: str, pin: str) -> str:
-    """The staff member closing the day, checked by PIN and permission (the command's --staff --pin)."""
+def sign_in(store: Store, staff_id: str, pin: str) -> staffmod.Session:
+    """The staff member closing the day, checked by PIN and permission (the command's --staff --pin):
+    the Session itself, since a bare id closes nothing."""
     member = staffmod.login(store, staff_id, pin)
-    staffmod.require(store, member.staff_id, "close_day")
-    return member.staff_id
+    staffmod.require(store, member, "close_day")
+    return member
