@@ -109,6 +109,7 @@ def demo_days(tmp_path_factory):
     """The demo day done, the next day booked (nobody come yet), the day after with fewer bookings and
     a lot of CoronaVac bookings, more than the stock: a shortage."""
     s = Store.open(tmp_path_factory.mktemp("outlook") / "station.sqlite3", origin="demo-1")
+    s.trusts_named_staff = True  # a module fixture: the test bed plays its staff (conftest's trust is per test)
     demo.load(s, DAY)
     demo.load(s, DAY + timedelta(days=1), bookings_total=400, until=time(6, 0), seed=7)
     for i in range(260):

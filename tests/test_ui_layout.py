@@ -34,6 +34,7 @@ def demo_store(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(staffmod, "_SCRYPT", {"n": 2**4, "r": 8, "p": 1})  # cheap PIN hashes (see conftest)
         store = Store.open(tmp_path_factory.mktemp("layout") / "station.sqlite3", origin="demo-1")
+        store.trusts_named_staff = True  # a module fixture: the test bed plays its staff
         day = date(2026, 11, 26)
         demo.load(store, day, until=time(10, 30), bookings_total=300)
         mid_morning = datetime.combine(day, time(10, 30), datetime.now().astimezone().tzinfo)
