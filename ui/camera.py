@@ -523,7 +523,10 @@ class CameraWidget(QWidget):
 
     def _current(self) -> bool:
         """Whether the signal comes from the thread now running (a stopped one's last signals are dropped)."""
-        return self.sender() is self.worker
+        sender = self.sender()
+        # a queued signal delivered after its thread object went away has no sender: not current,
+        # even when no thread runs now (None is None must not pass)
+        return sender is not None and sender is self.worker
 
     # --- from the thread --------------------------------------------------------------------------
     def _on_opened(self, name: str) -> None:
@@ -572,8 +575,8 @@ class CameraWidget(QWidget):
     def _on_failed(self, error: DomainError) -> None:
         if not self._current():
             return
-        self._holder[0] = None
-        self.sender().wait(STOP_WAIT_MS)
+        thread, self._holder[0] = self._holder[0], None
+        thread.wait(STOP_WAIT_MS)
         self.error = error
         self.preview.setPixmap(QPixmap())
         self.preview.setText(error.message(self.lang))
@@ -588,8 +591,8 @@ class CameraWidget(QWidget):
     def _on_ended(self) -> None:
         if not self._current():
             return
-        self._holder[0] = None
-        self.sender().wait(STOP_WAIT_MS)
+        thread, self._holder[0] = self._holder[0], None
+        thread.wait(STOP_WAIT_MS)
         last = self.status.text() if self.last_result is not None else ""
         self.status.setText("\n".join(t for t in (last, self.tr("The video has ended")) if t))
         self.retry_button.show()
