@@ -215,6 +215,10 @@ def write_mark(db_path: Path, origin: str, seq: int) -> None:
     held = read_mark(db_path)
     if held and held[0] == origin and held[1] >= seq:
         return
+    _put_mark(db_path, origin, seq)
+
+
+def _put_mark(db_path: Path, origin: str, seq: int) -> None:
     path = mark_path(db_path)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
@@ -252,23 +256,30 @@ def lost_events(store: object) -> dict[str, int] | None:
 
 def watch(store: object) -> None:
     """Keep the mark after each commit of this station's own events, and refuse appends while its own
-    events end before the mark (``db_events_lost``)."""
+    events end before the mark (``db_events_lost``). Events are lost only before an open (a WAL cut
+    while the program was not running it): checked at open, then again only while some are missing."""
     path = getattr(store, "path", None)
     if path is None:
         return
     path = Path(path)
     origin = store.origin  # type: ignore[attr-defined]
+    state = {"lost": lost_events(store) is not None, "written": 0}
     if read_mark(path) is None:  # an older station: its mark starts now
         held = own_seq(store.conn, origin)  # type: ignore[attr-defined]
         if held:
             write_mark(path, origin, held)
 
     def after_commit(event: object) -> None:
-        if event.origin == store.origin:  # type: ignore[attr-defined]
-            write_mark(path, event.origin, event.seq)  # type: ignore[attr-defined]
+        seq = event.seq  # type: ignore[attr-defined]
+        if event.origin == store.origin and seq > state["written"]:  # type: ignore[attr-defined]
+            _put_mark(path, event.origin, seq)  # type: ignore[attr-defined]
+            state["written"] = seq
 
     def before_append() -> None:
+        if not state["lost"]:
+            return
         lost = lost_events(store)
+        state["lost"] = lost is not None
         if lost:
             raise DomainError("db_events_lost", path=str(path), **lost)
 
