@@ -126,8 +126,13 @@ def backup_connection(
     keep: int | None = 10,
     prefix: str = "station",
     record: bool = True,
+    check_source: bool = True,
 ) -> BackupResult:
-    """Back ``source`` up into ``folder`` (a connection with no transaction open) and check the copy."""
+    """Back ``source`` up into ``folder`` (a connection with no transaction open) and check the copy.
+
+    The source is checked first (``PRAGMA integrity_check``): a damaged database is never copied, so
+    it never takes the place of a sound backup (rotation only follows a good copy)."""
+    from station import integrity
     from station.db import APP_ID
 
     start = time.perf_counter()
@@ -148,6 +153,11 @@ def backup_connection(
     result.file = str(final)
     copy = None
     try:
+        if check_source:
+            checked = integrity.full(source)
+            if not checked.ok:
+                result.error, result.detail = "backup_source_damaged", checked.detail
+                raise _Refused
         source.execute("BEGIN")  # one read snapshot for the count and the copy
         try:
             result.source_events = source.execute("SELECT count(*) FROM events").fetchone()[0]
@@ -174,6 +184,8 @@ def backup_connection(
             os.replace(part, final)
             result.ok = True
             result.bytes = final.stat().st_size
+    except _Refused:
+        pass
     except (sqlite3.Error, OSError) as exc:
         result.error, result.detail = "backup_failed", f"{type(exc).__name__}: {exc}"
     finally:
@@ -192,6 +204,10 @@ def backup_connection(
     return result
 
 
+class _Refused(Exception):
+    """The source failed its check: no copy is made."""
+
+
 def backup_file(path: Path, folder: Path, **kwargs: Any) -> BackupResult:
     """Back the station database at ``path`` up into ``folder`` (online: another process may be writing)."""
     source = sqlite3.connect(str(path), isolation_level=None, timeout=30)
@@ -199,6 +215,21 @@ def backup_file(path: Path, folder: Path, **kwargs: Any) -> BackupResult:
         return backup_connection(source, folder, **kwargs)
     finally:
         source.close()
+
+
+def _check_file(path: Path) -> str | None:
+    """The full check of the station's database (read-only); the problems found, None when sound."""
+    from station import integrity
+
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+    except sqlite3.Error as exc:
+        return str(exc)
+    try:
+        check = integrity.full(conn)
+    finally:
+        conn.close()
+    return None if check.ok else check.detail
 
 
 def rotate(folder: Path, keep: int) -> list[Path]:
@@ -229,6 +260,7 @@ def backup_station(
     settings: Any = None,
     to: Path | None = None,
     reason: str = "manual",
+    check_source: bool = True,
 ) -> list[BackupResult]:
     """Back the station in ``data_dir`` up to each target folder; each result is recorded in that
     folder's index and in the data folder's (which the admin page shows)."""
@@ -240,8 +272,16 @@ def backup_station(
     if not path.is_file():
         raise DomainError("db_missing", path=str(path))
     results = []
+    damage = _check_file(path) if check_source else None  # once for every target
     for folder in targets(data_dir, settings.backup_dir, to):
-        result = backup_file(path, folder, reason=reason, keep=settings.backup_keep)
+        if damage is not None:  # never a damaged copy: the sound backups there stay as they are
+            result = BackupResult(file="", folder=str(folder), reason=reason, ok=False,
+                                  at=datetime.now().astimezone().isoformat(timespec="seconds"),
+                                  error="backup_source_damaged", detail=damage)
+            if _folder_ready(folder):
+                _record(folder, result)
+        else:
+            result = backup_file(path, folder, reason=reason, keep=settings.backup_keep, check_source=False)
         results.append(result)
         home = data_dir / FOLDER
         try:
@@ -257,13 +297,13 @@ def backup_station(
     return results
 
 
-def at_day_close(store: Any) -> list[BackupResult]:
+def at_day_close(store: Any, *, checked: bool = False) -> list[BackupResult]:
     """The backup after a day is closed, to every target; a failure is recorded, never raised (the day
     is closed whatever the USB stick does)."""
     if getattr(store, "path", None) is None or getattr(store, "_depth", 0):
         return []  # in memory, or inside a caller's transaction (the closing is not committed yet)
     try:
-        return backup_station(Path(store.path).parent, reason="day_close")
+        return backup_station(Path(store.path).parent, reason="day_close", check_source=not checked)
     except Exception:
         log.exception("backup at day close failed")
         return []
@@ -362,5 +402,8 @@ def restore(data_dir: Path, file: Path) -> dict[str, Any]:
         dst.close()
         src.close()
     os.replace(part, target)
+    from station import integrity
+
+    integrity.reset_mark(target)  # its own events are what the backup holds now
     return {"restored": str(file), "events": verdict.events, "replaced": str(moved) if moved else None,
             "path": str(target)}

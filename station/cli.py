@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
@@ -59,6 +60,16 @@ def domain_errors(fn: Callable) -> Callable:
         except DomainError as exc:
             ctx = click.get_current_context().find_object(Ctx)
             click.echo(exc.message(ctx.lang if ctx else "zh"), err=True)
+            sys.exit(2)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            from station import integrity
+
+            if not integrity.is_storage_error(exc):
+                raise
+            ctx = click.get_current_context().find_object(Ctx)
+            # a full disk, a read-only folder, a lock, a damaged page: its own message, no traceback
+            error = integrity.storage_error(exc, ctx.db_path if ctx else None)
+            click.echo(error.message(ctx.lang if ctx else "zh"), err=True)
             sys.exit(2)
 
     return wrapper

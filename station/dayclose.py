@@ -51,6 +51,7 @@ def _versions(store: Store) -> dict[str, int]:
 
 def close_synced(store: Store, day: date, *, staff_id: str, reconciliation: dict[str, Any]) -> dict[str, Any]:
     """Close ``day`` as synced: only on a complete reconciliation of everything held here now."""
+    checked = _require_sound(store)
     with store.transaction():
         staffmod.require(store, staff_id, "close_day")
         _check_open(store, day, "synced")
@@ -78,8 +79,19 @@ def close_synced(store: Store, day: date, *, staff_id: str, reconciliation: dict
             "seqs": checked,
         }
         store.append("DayClosed", payload, staff_id=staff_id)
-    backup.at_day_close(store)  # a checked copy of the closed day (never fails the closing)
+    backup.at_day_close(store, checked=checked)  # a checked copy of the closed day (never fails the closing)
     return payload
+
+
+def _require_sound(store: Store) -> bool:
+    """The full ``PRAGMA integrity_check`` before a day is closed: a damaged database closes nothing
+    (``db_damaged``, with what to do). True when checked (a file), so the backup after need not again."""
+    from station import integrity
+
+    if store.path is None or store._depth:
+        return False
+    integrity.require_sound(store.conn, store.path)
+    return True
 
 
 def file_sha256(path: Path) -> str:
@@ -127,6 +139,7 @@ def check_export(store: Store, day: date, export: Path) -> dict[str, Any]:
 
 def close_offline(store: Store, day: date, *, staff_id: str, export: Path | None) -> dict[str, Any]:
     """Close ``day`` without the network: the export file (``station export``) is the proof."""
+    checked = _require_sound(store)
     with store.transaction():
         staffmod.require(store, staff_id, "close_day")
         _check_open(store, day, "offline")
@@ -143,7 +156,7 @@ def close_offline(store: Store, day: date, *, staff_id: str, export: Path | None
             "seqs": _versions(store),
         }
         store.append("DayClosed", payload, staff_id=staff_id)
-    backup.at_day_close(store)  # a checked copy of the closed day (never fails the closing)
+    backup.at_day_close(store, checked=checked)  # a checked copy of the closed day (never fails the closing)
     return payload
 
 

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from station import private
+from station import integrity, private
 from station.errors import DomainError
 
 APP_ID = 0x56535431  # "VST1": marks a station database in the SQLite header
 MIGRATION_SET = "station"
+BUSY_SECONDS = 10  # a lock held longer by another program: db_locked
 
 migrations = Migrations(MIGRATION_SET)
 
@@ -391,24 +393,64 @@ def connect(path: Path | str, *, create: bool = True) -> Database:
         if not path.exists():
             if not create:
                 raise StationFileError("db_missing", path=str(path))
-            private.folder(path.parent)
+            _storage(private.folder, path.parent, path=path)
         elif path.is_dir():
             raise StationFileError("db_not_station", path=str(path))
         elif _empty(path):  # a station's file emptied (a copy cut short, a disk error): not a new station
             raise StationFileError("db_empty", path=str(path))
         else:
-            private.folder(path.parent)  # a folder made before the rule: tightened now
+            _storage(private.folder, path.parent, path=path)  # a folder made before the rule: tightened now
     try:
-        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10)
+        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_SECONDS)
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         if isinstance(path, Path):
             private.database(path)  # before the WAL exists: SQLite gives it the database's mode
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     except sqlite3.DatabaseError as exc:
-        raise StationFileError("db_not_station", path=str(path), detail=str(exc)) from None
+        raise _open_error(exc, path) from None
+    except OSError as exc:
+        raise integrity.storage_error(exc, path) from None
     if tables and app_id != APP_ID:
         conn.close()
         raise StationFileError("db_not_station", path=str(path), detail="application_id")
+    if tables and isinstance(path, Path):
+        _check_on_open(conn, path)  # before anything is written: a damaged file is never changed
+    try:
+        return _prepare(conn, path, tables)
+    except sqlite3.DatabaseError as exc:  # a full disk, a read-only folder, a lock held too long
+        conn.close()
+        if not tables and isinstance(path, Path):  # a station that could not be made: leave no empty file
+            for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                p.unlink(missing_ok=True)
+        raise integrity.storage_error(exc, path) from None
+
+
+def _storage(fn: Any, *args: Any, path: Path) -> Any:
+    try:
+        return fn(*args)
+    except OSError as exc:
+        raise integrity.storage_error(exc, path) from None
+
+
+def _open_error(exc: sqlite3.DatabaseError, path: Path | str) -> DomainError:
+    text = str(exc).lower()
+    if "not a database" in text or "encrypted" in text:  # another program's file (or not SQLite at all)
+        return StationFileError("db_not_station", path=str(path), detail=str(exc))
+    error = integrity.storage_error(exc, path)
+    if error.code == "db_error":
+        return StationFileError("db_not_station", path=str(path), detail=str(exc))
+    return error
+
+
+def _check_on_open(conn: sqlite3.Connection, path: Path) -> None:
+    """The check on open (station/integrity.py): a damaged file is refused before anything writes to it."""
+    check = integrity.quick(conn, path)
+    if not check.ok:
+        conn.close()
+        raise StationFileError("db_damaged", path=str(path), detail=check.detail)
+
+
+def _prepare(conn: sqlite3.Connection, path: Path | str, tables: set[str]) -> Database:
     if str(path) != ":memory:":
         conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")

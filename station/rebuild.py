@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from station import db as dbmod
+from station import integrity
 from station.projector import apply
 from station.store import EVENT_COLUMNS, Event, Store
 
@@ -86,6 +88,19 @@ def compare(live: Store, rebuilt: Store, examples: int = 3) -> list[TableDiff]:
 
 
 def check(store: Store) -> RebuildReport:
+    """Replay and compare; a damaged database is reported as damage (``db_damaged``), not as tables
+    that differ or match: SQLite's full check runs first, and a page found damaged on the way too."""
+    try:
+        if store.path is not None:
+            integrity.require_sound(store.conn, store.path)
+        return _check(store)
+    except sqlite3.DatabaseError as exc:
+        if not integrity.is_storage_error(exc):
+            raise
+        raise integrity.storage_error(exc, store.path) from None
+
+
+def _check(store: Store) -> RebuildReport:
     start = time.perf_counter()
     rebuilt = replay(store)
     seconds = time.perf_counter() - start

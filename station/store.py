@@ -114,6 +114,7 @@ class Store:
         self._depth = 0
         self._checkpointer: tuple[threading.Thread, threading.Event] | None = None
         self.listeners: list[Callable[[Event], None]] = []
+        self.before_append: list[Callable[[], None]] = []  # checks that may refuse an append (integrity)
 
     # --- opening -------------------------------------------------------------------------------
     @classmethod
@@ -136,7 +137,11 @@ class Store:
                 )
         else:
             origin = stored[0]
-        return cls(database, origin, now=now, path=Path(path) if str(path) != ":memory:" else None)
+        store = cls(database, origin, now=now, path=Path(path) if str(path) != ":memory:" else None)
+        from station import integrity
+
+        integrity.watch(store)  # this station's own newest seq kept beside the file (a lost WAL is seen)
+        return store
 
     def close(self) -> None:
         self.stop_checkpointer()
@@ -207,8 +212,8 @@ class Store:
             return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise _storage_error(exc) from exc
+        except sqlite3.DatabaseError as exc:
+            raise _storage_error(exc, self.path) from exc
         self._depth = 1
         self._pending: list[Event] = []
         try:
@@ -216,10 +221,15 @@ class Store:
             self.conn.execute("COMMIT")
         except BaseException as exc:
             if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
+                try:
+                    self.conn.execute("ROLLBACK")
+                except sqlite3.Error:  # SQLite rolled back by itself (a full disk, an I/O error)
+                    pass
             self._pending = []
-            if isinstance(exc, sqlite3.OperationalError):
-                raise _storage_error(exc) from exc
+            if isinstance(exc, sqlite3.OperationalError) or (
+                isinstance(exc, sqlite3.DatabaseError) and type(exc) is sqlite3.DatabaseError
+            ):  # a full disk, a read-only file, a lock, a damaged page: not a constraint of the domain
+                raise _storage_error(exc, self.path) from exc
             raise
         finally:
             self._depth = 0
@@ -241,6 +251,8 @@ class Store:
         from station.projector import apply
 
         with self.transaction():
+            for check in self.before_append:
+                check()
             seq = self.conn.execute(
                 "SELECT coalesce(max(seq), 0) + 1 FROM events WHERE origin = ?", [self.origin]
             ).fetchone()[0]
@@ -437,10 +449,8 @@ class Store:
         return row[0] if row else None
 
 
-def _storage_error(exc: sqlite3.OperationalError) -> DomainError:
-    text = str(exc).lower()
-    if "full" in text:
-        return DomainError("disk_full")
-    if "locked" in text or "busy" in text:
-        return DomainError("db_busy")
-    return DomainError("db_error", detail=str(exc))
+def _storage_error(exc: sqlite3.DatabaseError, path: Path | None = None) -> DomainError:
+    """Disk full, read-only, locked, damaged: each its own message code (station/integrity.py)."""
+    from station import integrity
+
+    return integrity.storage_error(exc, path)

@@ -780,9 +780,10 @@ def test_a_really_full_database_file(store, clock, person_factory):
 
 
 def test_storage_errors_are_translated():
-    assert storemod._storage_error(sqlite3.OperationalError("database is locked")).code == "db_busy"
+    # each failure its own code, with what to do (#13: station/integrity.py)
+    assert storemod._storage_error(sqlite3.OperationalError("database is locked")).code == "db_locked"
     err = storemod._storage_error(sqlite3.OperationalError("disk I/O error"))
-    assert err.code == "db_error" and "disk I/O error" in err.message("en")
+    assert err.code == "db_io_error" and "disk I/O error" in err.message("en")
 
 
 def test_station_id_can_be_set_until_something_is_recorded(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -61,7 +62,6 @@ def run(data: Path, lang: str, *, config: Path | None = None, camera: str | None
     """The desk window on the station in ``data`` (its settings beside its database, unless ``config``
     names another folder); ``camera`` (``station --camera SPEC``) overrides ``settings.camera``."""
     from station.settings import Settings
-    from station.store import Store
     from ui.backup_panel import BackupTimer
     from ui.dialogs import FirstRunDialog, LoginDialog
     from ui.errors import install_error_handling
@@ -71,7 +71,9 @@ def run(data: Path, lang: str, *, config: Path | None = None, camera: str | None
     app = make_app(lang)
     config = config or data
     settings = Settings.load(config)
-    store = Store.open(data / "station.sqlite3", origin=settings.station_id or None)
+    store = open_station(data, settings, lang)
+    if store is None:
+        return 1
     store.start_checkpointer()  # commits at the desk never pay for a WAL checkpoint
     hub = StationHub(store, settings, lang=lang)
     hub.settings_saver = lambda: settings.save(config)
@@ -91,6 +93,31 @@ def run(data: Path, lang: str, *, config: Path | None = None, camera: str | None
     finally:
         hub.close()
         store.close()  # stops the checkpointer; what was recorded is in the database file
+
+
+def open_station(data: Path, settings: Any, lang: str) -> Any:
+    """The station's database, or None when it must not be used and staff closed the program: a damaged
+    file (or one with its own records lost) is never written; the dialog explains what happened and
+    offers the latest sound backup and the way back through the site hub (ui/damaged.py)."""
+    from station import integrity
+    from station.errors import DomainError
+    from station.store import Store
+    from ui.damaged import DamagedDialog
+
+    path = data / "station.sqlite3"
+    for _ in range(3):
+        try:
+            return Store.open(path, origin=settings.station_id or None)
+        except DomainError as exc:
+            if exc.code not in integrity.DAMAGE_CODES:  # a read-only folder, a full disk, a lock: say so
+                from ui.qt import QMessageBox
+
+                QMessageBox.critical(None, "Vaccination Station", exc.message(lang))
+                return None
+            dialog = DamagedDialog(data, exc, lang, backup_dir=getattr(settings, "backup_dir", ""))
+            if dialog.exec() != DamagedDialog.DialogCode.Accepted:
+                return None
+    return None
 
 
 @click.command("gui")

@@ -2936,4 +2936,31 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>输入读数，如 36.5 或 365，然后回车（{min}–{max} °C）</translation>
     </message>
 </context>
+<context>
+    <name>DamagedDialog</name>
+    <message>
+        <source>The station's database cannot be used</source>
+        <translation>本机数据库无法使用</translation>
+    </message>
+    <message>
+        <source>Latest sound backup: %1 (%2 records). Restoring it puts it in place of the damaged file, which is kept in replaced/.</source>
+        <translation>最近一次完好的备份：%1（%2 条记录）。恢复后它将取代损坏的文件，损坏的文件保留在 replaced/ 文件夹中。</translation>
+    </message>
+    <message>
+        <source>No sound backup was found in the backups folder or on the USB stick.</source>
+        <translation>在备份文件夹和 U 盘中都没有找到完好的备份。</translation>
+    </message>
+    <message>
+        <source>From the site hub: on a station that had joined a hub, its records are on the hub too. Set this laptop up as a new station (a new station id) and join the hub with a new code: it pulls the whole site's records, this station's included (install guide, section 7). Records not yet synced are only in the damaged file and its backups: keep them.</source>
+        <translation>从现场主机取回：已加入现场主机的工作站，其记录在主机上也有一份。把这台电脑设置为一个新的工作站（新的站号），用新的加入码加入主机：它会取回整个现场的记录，包括本机的记录（见安装说明第 7 节）。尚未同步的记录只在损坏的文件及其备份中：请保留它们。</translation>
+    </message>
+    <message>
+        <source>Restore the latest backup</source>
+        <translation>恢复最近的备份</translation>
+    </message>
+    <message>
+        <source>Close the program</source>
+        <translation>关闭程序</translation>
+    </message>
+</context>
 </TS>
