@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from station import private
+from station import cipher, private
 from station.errors import DomainError
 
 APP_ID = 0x56535431  # "VST1": marks a station database in the SQLite header
@@ -384,9 +384,17 @@ def _empty(path: Path) -> bool:
         return False
 
 
-def connect(path: Path | str, *, create: bool = True) -> Database:
-    """Open (or create) a station database and bring its schema up to date."""
+def connect(path: Path | str, *, create: bool = True, key: str | None = None) -> Database:
+    """Open (or create) a station database and bring its schema up to date.
+
+    ``key``: the SQLCipher passphrase (station/cipher.py); by default the one this process unlocked
+    the file with, none for a plaintext station. An encrypted file without it is refused clearly."""
     path = Path(path) if str(path) != ":memory:" else path
+    if key is None:
+        try:
+            key = cipher.driver_for(path)
+        except DomainError as exc:  # encrypted, and no passphrase held for it (or no SQLCipher here)
+            raise StationFileError(exc.code, **exc.facts) from None
     if isinstance(path, Path):
         if not path.exists():
             if not create:
@@ -399,12 +407,12 @@ def connect(path: Path | str, *, create: bool = True) -> Database:
         else:
             private.folder(path.parent)  # a folder made before the rule: tightened now
     try:
-        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=10)
+        conn = cipher.raw_connect(path, key, isolation_level=None, check_same_thread=False, timeout=10)
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         if isinstance(path, Path):
             private.database(path)  # before the WAL exists: SQLite gives it the database's mode
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    except sqlite3.DatabaseError as exc:
+    except cipher.DatabaseError as exc:
         raise StationFileError("db_not_station", path=str(path), detail=str(exc)) from None
     if tables and app_id != APP_ID:
         conn.close()

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from station import cipher
 from station import db as dbmod
 from station.errors import DomainError
 from station.hlc import HybridClock, Stamp
@@ -156,12 +157,12 @@ class Store:
         path = str(self.path)
 
         def run() -> None:
-            conn = sqlite3.connect(path, timeout=1, check_same_thread=False)
+            conn = cipher.raw_connect(path, cipher.key_for(path), timeout=1, check_same_thread=False)
             try:
                 while not stop.wait(every):
                     try:
                         conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-                    except sqlite3.Error:  # busy or locked: the next round tries again
+                    except cipher.Error:  # busy or locked: the next round tries again
                         continue
             finally:
                 conn.close()
@@ -207,7 +208,7 @@ class Store:
             return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
+        except cipher.OperationalError as exc:
             raise _storage_error(exc) from exc
         self._depth = 1
         self._pending: list[Event] = []
@@ -218,7 +219,7 @@ class Store:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             self._pending = []
-            if isinstance(exc, sqlite3.OperationalError):
+            if isinstance(exc, cipher.OperationalError):
                 raise _storage_error(exc) from exc
             raise
         finally:
@@ -405,7 +406,7 @@ class Store:
     def _insert_values(self, values: tuple[Any, ...]) -> None:
         try:
             self.conn.execute(_INSERT, values)
-        except sqlite3.OperationalError as exc:
+        except cipher.OperationalError as exc:
             raise _storage_error(exc) from exc
 
     def events(self, *, after_pos: int = 0, limit: int | None = None) -> list[Event]:
