@@ -22,7 +22,9 @@ class PassphraseDialog(FormDialog):
         self.path = Path(path)
         self.lang = lang
         self.setWindowTitle(self.tr("Encrypted station"))
+        self.setMinimumWidth(520)
         self.banner = Banner()
+        self.banner.setWordWrap(True)
         self.passphrase = QLineEdit()
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.passphrase.setPlaceholderText(self.tr("Database passphrase"))
@@ -53,6 +55,7 @@ class PassphraseDialog(FormDialog):
             cipher.check_passphrase(self.path, text)
         except DomainError as exc:
             self.banner.show_message(exc.message(self.lang), "error")
+            self.adjustSize()  # the message wraps to two lines: the dialog grows to show them
             self.passphrase.clear()
             self.passphrase.setFocus()
             return

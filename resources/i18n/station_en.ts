@@ -1478,6 +1478,29 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</t
     </message>
 </context>
 <context>
+    <name>PassphraseDialog</name>
+    <message>
+        <source>Encrypted station</source>
+        <translation>Encrypted station</translation>
+    </message>
+    <message>
+        <source>Database passphrase</source>
+        <translation>Database passphrase</translation>
+    </message>
+    <message>
+        <source>Remember on this computer (the system keyring of this account)</source>
+        <translation>Remember on this computer (the system keyring of this account)</translation>
+    </message>
+    <message>
+        <source>This station's records are encrypted</source>
+        <translation>This station's records are encrypted</translation>
+    </message>
+    <message>
+        <source>Enter the database passphrase to open them. Ask the site admin if you do not know it.</source>
+        <translation>Enter the database passphrase to open them. Ask the site admin if you do not know it.</translation>
+    </message>
+</context>
+<context>
     <name>PersonCard</name>
     <message>
         <source>{age} years</source>
