@@ -21,12 +21,12 @@ import shutil
 import sqlite3
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from station import private
+from station import cipher, private
 from station.errors import DomainError
 
 DB_NAME = "station.sqlite3"
@@ -63,6 +63,7 @@ class Verdict:
     error: str | None = None
     facts: dict[str, Any] | None = None
     events: int | None = None
+    key: str | None = field(default=None, repr=False)  # the passphrase that opened an encrypted backup
 
 
 # --- the index -------------------------------------------------------------------------------------
@@ -131,7 +132,9 @@ def backup_connection(
     """Back ``source`` up into ``folder`` (a connection with no transaction open) and check the copy.
 
     The source is checked first (``PRAGMA integrity_check``): a damaged database is never copied, so
-    it never takes the place of a sound backup (rotation only follows a good copy)."""
+    it never takes the place of a sound backup (rotation only follows a good copy). An encrypted
+    station's copy is encrypted with the same passphrase (SQLCipher's backup runs between two
+    connections keyed alike); a plaintext station's copy is plaintext."""
     from station import integrity
     from station.db import APP_ID
 
@@ -161,7 +164,7 @@ def backup_connection(
         source.execute("BEGIN")  # one read snapshot for the count and the copy
         try:
             result.source_events = source.execute("SELECT count(*) FROM events").fetchone()[0]
-            copy = sqlite3.connect(str(part), isolation_level=None)
+            copy = cipher.raw_connect(part, _source_key(source), isolation_level=None)
             private.file(part)  # people's records: the owner's only, on a USB stick too
             source.backup(copy)
         finally:
@@ -186,7 +189,7 @@ def backup_connection(
             result.bytes = final.stat().st_size
     except _Refused:
         pass
-    except (sqlite3.Error, OSError) as exc:
+    except (*cipher.Error, OSError, DomainError) as exc:
         result.error, result.detail = "backup_failed", f"{type(exc).__name__}: {exc}"
     finally:
         if copy is not None:
@@ -208,9 +211,19 @@ class _Refused(Exception):
     """The source failed its check: no copy is made."""
 
 
+def _source_key(source: Any) -> str | None:
+    """The passphrase this process unlocked ``source``'s file with (None: a plaintext station)."""
+    if isinstance(source, sqlite3.Connection):
+        return None
+    for _seq, name, file in source.execute("PRAGMA database_list").fetchall():
+        if name == "main" and file:
+            return cipher.key_for(file)
+    return None
+
+
 def backup_file(path: Path, folder: Path, **kwargs: Any) -> BackupResult:
     """Back the station database at ``path`` up into ``folder`` (online: another process may be writing)."""
-    source = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+    source = cipher.raw_connect(path, cipher.driver_for(path), isolation_level=None, timeout=30)
     try:
         return backup_connection(source, folder, **kwargs)
     finally:
@@ -222,8 +235,8 @@ def _check_file(path: Path) -> str | None:
     from station import integrity
 
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
-    except sqlite3.Error as exc:
+        conn = cipher.raw_connect(f"file:{path}?mode=ro", cipher.driver_for(path), uri=True, timeout=30)
+    except (*cipher.Error, DomainError) as exc:
         return str(exc)
     try:
         check = integrity.full(conn)
@@ -326,16 +339,39 @@ def due(data_dir: Path, minutes: int, now: float | None = None) -> bool:
 # --- checking and restoring ------------------------------------------------------------------------
 
 
-def verify(path: Path) -> Verdict:
+def _backup_key(path: Path, key: str | None) -> str | None:
+    """The passphrase of an encrypted backup: ``key``, else one this process holds that opens it."""
+    if not cipher.is_encrypted(path):
+        return None
+    if not cipher.available():
+        raise DomainError("db_encrypted_no_cipher", path=str(path))
+    candidates = [key] if key else cipher.known_keys()
+    if not candidates:
+        raise DomainError("backup_encrypted", path=str(path))
+    for candidate in candidates:
+        try:
+            cipher.check_passphrase(path, candidate)
+            return candidate
+        except DomainError:
+            continue
+    raise DomainError("db_wrong_passphrase", path=str(path))
+
+
+def verify(path: Path, key: str | None = None) -> Verdict:
     """Whether ``path`` is a sound station backup: a SQLite file passing quick_check, marked as a
-    station database, from this release or an older one, holding the events its index recorded."""
+    station database, from this release or an older one, holding the events its index recorded.
+    An encrypted backup is opened with ``key`` or a passphrase this process holds."""
     from station import db as dbmod
 
     path = Path(path)
     if not path.is_file():
         return Verdict(False, "backup_missing", {"path": str(path)})
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        key = _backup_key(path, key)
+    except DomainError as exc:
+        return Verdict(False, exc.code, dict(exc.facts))
+    try:
+        conn = cipher.raw_connect(f"file:{path}?mode=ro", key, uri=True)
         try:
             check = "; ".join(r[0] for r in conn.execute("PRAGMA quick_check").fetchall())
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -349,7 +385,7 @@ def verify(path: Path) -> Verdict:
             )
         finally:
             conn.close()
-    except sqlite3.Error as exc:
+    except cipher.Error as exc:
         return Verdict(False, "backup_not_sqlite", {"path": str(path), "detail": str(exc)})
     if check != "ok":
         return Verdict(False, "backup_quick_check", {"path": str(path), "detail": check[:200]})
@@ -364,25 +400,25 @@ def verify(path: Path) -> Verdict:
         return Verdict(
             False, "backup_count_differs", {"path": str(path), "events": events, "recorded": recorded["events"]}
         )
-    return Verdict(True, None, {"path": str(path), "events": events}, events)
+    return Verdict(True, None, {"path": str(path), "events": events}, events, key)
 
 
-def restore(data_dir: Path, file: Path) -> dict[str, Any]:
+def restore(data_dir: Path, file: Path, key: str | None = None) -> dict[str, Any]:
     """Put the backup ``file`` in place of the station's database (the window must be closed).
 
     An unsound backup is refused with its reason and nothing changes; the database replaced is moved
     into ``replaced/`` (with its WAL), never deleted."""
-    verdict = verify(file)
+    verdict = verify(file, key)
     if not verdict.ok:
         raise DomainError(verdict.error or "backup_unsound", **(verdict.facts or {}))
     target = data_dir / DB_NAME
     moved = None
     if target.exists():
         try:  # fold the WAL into the file, so the copy set aside is whole by itself
-            conn = sqlite3.connect(str(target), timeout=10)
+            conn = cipher.raw_connect(target, cipher.driver_for(target), timeout=10)
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             conn.close()
-        except sqlite3.Error:
+        except (*cipher.Error, DomainError):
             pass  # a damaged database: set aside as it is, with its -wal and -shm
         aside = data_dir / REPLACED
         aside.mkdir(parents=True, exist_ok=True)
@@ -393,8 +429,8 @@ def restore(data_dir: Path, file: Path) -> dict[str, Any]:
                 shutil.move(str(side), str(moved) + suffix)
         shutil.move(str(target), str(moved))
     part = target.with_name(target.name + ".restoring")
-    src = sqlite3.connect(f"file:{Path(file).resolve()}?mode=ro", uri=True)
-    dst = sqlite3.connect(str(part), isolation_level=None)
+    src = cipher.raw_connect(f"file:{Path(file).resolve()}?mode=ro", verdict.key, uri=True)
+    dst = cipher.raw_connect(part, verdict.key, isolation_level=None)
     try:
         src.backup(dst)
         dst.execute("PRAGMA journal_mode=WAL")
@@ -402,6 +438,10 @@ def restore(data_dir: Path, file: Path) -> dict[str, Any]:
         dst.close()
         src.close()
     os.replace(part, target)
+    if verdict.key:  # the station is now the backup's: encrypted with its passphrase
+        cipher.unlock(target, verdict.key)
+    else:
+        cipher.lock(target)
     from station import integrity
 
     integrity.reset_mark(target)  # its own events are what the backup holds now

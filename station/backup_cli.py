@@ -42,6 +42,8 @@ def backup_command(c: Any, to: Path | None, as_json: bool) -> None:
 
     lang = _lang(c)
     try:
+        if (c.data / backup.DB_NAME).is_file():
+            c.unlock()  # an encrypted station: its backups are encrypted with its passphrase
         results = backup.backup_station(c.data, to=to, reason="manual")
     except DomainError as exc:
         click.echo(exc.message(lang), err=True)
@@ -68,11 +70,16 @@ def restore_command(c: Any, file: Path) -> None:
     refused with the reason; the database it replaces is moved into the data folder's replaced/, never
     deleted.
     """
-    from station import backup
+    from station import backup, cipher, cipher_cli
 
     lang = _lang(c)
     try:
-        done = backup.restore(c.data, file)
+        key = None
+        if (c.data / backup.DB_NAME).is_file():
+            c.unlock()  # an encrypted station's passphrase opens its own backups
+        if cipher.is_encrypted(file) and backup.verify(file).error in ("backup_encrypted", "db_wrong_passphrase"):
+            key = cipher_cli.passphrase_for(file, lang)  # another passphrase (a station set up anew)
+        done = backup.restore(c.data, file, key)
     except DomainError as exc:
         click.echo(render("restore_refused", lang, reason=exc.message(lang)), err=True)
         sys.exit(2)

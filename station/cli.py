@@ -8,7 +8,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import sqlite3
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
@@ -18,7 +17,7 @@ from typing import Any
 
 import click
 
-from station import __version__
+from station import __version__, cipher
 from station.errors import DomainError
 from station.messages import render
 from station.paths import default_data_dir
@@ -43,8 +42,16 @@ class Ctx:
         from station.store import Store
 
         if self._store is None:
+            self.unlock()
             self._store = Store.open(self.db_path, create=create)
         return self._store
+
+    def unlock(self) -> None:
+        """An encrypted station's passphrase for this process: STATION_PASSPHRASE, the OS keyring, or
+        typed at the terminal (station/cipher_cli.py); nothing for a plaintext one."""
+        from station import cipher_cli
+
+        cipher_cli.unlock(self.db_path, self.lang)
 
     def t(self, code: str, **facts: Any) -> str:
         return render(code, self.lang, **facts)
@@ -61,7 +68,7 @@ def domain_errors(fn: Callable) -> Callable:
             ctx = click.get_current_context().find_object(Ctx)
             click.echo(exc.message(ctx.lang if ctx else "zh"), err=True)
             sys.exit(2)
-        except (sqlite3.DatabaseError, OSError) as exc:
+        except (*cipher.DatabaseError, OSError) as exc:
             from station import integrity
 
             if not integrity.is_storage_error(exc):
@@ -160,13 +167,33 @@ pass_ctx = click.make_pass_decorator(Ctx)
     "--station-id",
     help="本机站点编号（同步时区分各台电脑） / This laptop's station id (tells laptops apart in sync)",
 )
+@click.option(
+    "--encrypt",
+    is_flag=True,
+    help="新建加密的数据库（SQLCipher；密码在终端输入两次，脚本用 STATION_PASSPHRASE） / Create the database "
+    "encrypted (SQLCipher; the passphrase typed twice, scripts use STATION_PASSPHRASE)",
+)
+@click.option("--remember", is_flag=True,
+              help="与 --encrypt 同用：把密码存入系统钥匙串 / With --encrypt: keep the passphrase in the OS keyring")
 @pass_ctx
 @domain_errors
-def init(c: Ctx, station_id: str | None) -> None:
+def init(c: Ctx, station_id: str | None, encrypt: bool, remember: bool) -> None:
     """建立本机数据库。 / Create this laptop's database."""
+    from station import cipher, cipher_cli
     from station.keys import station_key
     from station.store import Store
 
+    if encrypt and not cipher.is_encrypted(c.db_path):
+        if c.db_path.exists():  # a plaintext station already: converting it is `station encrypt`
+            raise cipher.CipherError("cipher_use_encrypt", path=str(c.db_path))
+        if not cipher.available():
+            raise cipher.CipherError("cipher_missing")
+        passphrase = cipher_cli.new_passphrase(c.lang)
+        cipher.unlock(c.db_path, passphrase)
+        if remember:
+            cipher.keyring_set(c.db_path, passphrase)
+    else:
+        c.unlock()
     store = Store.open(c.db_path, origin=station_id)
     c._store = store
     station_key(c.data)  # the station's signing key (end-of-day files), beside its database
@@ -735,6 +762,10 @@ cli.add_command(stock_group)
 from station.backup_cli import COMMANDS as _backup_commands  # noqa: E402  (station backup, restore)
 
 for _command in _backup_commands:
+    cli.add_command(_command)
+from station.cipher_cli import COMMANDS as _cipher_commands  # noqa: E402  (station encrypt, decrypt, passphrase)
+
+for _command in _cipher_commands:
     cli.add_command(_command)
 
 from station.reports.cli import outlook_command, report_command  # noqa: E402

@@ -13,7 +13,7 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from station import integrity, private
+from station import cipher, integrity, private
 from station.errors import DomainError
 
 APP_ID = 0x56535431  # "VST1": marks a station database in the SQLite header
@@ -386,9 +386,17 @@ def _empty(path: Path) -> bool:
         return False
 
 
-def connect(path: Path | str, *, create: bool = True) -> Database:
-    """Open (or create) a station database and bring its schema up to date."""
+def connect(path: Path | str, *, create: bool = True, key: str | None = None) -> Database:
+    """Open (or create) a station database and bring its schema up to date.
+
+    ``key``: the SQLCipher passphrase (station/cipher.py); by default the one this process unlocked
+    the file with, none for a plaintext station. An encrypted file without it is refused clearly."""
     path = Path(path) if str(path) != ":memory:" else path
+    if key is None:
+        try:
+            key = cipher.driver_for(path)
+        except DomainError as exc:  # encrypted, and no passphrase held for it (or no SQLCipher here)
+            raise StationFileError(exc.code, **exc.facts) from None
     if isinstance(path, Path):
         if not path.exists():
             if not create:
@@ -401,12 +409,12 @@ def connect(path: Path | str, *, create: bool = True) -> Database:
         else:
             _storage(private.folder, path.parent, path=path)  # a folder made before the rule: tightened now
     try:
-        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_SECONDS)
+        conn = cipher.raw_connect(path, key, isolation_level=None, check_same_thread=False, timeout=BUSY_SECONDS)
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         if isinstance(path, Path):
             private.database(path)  # before the WAL exists: SQLite gives it the database's mode
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    except sqlite3.DatabaseError as exc:
+    except cipher.DatabaseError as exc:
         raise _open_error(exc, path) from None
     except OSError as exc:
         raise integrity.storage_error(exc, path) from None
@@ -417,7 +425,7 @@ def connect(path: Path | str, *, create: bool = True) -> Database:
         _check_on_open(conn, path)  # before anything is written: a damaged file is never changed
     try:
         return _prepare(conn, path, tables)
-    except sqlite3.DatabaseError as exc:  # a full disk, a read-only folder, a lock held too long
+    except cipher.DatabaseError as exc:  # a full disk, a read-only folder, a lock held too long
         conn.close()
         if not tables and isinstance(path, Path):  # a station that could not be made: leave no empty file
             for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):

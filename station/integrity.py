@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from station import cipher
 from station.errors import DomainError
 
 OPEN_FULL_BYTES = 128 * 2**20  # files up to this size get the whole quick_check on open
@@ -64,7 +65,7 @@ def _run(conn: sqlite3.Connection, kind: str, steps: list[str]) -> Check:
             problems += _pragma(conn, sql)
             if problems:
                 break
-    except sqlite3.DatabaseError as exc:  # "database disk image is malformed" before any answer
+    except cipher.DatabaseError as exc:  # "database disk image is malformed" before any answer
         problems.append(str(exc))
     return Check(not problems, kind, problems, time.perf_counter() - start)
 
@@ -89,14 +90,14 @@ def quick(conn: sqlite3.Connection, path: Path | None = None, *, budget: int = O
         try:
             name = conn.execute("PRAGMA database_list").fetchone()[2]
             path = Path(name) if name else None
-        except sqlite3.DatabaseError:
+        except cipher.DatabaseError:
             path = None
     if _file_bytes(path) <= budget:
         return _run(conn, "quick", ["PRAGMA quick_check"])
     start = time.perf_counter()
     try:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    except sqlite3.DatabaseError as exc:
+    except cipher.DatabaseError as exc:
         return Check(False, "partial", [str(exc)], time.perf_counter() - start)
     steps = [f"PRAGMA quick_check('{t}')" for t in tables if t not in BIG_TABLES and "'" not in t]
     check = _run(conn, "partial", steps)
@@ -105,7 +106,7 @@ def quick(conn: sqlite3.Connection, path: Path | None = None, *, budget: int = O
             continue
         try:  # the pages written last (the log grows at its end): every column of the newest rows read
             conn.execute(f"SELECT * FROM {table} ORDER BY rowid DESC LIMIT {TAIL_ROWS}").fetchall()
-        except sqlite3.DatabaseError as exc:
+        except cipher.DatabaseError as exc:
             check = Check(False, "partial", [str(exc)])
     check.seconds = time.perf_counter() - start
     return check
@@ -184,9 +185,9 @@ def storage_error(exc: BaseException, path: Path | str | None = None) -> DomainE
 
 def is_storage_error(exc: BaseException) -> bool:
     """An error of the storage (not a constraint the domain broke): the ones ``storage_error`` names."""
-    if isinstance(exc, (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError)):
+    if isinstance(exc, (*cipher.IntegrityError, *cipher.ProgrammingError, *cipher.InterfaceError)):
         return False
-    if isinstance(exc, sqlite3.DatabaseError):
+    if isinstance(exc, cipher.DatabaseError):
         return True
     return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES,
                                                       errno.EIO)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from station import cipher, integrity
 from station import db as dbmod
-from station import integrity
 from station.projector import apply
 from station.store import EVENT_COLUMNS, Event, Store
 
@@ -41,7 +40,10 @@ class RebuildReport:
 
 def replay(store: Store) -> Store:
     """A new in-memory station holding the same events, projected from scratch in HLC order."""
-    fresh = Store(dbmod.connect(":memory:"), store.origin, now=store.now)
+    # an encrypted station's replay runs on SQLCipher's module (unkeyed, in memory) so that compare()
+    # can attach the live file with its key
+    key = cipher.NO_KEY if store.path is not None and cipher.key_for(store.path) else None
+    fresh = Store(dbmod.connect(":memory:", key=key), store.origin, now=store.now)
     conn = fresh.conn
     conn.execute("PRAGMA synchronous=OFF")
     cur = store.conn.cursor()
@@ -65,7 +67,7 @@ def compare(live: Store, rebuilt: Store, examples: int = 3) -> list[TableDiff]:
     diffs = []
     if live.path is None:
         raise ValueError("compare() needs a station stored in a file")
-    conn.execute("ATTACH DATABASE ? AS live", [str(live.path)])
+    cipher.attach(conn, live.path, "live")
     try:
         for table in dbmod.PROJECTED_TABLES:
             cols = ", ".join(_columns(conn, table))
@@ -94,7 +96,7 @@ def check(store: Store) -> RebuildReport:
         if store.path is not None:
             integrity.require_sound(store.conn, store.path)
         return _check(store)
-    except sqlite3.DatabaseError as exc:
+    except cipher.DatabaseError as exc:
         if not integrity.is_storage_error(exc):
             raise
         raise integrity.storage_error(exc, store.path) from None

@@ -220,8 +220,33 @@ def check_slip(ctx: Context) -> str:
     return render("selftest_slip_ok", ctx.lang, sizes=", ".join(sizes))
 
 
+def check_cipher(ctx: Context) -> str:
+    """SQLCipher is in this install (the built program bundles it): an encrypted database is made,
+    holds no plaintext, opens with its passphrase and refuses another."""
+    from station import cipher
+
+    if not cipher.available():
+        raise DomainError("cipher_missing")
+    path = ctx.work / "cipher" / "station.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    secret = "selftest-secret-name"
+    conn = cipher.raw_connect(path, "self-test passphrase", isolation_level=None)
+    conn.execute("CREATE TABLE t (x TEXT)")
+    conn.execute("INSERT INTO t VALUES (?)", [secret])
+    conn.close()
+    if not cipher.is_encrypted(path) or secret.encode() in path.read_bytes():
+        raise CheckFailed(render("selftest_cipher_plain", ctx.lang))
+    cipher.check_passphrase(path, "self-test passphrase")
+    try:
+        cipher.check_passphrase(path, "another passphrase")
+    except DomainError:
+        return render("selftest_cipher_ok", ctx.lang, version=cipher.version())
+    raise CheckFailed(render("selftest_cipher_plain", ctx.lang))
+
+
 CHECKS: list[tuple[str, Callable[[Context], str]]] = [
     ("database", check_database),
+    ("cipher", check_cipher),
     ("rules", check_rules),
     ("messages", check_messages),
     ("qr", check_qr),

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from station import cipher
 from station import db as dbmod
 from station.errors import DomainError
 from station.hlc import HybridClock, Stamp
@@ -161,12 +162,12 @@ class Store:
         path = str(self.path)
 
         def run() -> None:
-            conn = sqlite3.connect(path, timeout=1, check_same_thread=False)
+            conn = cipher.raw_connect(path, cipher.key_for(path), timeout=1, check_same_thread=False)
             try:
                 while not stop.wait(every):
                     try:
                         conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-                    except sqlite3.Error:  # busy or locked: the next round tries again
+                    except cipher.Error:  # busy or locked: the next round tries again
                         continue
             finally:
                 conn.close()
@@ -212,7 +213,7 @@ class Store:
             return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.DatabaseError as exc:
+        except cipher.DatabaseError as exc:
             raise _storage_error(exc, self.path) from exc
         self._depth = 1
         self._pending: list[Event] = []
@@ -223,12 +224,11 @@ class Store:
             if self.conn.in_transaction:
                 try:
                     self.conn.execute("ROLLBACK")
-                except sqlite3.Error:  # SQLite rolled back by itself (a full disk, an I/O error)
+                except cipher.Error:  # SQLite rolled back by itself (a full disk, an I/O error)
                     pass
             self._pending = []
-            if isinstance(exc, sqlite3.OperationalError) or (
-                isinstance(exc, sqlite3.DatabaseError) and type(exc) is sqlite3.DatabaseError
-            ):  # a full disk, a read-only file, a lock, a damaged page: not a constraint of the domain
+            if isinstance(exc, cipher.OperationalError) or type(exc) in cipher.DatabaseError:
+                # a full disk, a read-only file, a lock, a damaged page: not a constraint of the domain
                 raise _storage_error(exc, self.path) from exc
             raise
         finally:
@@ -417,7 +417,7 @@ class Store:
     def _insert_values(self, values: tuple[Any, ...]) -> None:
         try:
             self.conn.execute(_INSERT, values)
-        except sqlite3.OperationalError as exc:
+        except cipher.OperationalError as exc:
             raise _storage_error(exc) from exc
 
     def events(self, *, after_pos: int = 0, limit: int | None = None) -> list[Event]:

@@ -152,8 +152,9 @@ def test_restore_refuses_an_unsound_backup_and_changes_nothing(store, tmp_path, 
     before = store.scalar("SELECT count(*) FROM events")
     with pytest.raises(DomainError) as refused:
         backup.restore(tmp_path, bad)
+    # (garbage: not SQLite's header, so possibly an encrypted backup, #13; its message says both)
     assert refused.value.code in {"backup_not_sqlite", "backup_quick_check", "backup_not_station",
-                                  "backup_count_differs"}
+                                  "backup_count_differs", "backup_encrypted"}
     assert "{" not in refused.value.message("zh") and "{" not in refused.value.message("en")
     assert store.scalar("SELECT count(*) FROM events") == before
     assert not (tmp_path / "replaced").exists()

@@ -26,16 +26,23 @@ def __getattr__(name: str) -> Any:  # ui.board.BoardWindow: the window, loaded (
 
 def run_board(data: Path, lang: str, *, windowed: bool = False, config: Path | None = None) -> int:
     """Open the board alone on the station's database in ``data`` (no login: it only reads)."""
+    from station import cipher
     from station.errors import DomainError
     from station.settings import Settings
     from station.store import Store
     from ui.app import make_app
     from ui.boardwindow import BoardWindow, board_screen
     from ui.hub import StationHub
+    from ui.passphrase import unlock as unlock_station
 
     settings = Settings.load(config or data)
+    path = data / "station.sqlite3"
+    if cipher.is_encrypted(path):  # an encrypted station: its passphrase (keyring, environment or asked)
+        make_app(lang)
+        if not unlock_station(path, lang):
+            return 1
     try:
-        store = Store.open(data / "station.sqlite3", create=False)
+        store = Store.open(path, create=False)
     except DomainError as exc:  # no station database in that folder
         click.echo(exc.message(lang), err=True)
         return 2

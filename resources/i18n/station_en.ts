@@ -784,6 +784,33 @@
     </message>
 </context>
 <context>
+    <name>DamagedDialog</name>
+    <message>
+        <source>The station's database cannot be used</source>
+        <translation>The station's database cannot be used</translation>
+    </message>
+    <message>
+        <source>Latest sound backup: %1 (%2 records). Restoring it puts it in place of the damaged file, which is kept in replaced/.</source>
+        <translation>Latest sound backup: %1 (%2 records). Restoring it puts it in place of the damaged file, which is kept in replaced/.</translation>
+    </message>
+    <message>
+        <source>No sound backup was found in the backups folder or on the USB stick.</source>
+        <translation>No sound backup was found in the backups folder or on the USB stick.</translation>
+    </message>
+    <message>
+        <source>From the site hub: on a station that had joined a hub, its records are on the hub too. Set this laptop up as a new station (a new station id) and join the hub with a new code: it pulls the whole site's records, this station's included (install guide, section 7). Records not yet synced are only in the damaged file and its backups: keep them.</source>
+        <translation>From the site hub: on a station that had joined a hub, its records are on the hub too. Set this laptop up as a new station (a new station id) and join the hub with a new code: it pulls the whole site's records, this station's included (install guide, section 7). Records not yet synced are only in the damaged file and its backups: keep them.</translation>
+    </message>
+    <message>
+        <source>Restore the latest backup</source>
+        <translation>Restore the latest backup</translation>
+    </message>
+    <message>
+        <source>Close the program</source>
+        <translation>Close the program</translation>
+    </message>
+</context>
+<context>
     <name>DiscardVialDialog</name>
     <message>
         <source>Discard vial</source>
@@ -1475,6 +1502,29 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
 You are logged in as {name} ({id}): {yours}.
 
 Lock the window (F12) and let {roles} staff log in here, or use your own tab.</translation>
+    </message>
+</context>
+<context>
+    <name>PassphraseDialog</name>
+    <message>
+        <source>Encrypted station</source>
+        <translation>Encrypted station</translation>
+    </message>
+    <message>
+        <source>Database passphrase</source>
+        <translation>Database passphrase</translation>
+    </message>
+    <message>
+        <source>Remember on this computer (the system keyring of this account)</source>
+        <translation>Remember on this computer (the system keyring of this account)</translation>
+    </message>
+    <message>
+        <source>This station's records are encrypted</source>
+        <translation>This station's records are encrypted</translation>
+    </message>
+    <message>
+        <source>Enter the database passphrase to open them. Ask the site admin if you do not know it.</source>
+        <translation>Enter the database passphrase to open them. Ask the site admin if you do not know it.</translation>
     </message>
 </context>
 <context>
@@ -2933,33 +2983,6 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</t
     <message>
         <source>Type the reading, e.g. 36.5 or 365, then Enter ({min}-{max} °C)</source>
         <translation>Type the reading, e.g. 36.5 or 365, then Enter ({min}-{max} °C)</translation>
-    </message>
-</context>
-<context>
-    <name>DamagedDialog</name>
-    <message>
-        <source>The station's database cannot be used</source>
-        <translation>The station's database cannot be used</translation>
-    </message>
-    <message>
-        <source>Latest sound backup: %1 (%2 records). Restoring it puts it in place of the damaged file, which is kept in replaced/.</source>
-        <translation>Latest sound backup: %1 (%2 records). Restoring it puts it in place of the damaged file, which is kept in replaced/.</translation>
-    </message>
-    <message>
-        <source>No sound backup was found in the backups folder or on the USB stick.</source>
-        <translation>No sound backup was found in the backups folder or on the USB stick.</translation>
-    </message>
-    <message>
-        <source>From the site hub: on a station that had joined a hub, its records are on the hub too. Set this laptop up as a new station (a new station id) and join the hub with a new code: it pulls the whole site's records, this station's included (install guide, section 7). Records not yet synced are only in the damaged file and its backups: keep them.</source>
-        <translation>From the site hub: on a station that had joined a hub, its records are on the hub too. Set this laptop up as a new station (a new station id) and join the hub with a new code: it pulls the whole site's records, this station's included (install guide, section 7). Records not yet synced are only in the damaged file and its backups: keep them.</translation>
-    </message>
-    <message>
-        <source>Restore the latest backup</source>
-        <translation>Restore the latest backup</translation>
-    </message>
-    <message>
-        <source>Close the program</source>
-        <translation>Close the program</translation>
     </message>
 </context>
 </TS>
