@@ -161,3 +161,20 @@ def test_a_stamp_past_the_ceiling_is_refused_on_ingest(here, wrong_laptop):
         store.ingest([far])
     assert "desk-z" in info.value.message("zh") and "desk-z" in info.value.message("en")
 
+
+
+def test_the_header_warns_of_a_clock_behind_the_log(make_hub, store, qtbot):
+    from ui.header import Header
+
+    hub = make_hub("admin1", ("admin",))
+    header = Header(hub)
+    qtbot.addWidget(header)
+    assert header.clock_warning.isHidden()
+    real = store.clock._wall
+    store.clock._wall = lambda: real() - 3 * 86_400  # the laptop's clock set back three days
+    header.refresh()
+    assert not header.clock_warning.isHidden() and header.clock_problem == "clock_behind_log"
+    assert "一天以上" in header.clock_warning.toolTip()  # the whole message, in the desk's language
+    store.clock._wall = real
+    header.refresh()
+    assert header.clock_warning.isHidden()

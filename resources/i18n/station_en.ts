@@ -959,6 +959,10 @@
         <translation>to hospital {n}</translation>
     </message>
     <message>
+        <source>Check this laptop's clock</source>
+        <translation>Check this laptop's clock</translation>
+    </message>
+    <message>
         <source>Low stock: {left} doses for {bookings} people</source>
         <translation>Low stock: {left} doses for {bookings} people</translation>
     </message>
