@@ -71,6 +71,10 @@ class IngestReport:
     new: int = 0
     duplicates: int = 0
     rejected: list[tuple[Event, str]] = field(default_factory=list)
+    # the laptops whose events are held back behind one stamped too far ahead (``event_future``;
+    # the ones after it are ``event_held``): origin -> {seq, stamp, hours, top}; kept in the meta
+    # table (``clock.held``, ``Store.held_back()``) for the admin's Sync tab
+    held_back: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 EVENT_COLUMNS = ("id", "origin", "seq", "hlc", "type", "visit_id", "staff_id", "payload", "recorded_at")
@@ -264,6 +268,11 @@ class Store:
                 return "clock_behind_log", {"clock": _utc(wall), "newest": _utc(newest)}
         return None
 
+    def held_back(self) -> dict[str, dict[str, Any]]:
+        """The laptops whose events ingest holds back (``IngestReport.held_back``): origin ->
+        {seq: the event stamped too far ahead, stamp, hours: how far ahead, top: the last seq seen}."""
+        return json.loads(self.scalar("SELECT value FROM meta WHERE key = 'clock.held'") or "{}")
+
     def refuse_wrong_clock(self) -> None:
         """Refuse to write with a clock before 2020 or past 2200 (``clock_too_early`` /
         ``clock_too_late``), before any check of the step itself: a nurse must not record a day as
@@ -404,6 +413,8 @@ class Store:
         """Check a batch against the log, per origin in seq order: what is new (with the row to
         insert), what is held already, what is refused (the report's list, and as errors)."""
         report = IngestReport()
+        report.held_back = json.loads(self.scalar("SELECT value FROM meta WHERE key = 'clock.held'") or "{}")
+        before = json.dumps(report.held_back, sort_keys=True)
         # An event stamped further ahead of the local clock than the margin is refused (#13): one
         # laptop with a wrong date would otherwise move every later stamp on every node to its year.
         wall = self.clock.wall_ms()
@@ -445,9 +456,17 @@ class Store:
                         hours=f"{ahead:.0f}",
                         stamp=_utc(_stamp_ms(event.hlc)),
                     )
+                    hold = report.held_back.setdefault(origin, {"seq": event.seq, "top": event.seq})
+                    hold.update(seq=event.seq, stamp=error.facts["stamp"], hours=error.facts["hours"])
+                elif event.seq > expected and (hold := report.held_back.get(origin)) and hold["seq"] == expected:
+                    # behind an event from the future: held back, not a gap (a sync client would
+                    # otherwise read the whole log again, and again)
+                    hold["top"] = max(hold["top"], event.seq)
+                    error = DomainError("event_held", origin=origin, seq=event.seq, held=hold["seq"])
                 elif event.seq == expected:
                     expected += 1
                     held[event.seq] = values  # a second copy later in the batch is a duplicate
+                    report.held_back.pop(origin, None)  # its clock came within the margin: taken
                     fresh.append((event, values))
                     report.new += 1
                     continue
@@ -455,6 +474,12 @@ class Store:
                     error = DomainError("event_gap", origin=origin, seq=event.seq, expected=expected)
                 report.rejected.append((event, error.code))
                 refusals.append(error)
+        if json.dumps(report.held_back, sort_keys=True) != before:
+            self.conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('clock.held', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [json.dumps(report.held_back, ensure_ascii=False)],
+            )
         return report, fresh, refusals
 
     def _insert(self, event: Event) -> None:

@@ -61,9 +61,12 @@ def test_an_event_ten_years_ahead_is_refused_on_ingest(here, wrong_laptop):
     report = store.ingest_report(events)
     assert report.new == 0
     codes = [code for _, code in report.rejected]
-    assert codes[0] == "event_future" and set(codes[1:]) <= {"event_gap"}  # the rest held back
+    assert codes[0] == "event_future" and set(codes[1:]) == {"event_held"}  # the rest held back
     assert len(codes) == len(events)
     assert store.scalar("SELECT count(*) FROM events WHERE origin = 'desk-z'") == 0
+    # for the admin: which laptop, how far ahead, how many events held back
+    held = store.held_back()["desk-z"]
+    assert held["seq"] == 1 and held["top"] == len(events) and int(held["hours"]) > 24 * 365 * 9
 
     # the local stamps stay in this year, and the day shown stays today
     signin.walk_in(store, new_person(), staff_id="sign1")
@@ -84,7 +87,7 @@ def test_an_event_within_the_margin_is_taken_and_the_margin_is_a_setting(tmp_pat
     strict, _ = open_store(folder / "station.sqlite3", "desk-c", NOW)
     assert strict.clock_margin_hours == 2
     report = strict.ingest_report(store.events())
-    assert {code for _, code in report.rejected} == {"event_future", "event_gap"}
+    assert {code for _, code in report.rejected} == {"event_future", "event_held"}
     assert [e.origin for e, code in report.rejected if code == "event_future"] == ["desk-b"]
     strict.close()
 
@@ -178,3 +181,15 @@ def test_the_header_warns_of_a_clock_behind_the_log(make_hub, store, qtbot):
     store.clock._wall = real
     header.refresh()
     assert header.clock_warning.isHidden()
+
+
+def test_later_pages_of_a_held_laptop_are_held_not_gaps(here, wrong_laptop):
+    """A sync client reads the log again from the start on a gap: the events of a laptop held back
+    behind its future event must not look like one, page after page."""
+    store, _ = here
+    events = wrong_laptop.events()
+    first, rest = events[:3], events[3:]
+    assert store.ingest_report(first).rejected[0][1] == "event_future"
+    codes = {code for _, code in store.ingest_report(rest).rejected}
+    assert codes == {"event_held"}
+    assert store.held_back()["desk-z"]["top"] == len(events)
