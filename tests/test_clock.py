@@ -193,3 +193,25 @@ def test_later_pages_of_a_held_laptop_are_held_not_gaps(here, wrong_laptop):
     codes = {code for _, code in store.ingest_report(rest).rejected}
     assert codes == {"event_held"}
     assert store.held_back()["desk-z"]["top"] == len(events)
+
+
+def test_the_sync_tab_shows_the_laptop_held_back(make_hub, store, wrong_laptop, qtbot, tmp_path):
+    from ui.pages.sync_panel import SyncPanel
+    from ui.widgets import Banner
+
+    hub = make_hub("admin1", ("admin",))
+    banner = Banner()
+    panel = SyncPanel(hub, banner)
+    qtbot.addWidget(panel)
+    qtbot.addWidget(banner)
+    panel.resize(1000, 700)
+    panel.show()
+    assert "desk-z" not in panel.held_line.text()
+    events = wrong_laptop.events()
+    store.ingest_report(events)
+    panel.refresh()
+    text = panel.held_line.text()
+    assert "desk-z" in text and "2036" in text and f"{len(events)} " in text  # which, how far, how many
+    qtbot.wait(100)  # the wrapped line takes its height at the next layout pass
+    panel.grab().save(str(tmp_path / "sync-held.png"))
+    print("screenshot", tmp_path / "sync-held.png")

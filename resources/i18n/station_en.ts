@@ -2713,6 +2713,10 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</t
         <translation>Details</translation>
     </message>
     <message>
+        <source>Held back</source>
+        <translation>Held back</translation>
+    </message>
+    <message>
         <source>Sync now</source>
         <translation>Sync now</translation>
     </message>
@@ -2755,6 +2759,14 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</t
     <message>
         <source>Station {station} · recorded here {local} · acknowledged by the hub {acked} · refused by the hub {rejected} · last error: {error}</source>
         <translation>Station {station} · recorded here {local} · acknowledged by the hub {acked} · refused by the hub {rejected} · last error: {error}</translation>
+    </message>
+    <message>
+        <source>Laptop {origin}: its record {seq} is stamped {stamp}, {hours} hours ahead of this laptop's clock; {count} records held back. Check that laptop's date and time.</source>
+        <translation>Laptop {origin}: its record {seq} is stamped {stamp}, {hours} hours ahead of this laptop's clock; {count} records held back. Check that laptop's date and time.</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>None</translation>
     </message>
     <message>
         <source>Looking for hubs on the network...</source>
