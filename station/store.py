@@ -255,8 +255,8 @@ class Store:
         look at the clock first. The window shows it as a banner, ``station status`` prints it.
         ``deep=False``: the bounds only (no query; every write transaction checks them).
         """
-        wall = self.clock.wall_ms()
-        for ms, shown in ((wall, None), (int(self.now().timestamp() * 1000), self.now())):
+        wall, now = self.clock.wall_ms(), self.now()
+        for ms, shown in ((wall, None), (int(now.timestamp() * 1000), now)):
             problem = wall_problem(ms)
             if problem:
                 when = shown.strftime("%Y-%m-%d %H:%M") if shown else _utc(ms)
