@@ -359,7 +359,7 @@ def check_id(c: Ctx, ids: tuple[str, ...], as_json: bool) -> None:
 
 @cli.command(context_settings=CONTEXT)
 @click.option(
-    "--day", help="日期 YYYY-MM-DD（默认：有记录的最近一天） / Day (default: the latest day with records)"
+    "--day", help="日期 YYYY-MM-DD（默认：今天，按本机时钟） / Day (default: today by this laptop's clock)"
 )
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON / Print JSON")
 @pass_ctx

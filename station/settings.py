@@ -28,6 +28,8 @@ SLIP_SIZES = ("80mm", "a6")
 SEATS_RANGE = (1, 2000)
 IDLE_RANGE = (1, 120)
 MARGIN_MAX = 100_000
+CLOCK_MARGIN_DEFAULT = 24
+CLOCK_MARGIN_RANGE = (1, 24 * 366)
 _PHONE = re.compile(r"[0-9+\-() ]{3,24}")
 MAX_FILE_BYTES = 1024 * 1024  # a settings file is a few hundred bytes
 log = logging.getLogger(__name__)
@@ -97,6 +99,9 @@ class Settings:
     backup_minutes: int = 30  # an online backup of the database every N minutes while the window runs; 0: off
     backup_dir: str = ""  # a second folder for every backup (a USB stick); empty: only the data folder's backups/
     backup_keep: int = 10  # backups kept in each folder (the oldest go first)
+    # an event stamped more than this many hours ahead of this laptop's clock is refused on ingest
+    # (sync, end-of-day files): a laptop with a wrong date must not move every node's clock (#13)
+    clock_margin_hours: int = CLOCK_MARGIN_DEFAULT
 
     load_problems: ClassVar[list[str]] = []  # what load() found wrong in the file (set per instance)
 
@@ -151,7 +156,11 @@ class Settings:
         if settings.slip_size not in SLIP_SIZES:
             problems.append(f"slip_size: {settings.slip_size!r} is not one of {SLIP_SIZES}; default used")
             settings.slip_size = "80mm"
-        for name, (low, high) in (("seats", SEATS_RANGE), ("idle_lock_minutes", IDLE_RANGE)):
+        for name, (low, high) in (
+            ("seats", SEATS_RANGE),
+            ("idle_lock_minutes", IDLE_RANGE),
+            ("clock_margin_hours", CLOCK_MARGIN_RANGE),
+        ):
             if not low <= getattr(settings, name) <= high:
                 problems.append(f"{name}: {getattr(settings, name)} is outside {low}-{high}; default used")
                 setattr(settings, name, getattr(cls(), name))
@@ -211,3 +220,15 @@ def check_setting(name: str, text: str) -> object:
     if name == "printer":  # empty: the system's default printer
         return text.strip() or None
     raise KeyError(name)
+
+
+def clock_margin_hours(folder: Path) -> int:
+    """The station's ``clock_margin_hours`` (what ``Store.open`` applies to ingest), read quietly:
+    the default when the file is missing or the value is not a whole number of hours in range."""
+    try:
+        data = json.loads((folder / FILE_NAME).read_text(encoding="utf-8"))
+        value = data.get("clock_margin_hours", CLOCK_MARGIN_DEFAULT) if isinstance(data, dict) else None
+    except (OSError, ValueError):
+        return CLOCK_MARGIN_DEFAULT
+    low, high = CLOCK_MARGIN_RANGE
+    return value if _is_int(value) and low <= value <= high else CLOCK_MARGIN_DEFAULT

@@ -19,12 +19,15 @@ _REACHED = {
 
 
 def latest_day(store: Store) -> date:
+    """The newest day with visits (or today): not the default any more, see ``day_status``."""
     day = store.scalar("SELECT max(day) FROM visits")
     return date.fromisoformat(day) if day else store.now().date()
 
 
 def day_status(store: Store, day: date | None = None) -> dict[str, Any]:
-    day = day or latest_day(store)
+    """The counts of ``day``, by default today by the local clock: never the newest day in the log,
+    which one visit stamped years ahead (a laptop with a wrong date) would make the default (#13)."""
+    day = day or store.now().date()
     reached = ", ".join(f"count({col}) AS {key}" for key, col in _REACHED.items())
     counts = (
         store.one(

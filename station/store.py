@@ -6,11 +6,12 @@ import json
 import re
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from sqlite_utils import Database
 from station import cipher
 from station import db as dbmod
 from station.errors import DomainError
-from station.hlc import HybridClock, Stamp
+from station.hlc import CEILING_MS, HybridClock, Stamp, wall_problem
 
 
 @dataclass(frozen=True)
@@ -66,11 +67,15 @@ class Event:
 @dataclass
 class IngestReport:
     """What ``Store.ingest_report`` did with a batch: new events taken, events already held, and the
-    events refused with their code (``event_mismatch``, ``event_gap``)."""
+    events refused with their code (``event_mismatch``, ``event_gap``, ``event_future``)."""
 
     new: int = 0
     duplicates: int = 0
     rejected: list[tuple[Event, str]] = field(default_factory=list)
+    # the laptops whose events are held back behind one stamped too far ahead (``event_future``;
+    # the ones after it are ``event_held``): origin -> {seq, stamp, hours, top}; kept in the meta
+    # table (``clock.held``, ``Store.held_back()``) for the admin's Sync tab
+    held_back: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 EVENT_COLUMNS = ("id", "origin", "seq", "hlc", "type", "visit_id", "staff_id", "payload", "recorded_at")
@@ -82,6 +87,7 @@ _canonical = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",
 _RESERVED_META = frozenset({"origin", "created_at"})
 _INGEST_CACHE_KIB = 65536  # the page cache of a store that ingests (sync): 64 MB at most
 _INGEST_CHECKPOINT_PAGES = 10_000  # its automatic WAL checkpoint (SQLite's default is 1,000 pages)
+CLOCK_MARGIN_HOURS = 24  # an event stamped further ahead of the local clock is refused (settings.py)
 
 
 def local_now() -> datetime:
@@ -95,6 +101,8 @@ class Store:
     # only the demo while it generates its day, and the test bed. The window, the terminal
     # commands and the servers never set it: they act with the Session of a PIN proven at login.
     trusts_named_staff = False
+    # How far ahead of the local clock an ingested event may be stamped (settings ``clock_margin_hours``).
+    clock_margin_hours: float = CLOCK_MARGIN_HOURS
 
     def __init__(
         self,
@@ -103,6 +111,7 @@ class Store:
         *,
         now: Callable[[], datetime] = local_now,
         path: Path | None = None,
+        wall: Callable[[], float] = time.time,
     ) -> None:
         self.db = db
         self.conn = db.conn
@@ -111,7 +120,7 @@ class Store:
         self.path = path
         last = self.conn.execute("SELECT max(hlc) FROM events").fetchone()[0]
         # The log's order comes from the real clock; ``now`` is the domain's clock (desks, tests, the demo).
-        self.clock = HybridClock(origin, last=Stamp.parse(last) if last else None)
+        self.clock = HybridClock(origin, wall=wall, last=Stamp.parse(last) if last else None)
         self._depth = 0
         self._checkpointer: tuple[threading.Thread, threading.Event] | None = None
         self.listeners: list[Callable[[Event], None]] = []
@@ -126,6 +135,7 @@ class Store:
         origin: str | None = None,
         create: bool = True,
         now: Callable[[], datetime] = local_now,
+        wall: Callable[[], float] = time.time,
     ) -> Store:
         database = dbmod.connect(path, create=create)
         stored = database.conn.execute("SELECT value FROM meta WHERE key='origin'").fetchone()
@@ -138,7 +148,11 @@ class Store:
                 )
         else:
             origin = stored[0]
-        store = cls(database, origin, now=now, path=Path(path) if str(path) != ":memory:" else None)
+        store = cls(database, origin, now=now, path=Path(path) if str(path) != ":memory:" else None, wall=wall)
+        if store.path is not None:
+            from station.settings import clock_margin_hours
+
+            store.clock_margin_hours = clock_margin_hours(store.path.parent)
         from station import integrity
 
         integrity.watch(store)  # this station's own newest seq kept beside the file (a lost WAL is seen)
@@ -211,6 +225,7 @@ class Store:
             finally:
                 self._depth -= 1
             return
+        self.refuse_wrong_clock()
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except cipher.DatabaseError as exc:
@@ -238,6 +253,43 @@ class Store:
             for listener in list(self.listeners):
                 listener(event)
 
+    # --- the clock -----------------------------------------------------------------------------
+    def clock_check(self, *, deep: bool = True) -> tuple[str, dict[str, Any]] | None:
+        """What is wrong with this laptop's clock, as a message code and its values, or None.
+
+        ``clock_too_early`` / ``clock_too_late``: the wall clock (or the domain's ``now``) is before
+        2020 or past 2200; recording is refused until it is set right. ``clock_behind_log``: the
+        clock is more than the margin behind the newest event in the log (set back, or the log took
+        a stamp from a laptop ahead): recording works, stamps follow the log, but the admin should
+        look at the clock first. The window shows it as a banner, ``station status`` prints it.
+        ``deep=False``: the bounds only (no query; every write transaction checks them).
+        """
+        wall, now = self.clock.wall_ms(), self.now()
+        for ms, shown in ((wall, None), (int(now.timestamp() * 1000), now)):
+            problem = wall_problem(ms)
+            if problem:
+                when = shown.strftime("%Y-%m-%d %H:%M") if shown else _utc(ms)
+                return problem, {"clock": when}
+        last = self.scalar("SELECT max(hlc) FROM events") if deep else None
+        if last:
+            newest = Stamp.parse(last).wall_ms
+            if newest - wall > self.clock_margin_hours * 3_600_000:
+                return "clock_behind_log", {"clock": _utc(wall), "newest": _utc(newest)}
+        return None
+
+    def held_back(self) -> dict[str, dict[str, Any]]:
+        """The laptops whose events ingest holds back (``IngestReport.held_back``): origin ->
+        {seq: the event stamped too far ahead, stamp, hours: how far ahead, top: the last seq seen}."""
+        return json.loads(self.scalar("SELECT value FROM meta WHERE key = 'clock.held'") or "{}")
+
+    def refuse_wrong_clock(self) -> None:
+        """Refuse to write with a clock before 2020 or past 2200 (``clock_too_early`` /
+        ``clock_too_late``), before any check of the step itself: a nurse must not record a day as
+        1970-01-01, nor a walk-in be refused as "born in the future" by a reset laptop (#13)."""
+        problem = self.clock_check(deep=False)
+        if problem:
+            raise DomainError(problem[0], **problem[1])
+
     # --- the log -------------------------------------------------------------------------------
     def append(
         self,
@@ -250,6 +302,7 @@ class Store:
         """Append one event of this origin and apply it to the tables, atomically."""
         from station.projector import apply
 
+        recorded_at = self.now()
         with self.transaction():
             for check in self.before_append:
                 check()
@@ -270,7 +323,7 @@ class Store:
                 visit_id=visit_id,
                 staff_id=staff_id,
                 payload=payload,
-                recorded_at=self.now().isoformat(),
+                recorded_at=recorded_at.isoformat(),
             )
             self._insert(event)
             apply(self.conn, event)
@@ -371,6 +424,12 @@ class Store:
         """Check a batch against the log, per origin in seq order: what is new (with the row to
         insert), what is held already, what is refused (the report's list, and as errors)."""
         report = IngestReport()
+        report.held_back = json.loads(self.scalar("SELECT value FROM meta WHERE key = 'clock.held'") or "{}")
+        before = json.dumps(report.held_back, sort_keys=True)
+        # An event stamped further ahead of the local clock than the margin is refused (#13): one
+        # laptop with a wrong date would otherwise move every later stamp on every node to its year.
+        wall = self.clock.wall_ms()
+        limit = min(wall + int(self.clock_margin_hours * 3_600_000), CEILING_MS)
         fresh: list[tuple[Event, tuple[Any, ...]]] = []
         refusals: list[DomainError] = []
         by_origin: dict[str, list[Event]] = {}
@@ -399,9 +458,26 @@ class Store:
                         report.duplicates += 1
                         continue
                     error = DomainError("event_mismatch", origin=origin, seq=event.seq)
+                elif event.seq == expected and _stamp_ms(event.hlc) > limit:
+                    ahead = (_stamp_ms(event.hlc) - wall) / 3_600_000
+                    error = DomainError(
+                        "event_future",
+                        origin=origin,
+                        seq=event.seq,
+                        hours=f"{ahead:.0f}",
+                        stamp=_utc(_stamp_ms(event.hlc)),
+                    )
+                    hold = report.held_back.setdefault(origin, {"seq": event.seq, "top": event.seq})
+                    hold.update(seq=event.seq, stamp=error.facts["stamp"], hours=error.facts["hours"])
+                elif event.seq > expected and (hold := report.held_back.get(origin)) and hold["seq"] == expected:
+                    # behind an event from the future: held back, not a gap (a sync client would
+                    # otherwise read the whole log again, and again)
+                    hold["top"] = max(hold["top"], event.seq)
+                    error = DomainError("event_held", origin=origin, seq=event.seq, held=hold["seq"])
                 elif event.seq == expected:
                     expected += 1
                     held[event.seq] = values  # a second copy later in the batch is a duplicate
+                    report.held_back.pop(origin, None)  # its clock came within the margin: taken
                     fresh.append((event, values))
                     report.new += 1
                     continue
@@ -409,6 +485,12 @@ class Store:
                     error = DomainError("event_gap", origin=origin, seq=event.seq, expected=expected)
                 report.rejected.append((event, error.code))
                 refusals.append(error)
+        if json.dumps(report.held_back, sort_keys=True) != before:
+            self.conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('clock.held', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [json.dumps(report.held_back, ensure_ascii=False)],
+            )
         return report, fresh, refusals
 
     def _insert(self, event: Event) -> None:
@@ -447,6 +529,20 @@ class Store:
     def scalar(self, sql: str, params: Iterable[Any] = ()) -> Any:
         row = self.conn.execute(sql, list(params)).fetchone()
         return row[0] if row else None
+
+
+def _stamp_ms(hlc: str) -> int:
+    try:
+        return Stamp.parse(hlc).wall_ms
+    except (ValueError, AttributeError):
+        return 0  # not a stamp: left to the checks that always met it
+
+
+def _utc(ms: int) -> str:
+    try:
+        return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    except (OverflowError, OSError, ValueError):
+        return str(ms)
 
 
 def _storage_error(exc: sqlite3.DatabaseError, path: Path | None = None) -> DomainError:

@@ -192,10 +192,13 @@ def test_status_json_keys_and_day(tmp_path):
     assert out.returncode == 0, out.stderr
     out = run("status", "--json", data=data)
     assert out.returncode == 0, out.stderr
+    # today by the local clock, not the newest day with records (#13: one visit stamped years ahead)
+    assert json.loads(out.stdout)["day"] == date.today().isoformat()
+    out = run("status", "--json", "--day", DAY, data=data)
     counts = json.loads(out.stdout)
     assert set(counts) == STATUS_KEYS
     assert set(counts["waiting"]) == {"prescreen", "inject", "observe"}
-    assert counts["day"] == DAY  # the latest day with records
+    assert counts["day"] == DAY
     assert counts["bookings"] == 3 and counts["bookings_left"] == 3
     assert counts["signed_in"] == 0 and counts["doses_left"] == 0
     out = run("status", "--json", "--day", "2026-11-25", data=data)

@@ -34,11 +34,20 @@ class Header(QFrame):
             " padding: 2px 8px; border-radius: 4px; }"
         )
         self.stock_warning.hide()
+        # this laptop's clock is wrong (before 2020, past 2200) or far behind the log (#13)
+        self.clock_warning = QLabel()
+        self.clock_warning.setObjectName("clock_warning")
+        self.clock_warning.setStyleSheet(
+            "#clock_warning { background: #bf8700; color: white; font-size: 16px; font-weight: bold;"
+            " padding: 2px 8px; border-radius: 4px; }"
+        )
+        self.clock_warning.hide()
         self.sync = QLabel()
         self.top = top = QHBoxLayout()
         top.addWidget(self.site, 1)
         # in the top row, short (the whole sentence on hover): a line of its own cost the desks 34 px
         top.addWidget(self.stock_warning)
+        top.addWidget(self.clock_warning)
         top.addWidget(self.who)
         top.addWidget(self.sync)
         layout = QVBoxLayout(self)
@@ -93,6 +102,19 @@ class Header(QFrame):
             )
         )
         self.refresh_stock()
+        self.refresh_clock()
+
+    def refresh_clock(self) -> None:
+        """A banner while the laptop's clock is wrong or far behind the log (``Store.clock_check``):
+        short in the row, the whole message (which clock, what to do) on hover."""
+        from station.errors import DomainError
+
+        problem = self.hub.store.clock_check()
+        self.clock_problem = problem[0] if problem else None
+        if problem:
+            self.clock_warning.setText(self.tr("Check this laptop's clock"))
+            self.clock_warning.setToolTip(DomainError(problem[0], **problem[1]).message(self.hub.lang))
+        self.clock_warning.setVisible(bool(problem))
 
     def refresh_stock(self) -> None:
         """The low-stock warning (stock.stock_warning with this laptop's margin, else the site's)."""

@@ -986,6 +986,10 @@
         <translation>to hospital {n}</translation>
     </message>
     <message>
+        <source>Check this laptop's clock</source>
+        <translation>Check this laptop's clock</translation>
+    </message>
+    <message>
         <source>Low stock: {left} doses for {bookings} people</source>
         <translation>Low stock: {left} doses for {bookings} people</translation>
     </message>
@@ -2759,6 +2763,10 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</t
         <translation>Details</translation>
     </message>
     <message>
+        <source>Held back</source>
+        <translation>Held back</translation>
+    </message>
+    <message>
         <source>Sync now</source>
         <translation>Sync now</translation>
     </message>
@@ -2801,6 +2809,14 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</t
     <message>
         <source>Station {station} · recorded here {local} · acknowledged by the hub {acked} · refused by the hub {rejected} · last error: {error}</source>
         <translation>Station {station} · recorded here {local} · acknowledged by the hub {acked} · refused by the hub {rejected} · last error: {error}</translation>
+    </message>
+    <message>
+        <source>Laptop {origin}: its record {seq} is stamped {stamp}, {hours} hours ahead of this laptop's clock; {count} records held back. Check that laptop's date and time.</source>
+        <translation>Laptop {origin}: its record {seq} is stamped {stamp}, {hours} hours ahead of this laptop's clock; {count} records held back. Check that laptop's date and time.</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>None</translation>
     </message>
     <message>
         <source>Looking for hubs on the network...</source>

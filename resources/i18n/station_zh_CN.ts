@@ -987,6 +987,10 @@
         <translation>转送医院 {n}</translation>
     </message>
     <message>
+        <source>Check this laptop&apos;s clock</source>
+        <translation>请检查本机时钟</translation>
+    </message>
+    <message>
         <source>Low stock: {left} doses for {bookings} people</source>
         <translation>库存不足：剩 {left} 剂，待接种 {bookings} 人</translation>
     </message>
@@ -2760,6 +2764,10 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>详情</translation>
     </message>
     <message>
+        <source>Held back</source>
+        <translation>暂不接收</translation>
+    </message>
+    <message>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
@@ -2802,6 +2810,14 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
     <message>
         <source>Station {station} · recorded here {local} · acknowledged by the hub {acked} · refused by the hub {rejected} · last error: {error}</source>
         <translation>站点 {station} · 本机记录 {local} 条 · 主机已确认 {acked} 条 · 主机拒收 {rejected} 条 · 最近错误：{error}</translation>
+    </message>
+    <message>
+        <source>Laptop {origin}: its record {seq} is stamped {stamp}, {hours} hours ahead of this laptop&apos;s clock; {count} records held back. Check that laptop&apos;s date and time.</source>
+        <translation>电脑 {origin}：其第 {seq} 条记录时间为 {stamp}，比本机时钟快 {hours} 小时；共 {count} 条记录暂不接收。请检查该电脑的日期和时间。</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
     </message>
     <message>
         <source>Looking for hubs on the network...</source>

@@ -54,6 +54,12 @@ class SyncPanel(QWidget):
         form.addRow(self.tr("Now"), self.state_line)
         form.addRow(self.tr("Hub"), self.server_line)
         form.addRow(self.tr("Details"), self.detail_line)
+        # laptops whose events are held back: stamped too far ahead of this laptop's clock (#13)
+        self.held_line = label()
+        self.held_line.setObjectName("held_line")
+        self.held_line.setWordWrap(True)
+        self.held_line.setStyleSheet("#held_line { color: #9a6700; font-weight: bold; }")
+        form.addRow(self.tr("Held back"), self.held_line)
         self.sync_now = button(self.tr("Sync now"))
         self.sync_now.clicked.connect(self.on_sync_now)
         form.addRow("", self.sync_now)
@@ -140,6 +146,23 @@ class SyncPanel(QWidget):
                 rejected=len(st["rejected"]),
                 error=error_text(st["last_error"], self.hub.lang) if st["last_error"] else "-",
             )
+        )
+        held = self.hub.store.held_back()
+        self.held_line.setText(
+            "\n".join(
+                self.tr(
+                    "Laptop {origin}: its record {seq} is stamped {stamp}, {hours} hours ahead of this "
+                    "laptop's clock; {count} records held back. Check that laptop's date and time."
+                ).format(
+                    origin=origin,
+                    seq=h["seq"],
+                    stamp=h.get("stamp", "?"),
+                    hours=h.get("hours", "?"),
+                    count=h["top"] - h["seq"] + 1,
+                )
+                for origin, h in sorted(held.items())
+            )
+            or self.tr("None")
         )
         self.sync_now.setEnabled(st["joined"])
         self.join_button.setEnabled(not self.busy)
