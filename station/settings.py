@@ -97,6 +97,8 @@ class Settings:
     backup_minutes: int = 30  # an online backup of the database every N minutes while the window runs; 0: off
     backup_dir: str = ""  # a second folder for every backup (a USB stick); empty: only the data folder's backups/
     backup_keep: int = 10  # backups kept in each folder (the oldest go first)
+    # how long the author of a record may correct or void it themself (#13); after it, the admin
+    correction_window_minutes: int = 30
 
     load_problems: ClassVar[list[str]] = []  # what load() found wrong in the file (set per instance)
 
@@ -148,6 +150,9 @@ class Settings:
         ok = isinstance(keep, int) and not isinstance(keep, bool) and 1 <= keep <= 1000
         settings.backup_keep = keep if ok else 10
         settings.backup_dir = str(settings.backup_dir or "").strip()
+        window = settings.correction_window_minutes
+        ok = isinstance(window, int) and not isinstance(window, bool) and 0 <= window <= 24 * 60
+        settings.correction_window_minutes = window if ok else 30
         if settings.slip_size not in SLIP_SIZES:
             problems.append(f"slip_size: {settings.slip_size!r} is not one of {SLIP_SIZES}; default used")
             settings.slip_size = "80mm"
