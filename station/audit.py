@@ -17,7 +17,7 @@ from typing import Any
 from station.identity import mask_id
 from station.messages import render
 from station.signin import format_queue_no
-from station.store import Event, Store
+from station.store import EVENT_COLUMNS, Event, Store
 
 _SUMMARY_KEYS: dict[str, tuple[str, ...]] = {
     "BookingAdded": ("source", "slot", "product"),
@@ -117,7 +117,8 @@ def day_trail(
     names = dict(store.conn.execute("SELECT staff_id, name FROM staff").fetchall())
     touched: dict[str, list[Event]] = {}
     for row in store.conn.execute(
-        "SELECT * FROM events WHERE type IN ('RecordCorrected', 'RecordVoided') ORDER BY hlc"
+        f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE type IN ('RecordCorrected', 'RecordVoided') "
+        "ORDER BY hlc"
     ).fetchall():
         fix = Event.from_row(row)
         touched.setdefault(fix.payload["target"], []).append(fix)
