@@ -282,3 +282,17 @@ def test_two_laptops_get_the_same_tables_in_either_order(pair, tmp_path, clock, 
     assert c.scalar("SELECT count(*) FROM visits WHERE visit_id = ?", [twin]) == 0
     assert_rebuilds(a, b, c)
     c.close()
+
+
+def test_a_void_that_arrives_after_another_laptop_moved_the_person_on_is_a_conflict(pair, clock):
+    a, b = pair
+    visit = signin.walk_in(a, new_person("戊"), staff_id="sign1")["visit_id"]
+    b.ingest(missing(b, a))
+    corrections.void(b, event_of(b, visit, "SignedIn").id, reason="wrong booking", staff_id="sign1")
+    do_screen(a, visit)  # meanwhile laptop A screened the person (later by HLC than the void? either way)
+    a.ingest(missing(a, b))
+    b.ingest(missing(b, a))
+    assert_same_tables(a, b)
+    assert_rebuilds(a, b)
+    codes = {r["code"] for r in a.all("SELECT code FROM conflicts WHERE visit_id = ?", [visit])}
+    assert codes & {"void_too_late", "not_signed_in"}, codes  # whichever came second is the conflict
