@@ -40,7 +40,9 @@ def test_a_nurse_corrects_her_own_injections_body_site(make_hub, qtbot, store):
     dialog = page.findChild(CorrectDialog)
     assert dialog is not None and dialog.isVisible()
     assert set(dialog.fields) == {"body_site", "lot_no", "dose_number"}
-    dialog.fields["body_site"].setText("right_deltoid")
+    site = dialog.fields["body_site"]
+    assert site.currentText() == "左上臂三角肌"  # the code shown as words
+    site.setCurrentIndex(site.findData("right_deltoid"))
     qtbot.mouseClick(dialog.correct_button, Qt.MouseButton.LeftButton)
     assert dialog.isVisible() and dialog.banner.kind == "error"  # no reason: refused, stays open
     assert "原因" in dialog.banner.text()

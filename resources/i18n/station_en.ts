@@ -933,6 +933,26 @@
         <translation>Handling</translation>
     </message>
     <message>
+        <source>Left upper arm (deltoid)</source>
+        <translation>Left upper arm (deltoid)</translation>
+    </message>
+    <message>
+        <source>Right upper arm (deltoid)</source>
+        <translation>Right upper arm (deltoid)</translation>
+    </message>
+    <message>
+        <source>Observed</source>
+        <translation>Observed</translation>
+    </message>
+    <message>
+        <source>Treated on site</source>
+        <translation>Treated on site</translation>
+    </message>
+    <message>
+        <source>Handed over to hospital</source>
+        <translation>Handed over to hospital</translation>
+    </message>
+    <message>
         <source>Nothing of yours to correct yet</source>
         <translation>Nothing of yours to correct yet</translation>
     </message>

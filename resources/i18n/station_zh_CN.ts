@@ -934,6 +934,26 @@
         <translation>处置</translation>
     </message>
     <message>
+        <source>Left upper arm (deltoid)</source>
+        <translation>左上臂三角肌</translation>
+    </message>
+    <message>
+        <source>Right upper arm (deltoid)</source>
+        <translation>右上臂三角肌</translation>
+    </message>
+    <message>
+        <source>Observed</source>
+        <translation>继续观察</translation>
+    </message>
+    <message>
+        <source>Treated on site</source>
+        <translation>现场处置</translation>
+    </message>
+    <message>
+        <source>Handed over to hospital</source>
+        <translation>转送医院</translation>
+    </message>
+    <message>
         <source>Nothing of yours to correct yet</source>
         <translation>还没有您可以更正的记录</translation>
     </message>

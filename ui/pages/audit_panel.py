@@ -38,11 +38,21 @@ class CorrectDialog(QDialog):
         self.setWindowTitle(self.tr("Correct a record"))
         self.setMinimumWidth(560)
         self.banner = Banner()
-        self.fields: dict[str, QLineEdit] = {}
+        self.fields: dict[str, QLineEdit | QComboBox] = {}
         self.before = corrections.current_values(hub.store, target)
         form = QFormLayout()
         for name in corrections.CORRECTABLE.get(target.type, ()):
-            box = QLineEdit("" if self.before.get(name) is None else str(self.before.get(name)))
+            old = self.before.get(name)
+            choices = self.choices(name)
+            if choices:  # codes shown as words: a body site, a handling
+                box = QComboBox()
+                for code, text in choices.items():
+                    box.addItem(text, code)
+                if box.findData(old) < 0 and old is not None:
+                    box.addItem(str(old), old)
+                box.setCurrentIndex(max(0, box.findData(old)))
+            else:
+                box = QLineEdit("" if old is None else str(old))
             box.setObjectName(f"field_{name}")
             self.fields[name] = box
             form.addRow(self.field_label(name), box)
@@ -99,9 +109,27 @@ class CorrectDialog(QDialog):
             "handling": self.tr("Handling"),
         }.get(name, name)
 
+    def choices(self, name: str) -> dict[str, str]:
+        if name == "body_site":
+            return {
+                "left_deltoid": self.tr("Left upper arm (deltoid)"),
+                "right_deltoid": self.tr("Right upper arm (deltoid)"),
+            }
+        if name == "handling":
+            return {
+                "observed": self.tr("Observed"),
+                "treated_on_site": self.tr("Treated on site"),
+                "transferred_to_hospital": self.tr("Handed over to hospital"),
+            }
+        return {}
+
     def changed(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for name, box in self.fields.items():
+            if isinstance(box, QComboBox):
+                if box.currentData() != self.before.get(name):
+                    out[name] = box.currentData()
+                continue
             text = box.text().strip()
             old = self.before.get(name)
             if text == ("" if old is None else str(old)):
