@@ -89,6 +89,10 @@ def may_correct(store: Store, target: Event, staff_id: str | None, window_minute
     made = datetime.fromisoformat(target.recorded_at)
     in_window = store.now() - made <= timedelta(minutes=window_minutes)
     if str(staff_id) == target.staff_id and in_window:
+        # as every desk step: a login's Session (a bare id only where the store trusts named staff,
+        # the rule on main since "Every permission needs a Session"; a store without it: allowed)
+        if not isinstance(staff_id, staffmod.Session) and not getattr(store, "trusts_named_staff", True):
+            raise DomainError("session_required", staff=str(staff_id), action="correct_records")
         return "author"
     if member.may("correct_records"):
         staffmod.require(store, staff_id, "correct_records")  # a Session: PROVEN_ONLY
