@@ -88,3 +88,26 @@ def test_the_admin_voids_a_duplicate_walk_in_from_the_audit_view(make_hub, qtbot
         if panel.table.item(i, 0).data(Qt.ItemDataRole.UserRole) == booking
     )
     assert "已作废" in panel.table.item(row, 3).text() or "voided" in panel.table.item(row, 3).text()
+
+
+def test_the_pre_screen_desk_corrects_its_last_temperature_and_says_when_there_is_none(
+    make_hub, qtbot, store
+):
+    from ui.pages.audit_panel import CorrectDialog
+    from ui.pages.prescreen import PreScreenPage
+    from ui.qt import Qt
+
+    page = PreScreenPage(make_hub("pre1", ("prescreen",)))
+    _show(qtbot, page)
+    qtbot.mouseClick(page.correct_button, Qt.MouseButton.LeftButton)
+    assert page.banner.kind == "warn" and page.findChild(CorrectDialog) is None  # nothing of hers yet
+    visit = signin.walk_in(store, new_person("周九"), staff_id="sign1")["visit_id"]
+    do_screen(store, visit, temperature=36.6)
+    qtbot.mouseClick(page.correct_button, Qt.MouseButton.LeftButton)
+    dialog = page.findChild(CorrectDialog)
+    assert set(dialog.fields) == {"temperature"} and dialog.fields["temperature"].text() == "36.6"
+    dialog.fields["temperature"].setText("37.1")
+    dialog.reason.setText("看错了")
+    qtbot.mouseClick(dialog.correct_button, Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible(), dialog.banner.text()
+    assert store.scalar("SELECT temperature FROM screenings WHERE visit_id = ?", [visit]) == 37.1
