@@ -778,6 +778,10 @@ from station.registers_cli import COMMANDS as REGISTER_COMMANDS  # noqa: E402  (
 for _command in REGISTER_COMMANDS:
     cli.add_command(_command)
 
+from station.audit_cli import audit_command  # noqa: E402  (station audit)
+
+cli.add_command(audit_command)
+
 
 def main(argv: list[str] | None = None) -> None:
     _load_plugins()

@@ -237,12 +237,13 @@ def _booking_added(conn: sqlite3.Connection, event: Event) -> None:
 def _refresh_person(conn: sqlite3.Connection, person_id: str) -> None:
     """Name, phone and unit as the person's bookings give them in HLC order (the latest wins)."""
     name = phone = unit = None
-    for (payload,) in conn.execute(
-        """SELECT e.payload FROM visits v JOIN events e ON e.visit_id = v.visit_id AND e.type = 'BookingAdded'
+    for event_id, visit_id, payload in conn.execute(
+        """SELECT e.id, e.visit_id, e.payload FROM visits v
+           JOIN events e ON e.visit_id = v.visit_id AND e.type = 'BookingAdded'
            WHERE v.person_id = ? ORDER BY e.hlc""",
         [person_id],
-    ):
-        person = json.loads(payload)["person"]
+    ).fetchall():
+        person = {**json.loads(payload)["person"], **_corrected_fields(conn, visit_id, event_id)}
         name = person.get("name") or name
         phone = person.get("phone") if person.get("phone") is not None else phone
         unit = person.get("unit") if person.get("unit") is not None else unit
@@ -741,3 +742,148 @@ def _call_outcome(conn: sqlite3.Connection, event: Event) -> None:
             p["at"],
         ],
     )
+
+
+# --- corrections (#13, station/corrections.py) ------------------------------------------------------
+# A RecordCorrected / RecordVoided carries its target's visit id, so it is re-projected with the
+# visit's events in HLC order; one that arrives before its target changes nothing until the target
+# arrives (the target is then late, and the visit is re-projected with both).
+
+
+def _corrected_fields(conn: sqlite3.Connection, visit_id: str | None, target_id: str) -> dict[str, Any]:
+    """The fields of ``target_id`` as its corrections in the log give them (the latest by HLC wins)."""
+    fields: dict[str, Any] = {}
+    for (payload,) in conn.execute(
+        "SELECT payload FROM events WHERE visit_id IS ? AND type = 'RecordCorrected' "
+        "AND json_extract(payload, '$.target') = ? ORDER BY hlc",
+        [visit_id, target_id],
+    ):
+        fields.update(json.loads(payload)["fields"])
+    return fields
+
+
+def _target(conn: sqlite3.Connection, event: Event) -> Event | None:
+    row = conn.execute(
+        f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE id = ?", [event.payload["target"]]
+    ).fetchone()
+    if row is None:
+        return None
+    target = Event.from_row(row)
+    return target if target.hlc < event.hlc else None  # a correction is always of an earlier record
+
+
+@handles("RecordCorrected")
+def _record_corrected(conn: sqlite3.Connection, event: Event) -> None:
+    target = _target(conn, event)
+    if target is None or _visit_state(conn, target.visit_id) is None:
+        return
+    fields = event.payload["fields"]
+    if target.type == "BookingAdded":
+        _refresh_person(conn, target.payload["person"]["person_id"])
+    elif target.type == "Screened" and "temperature" in fields:
+        conn.execute(
+            "UPDATE screenings SET temperature = ? WHERE event_id = ?", [fields["temperature"], target.id]
+        )
+    elif target.type == "Injected":
+        cur = conn.execute("SELECT * FROM doses WHERE event_id = ?", [target.id])
+        row = cur.fetchone()
+        if row is None:
+            return
+        dose = dict(zip([d[0] for d in cur.description], row, strict=True))
+        if "lot_no" in fields and fields["lot_no"] != dose["lot_no"]:
+            dose["vial_id"] = None  # the dose did not come from the old lot's vial
+        dose.update({k: fields[k] for k in ("body_site", "lot_no", "dose_number") if k in fields})
+        # deleted and inserted again, so the triggers move the dose between lots and vials
+        conn.execute("DELETE FROM doses WHERE event_id = ?", [target.id])
+        conn.execute(
+            f"INSERT INTO doses ({', '.join(dose)}) VALUES ({', '.join('?' * len(dose))})",
+            list(dose.values()),
+        )
+    elif target.type == "AdverseEventReported":
+        sets = {k: fields[k] for k in ("notes", "handling") if k in fields}
+        if "handling" in sets and sets["handling"] == "transferred_to_hospital":
+            sets["serious"] = 1
+        if sets:
+            assignments = ", ".join(f"{k} = ?" for k in sets)
+            conn.execute(
+                f"UPDATE aefi SET {assignments} WHERE aefi_id = ?",
+                [*sets.values(), target.payload["aefi_id"]],
+            )
+
+
+_VOID_STATES = {
+    "BookingAdded": (flow.BOOKED, flow.SIGNED_IN),
+    "SignedIn": (flow.SIGNED_IN,),
+    "Screened": (flow.SCREENED, flow.TURNED_AWAY),
+    "Injected": (flow.INJECTED, flow.OBSERVING),
+    "AdverseEventReported": flow.STATES,
+}
+
+
+@handles("RecordVoided")
+def _record_voided(conn: sqlite3.Connection, event: Event) -> None:
+    target = _target(conn, event)
+    if target is None:
+        return
+    visit_id = target.visit_id
+    state = _visit_state(conn, visit_id)
+    if state is None:
+        return
+    if state not in _VOID_STATES.get(target.type, ()) or (
+        target.type == "Injected"
+        and conn.execute("SELECT 1 FROM aefi WHERE visit_id = ? LIMIT 1", [visit_id]).fetchone()
+    ):
+        # Another laptop moved the person on before this void arrived: kept for the admin.
+        _conflict(conn, event, "void_too_late", {"type": target.type, "state": state})
+        return
+    if target.type == "BookingAdded":
+        person_id = conn.execute("SELECT person_id FROM visits WHERE visit_id = ?", [visit_id]).fetchone()[0]
+        for table in ("screenings", "doses", "observations", "aefi", "conflicts"):
+            conn.execute(f"DELETE FROM {table} WHERE visit_id = ?", [visit_id])
+        conn.execute("DELETE FROM visits WHERE visit_id = ?", [visit_id])
+        others = conn.execute(
+            "SELECT 1 FROM visits WHERE person_id = ? UNION ALL SELECT 1 FROM doses WHERE person_id = ? LIMIT 1",
+            [person_id, person_id],
+        ).fetchone()
+        if others:
+            _refresh_person(conn, person_id)
+        else:
+            conn.execute("DELETE FROM people WHERE person_id = ?", [person_id])
+        return
+    back: dict[str, Any] = {"last_hlc": event.hlc}
+    if target.type == "SignedIn":
+        back.update(state=flow.BOOKED, queue_no=None, queue_prefix=None, signed_in_at=None)
+    elif target.type == "Screened":
+        conn.execute("DELETE FROM screenings WHERE event_id = ?", [target.id])
+        conn.execute(
+            "DELETE FROM doses WHERE visit_id = ? AND source = 'declared' AND event_id LIKE ?",
+            [visit_id, f"{target.id}:%"],
+        )
+        back.update(
+            state=flow.SIGNED_IN,
+            screened_at=None,
+            turned_away_at=None,
+            reason=None,
+            called_desk=None,
+            called_at=None,
+        )
+    elif target.type == "Injected":
+        conn.execute("DELETE FROM doses WHERE event_id = ?", [target.id])  # the triggers give it back
+        conn.execute("DELETE FROM observations WHERE visit_id = ?", [visit_id])
+        back.update(
+            state=flow.SCREENED, injected_at=None, observing_at=None, called_desk=None, called_at=None
+        )
+    elif target.type == "AdverseEventReported":
+        conn.execute("DELETE FROM aefi WHERE aefi_id = ?", [target.payload["aefi_id"]])
+        row = conn.execute(
+            "SELECT started_at, minutes FROM observations WHERE visit_id = ?", [visit_id]
+        ).fetchone()
+        if row is not None:
+            conn.execute(
+                "UPDATE observations SET until = ? WHERE visit_id = ?",
+                [_plus_minutes(row[0], row[1]), visit_id],
+            )
+            _extend_observation(conn, visit_id)
+        return
+    assignments = ", ".join(f"{k} = ?" for k in back)
+    conn.execute(f"UPDATE visits SET {assignments} WHERE visit_id = ?", [*back.values(), visit_id])

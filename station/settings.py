@@ -102,6 +102,8 @@ class Settings:
     # an event stamped more than this many hours ahead of this laptop's clock is refused on ingest
     # (sync, end-of-day files): a laptop with a wrong date must not move every node's clock (#13)
     clock_margin_hours: int = CLOCK_MARGIN_DEFAULT
+    # how long the author of a record may correct or void it themself (#13); after it, the admin
+    correction_window_minutes: int = 30
 
     load_problems: ClassVar[list[str]] = []  # what load() found wrong in the file (set per instance)
 
@@ -153,6 +155,9 @@ class Settings:
         ok = isinstance(keep, int) and not isinstance(keep, bool) and 1 <= keep <= 1000
         settings.backup_keep = keep if ok else 10
         settings.backup_dir = str(settings.backup_dir or "").strip()
+        window = settings.correction_window_minutes
+        ok = isinstance(window, int) and not isinstance(window, bool) and 0 <= window <= 24 * 60
+        settings.correction_window_minutes = window if ok else 30
         if settings.slip_size not in SLIP_SIZES:
             problems.append(f"slip_size: {settings.slip_size!r} is not one of {SLIP_SIZES}; default used")
             settings.slip_size = "80mm"

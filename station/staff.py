@@ -42,15 +42,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "vaccinator": frozenset({"inject", "start_observation", "report_aefi", "open_vial", "waste_dose"}),
     "observer": frozenset({"start_observation", "release", "release_early", "report_aefi"}),
     "admin": frozenset(
-        {"manage_staff", "import_bookings", "receive_stock", "waste_dose", "resolve_conflict", "close_day"}
+        {"manage_staff", "import_bookings", "receive_stock", "waste_dose", "resolve_conflict", "close_day", "correct_records"}
     ),
 }
 ADMIN_TASKS = PERMISSIONS["admin"]
 # Every permission is used with a Session (a PIN proven at login), never a bare staff id. A store
 # whose ``trusts_named_staff`` is set (the demo while it generates its day; the test bed) lets a
 # bare id do the desk work, but never these: naming a doctor's id must not cancel a booking,
-# naming an admin's must not make staff or set PINs.
-PROVEN_ONLY = frozenset({"manage_staff", "cancel_booking"})
+# naming an admin's must not make staff, set PINs or correct another's records (the author's
+# own correction within the window: station/corrections.py).
+PROVEN_ONLY = frozenset({"manage_staff", "cancel_booking", "correct_records"})
 
 # argon2id, RFC 9106's second choice (64 MiB, 3 passes) with one lane: 0.2-0.37 s per check on the
 # project's 2-core machine under load (bench/bench_pin.py). tests/conftest.py lowers it in tests.

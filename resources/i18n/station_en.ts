@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
     <name>AdminPage</name>
@@ -153,6 +154,10 @@
     <message>
         <source>Doses left</source>
         <translation>Doses left</translation>
+    </message>
+    <message>
+        <source>Audit trail: who did what…</source>
+        <translation>Audit trail: who did what…</translation>
     </message>
     <message>
         <source>Turned away because</source>
@@ -607,6 +612,81 @@
     </message>
 </context>
 <context>
+    <name>AuditPanel</name>
+    <message>
+        <source>Audit trail</source>
+        <translation>Audit trail</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>Laptop</source>
+        <translation>Laptop</translation>
+    </message>
+    <message>
+        <source>Staff</source>
+        <translation>Staff</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>Queue no.</source>
+        <translation>Queue no.</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>Correct or void…</source>
+        <translation>Correct or void…</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>Close (Esc)</translation>
+    </message>
+    <message>
+        <source>Everyone</source>
+        <translation>Everyone</translation>
+    </message>
+    <message>
+        <source>All actions</source>
+        <translation>All actions</translation>
+    </message>
+    <message>
+        <source>Audit trail, {day}</source>
+        <translation>Audit trail, {day}</translation>
+    </message>
+    <message>
+        <source> (voided)</source>
+        <translation> (voided)</translation>
+    </message>
+    <message>
+        <source> (corrected)</source>
+        <translation> (corrected)</translation>
+    </message>
+    <message>
+        <source>{action} at {time} by {staff}: {summary} — reason: {reason}</source>
+        <translation>{action} at {time} by {staff}: {summary} — reason: {reason}</translation>
+    </message>
+    <message>
+        <source>Choose a record in the table first</source>
+        <translation>Choose a record in the table first</translation>
+    </message>
+    <message>
+        <source>This kind of record cannot be corrected</source>
+        <translation>This kind of record cannot be corrected</translation>
+    </message>
+</context>
+<context>
     <name>BoardWindow</name>
     <message>
         <source>Observation area board</source>
@@ -781,6 +861,101 @@
     <message>
         <source>Not an exit code: scan the QR on the observation slip</source>
         <translation>Not an exit code: scan the QR on the observation slip</translation>
+    </message>
+</context>
+<context>
+    <name>CorrectDialog</name>
+    <message>
+        <source>Correct a record</source>
+        <translation>Correct a record</translation>
+    </message>
+    <message>
+        <source>Why (required)</source>
+        <translation>Why (required)</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <source>Save correction (Enter)</source>
+        <translation>Save correction (Enter)</translation>
+    </message>
+    <message>
+        <source>Void this record</source>
+        <translation>Void this record</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <source>{action} at {time}</source>
+        <translation>{action} at {time}</translation>
+    </message>
+    <message>
+        <source>The record stays as it was; the correction is recorded with your name and reason.</source>
+        <translation>The record stays as it was; the correction is recorded with your name and reason.</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Unit</translation>
+    </message>
+    <message>
+        <source>Temperature (°C)</source>
+        <translation>Temperature (°C)</translation>
+    </message>
+    <message>
+        <source>Body site</source>
+        <translation>Body site</translation>
+    </message>
+    <message>
+        <source>Lot</source>
+        <translation>Lot</translation>
+    </message>
+    <message>
+        <source>Dose number</source>
+        <translation>Dose number</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <source>Handling</source>
+        <translation>Handling</translation>
+    </message>
+    <message>
+        <source>Left upper arm (deltoid)</source>
+        <translation>Left upper arm (deltoid)</translation>
+    </message>
+    <message>
+        <source>Right upper arm (deltoid)</source>
+        <translation>Right upper arm (deltoid)</translation>
+    </message>
+    <message>
+        <source>Observed</source>
+        <translation>Observed</translation>
+    </message>
+    <message>
+        <source>Treated on site</source>
+        <translation>Treated on site</translation>
+    </message>
+    <message>
+        <source>Handed over to hospital</source>
+        <translation>Handed over to hospital</translation>
+    </message>
+    <message>
+        <source>Nothing of yours to correct yet</source>
+        <translation>Nothing of yours to correct yet</translation>
     </message>
 </context>
 <context>
@@ -1039,6 +1214,14 @@
     <message>
         <source>Absent (F4)</source>
         <translation>Absent (F4)</translation>
+    </message>
+    <message>
+        <source>Correct…</source>
+        <translation>Correct…</translation>
+    </message>
+    <message>
+        <source>Correct or void your last recorded injection</source>
+        <translation>Correct or void your last recorded injection</translation>
     </message>
     <message>
         <source>Open vial at this desk</source>
@@ -1349,6 +1532,14 @@
         <translation>Observation area</translation>
     </message>
     <message>
+        <source>Correct…</source>
+        <translation>Correct…</translation>
+    </message>
+    <message>
+        <source>Correct or void your last reaction report</source>
+        <translation>Correct or void your last reaction report</translation>
+    </message>
+    <message>
         <source>Observation</source>
         <translation>Observation</translation>
     </message>
@@ -1627,6 +1818,14 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</t
     <message>
         <source>Cancel booking (F8)</source>
         <translation>Cancel booking (F8)</translation>
+    </message>
+    <message>
+        <source>Correct…</source>
+        <translation>Correct…</translation>
+    </message>
+    <message>
+        <source>Correct or void your last pre-screen result</source>
+        <translation>Correct or void your last pre-screen result</translation>
     </message>
     <message>
         <source>Reason for cancelling (required), then Enter</source>

@@ -156,6 +156,10 @@
         <translation>剩余疫苗（剂）</translation>
     </message>
     <message>
+        <source>Audit trail: who did what…</source>
+        <translation>审计记录：谁做了什么…</translation>
+    </message>
+    <message>
         <source>Turned away because</source>
         <translation>劝返原因</translation>
     </message>
@@ -527,7 +531,7 @@
         <translation>异常反应：{n}号  {name}</translation>
     </message>
     <message>
-        <source>Handed over to hospital: recording it ends this person&apos;s observation</source>
+        <source>Handed over to hospital: recording it ends this person's observation</source>
         <translation>转送医院：记录后此人的留观即结束</translation>
     </message>
     <message>
@@ -605,6 +609,81 @@
     <message>
         <source>The onset time is later than now</source>
         <translation>发生时间晚于现在，请核对</translation>
+    </message>
+</context>
+<context>
+    <name>AuditPanel</name>
+    <message>
+        <source>Audit trail</source>
+        <translation>审计记录</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Laptop</source>
+        <translation>站点电脑</translation>
+    </message>
+    <message>
+        <source>Staff</source>
+        <translation>工作人员</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <source>Queue no.</source>
+        <translation>排队号</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Correct or void…</source>
+        <translation>更正或作废…</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>关闭 (Esc)</translation>
+    </message>
+    <message>
+        <source>Everyone</source>
+        <translation>全部人员</translation>
+    </message>
+    <message>
+        <source>All actions</source>
+        <translation>全部操作</translation>
+    </message>
+    <message>
+        <source>Audit trail, {day}</source>
+        <translation>审计记录，{day}</translation>
+    </message>
+    <message>
+        <source> (voided)</source>
+        <translation>（已作废）</translation>
+    </message>
+    <message>
+        <source> (corrected)</source>
+        <translation>（已更正）</translation>
+    </message>
+    <message>
+        <source>{action} at {time} by {staff}: {summary} — reason: {reason}</source>
+        <translation>{time} {staff} 的{action}：{summary} — 原因：{reason}</translation>
+    </message>
+    <message>
+        <source>Choose a record in the table first</source>
+        <translation>请先在表中选择一条记录</translation>
+    </message>
+    <message>
+        <source>This kind of record cannot be corrected</source>
+        <translation>这类记录不能更正</translation>
     </message>
 </context>
 <context>
@@ -785,9 +864,104 @@
     </message>
 </context>
 <context>
+    <name>CorrectDialog</name>
+    <message>
+        <source>Correct a record</source>
+        <translation>更正记录</translation>
+    </message>
+    <message>
+        <source>Why (required)</source>
+        <translation>原因（必填）</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Save correction (Enter)</source>
+        <translation>保存更正 (Enter)</translation>
+    </message>
+    <message>
+        <source>Void this record</source>
+        <translation>作废此记录</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>取消 (Esc)</translation>
+    </message>
+    <message>
+        <source>{action} at {time}</source>
+        <translation>{time} 的{action}记录</translation>
+    </message>
+    <message>
+        <source>The record stays as it was; the correction is recorded with your name and reason.</source>
+        <translation>原记录保留不变；更正会连同您的工号和原因一起记录。</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <source>Temperature (°C)</source>
+        <translation>体温（°C）</translation>
+    </message>
+    <message>
+        <source>Body site</source>
+        <translation>接种部位</translation>
+    </message>
+    <message>
+        <source>Lot</source>
+        <translation>批号</translation>
+    </message>
+    <message>
+        <source>Dose number</source>
+        <translation>剂次</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <source>Handling</source>
+        <translation>处置</translation>
+    </message>
+    <message>
+        <source>Left upper arm (deltoid)</source>
+        <translation>左上臂三角肌</translation>
+    </message>
+    <message>
+        <source>Right upper arm (deltoid)</source>
+        <translation>右上臂三角肌</translation>
+    </message>
+    <message>
+        <source>Observed</source>
+        <translation>继续观察</translation>
+    </message>
+    <message>
+        <source>Treated on site</source>
+        <translation>现场处置</translation>
+    </message>
+    <message>
+        <source>Handed over to hospital</source>
+        <translation>转送医院</translation>
+    </message>
+    <message>
+        <source>Nothing of yours to correct yet</source>
+        <translation>还没有您可以更正的记录</translation>
+    </message>
+</context>
+<context>
     <name>DamagedDialog</name>
     <message>
-        <source>The station&apos;s database cannot be used</source>
+        <source>The station's database cannot be used</source>
         <translation>本机数据库无法使用</translation>
     </message>
     <message>
@@ -799,7 +973,7 @@
         <translation>在备份文件夹和 U 盘中都没有找到完好的备份。</translation>
     </message>
     <message>
-        <source>From the site hub: on a station that had joined a hub, its records are on the hub too. Set this laptop up as a new station (a new station id) and join the hub with a new code: it pulls the whole site&apos;s records, this station&apos;s included (install guide, section 7). Records not yet synced are only in the damaged file and its backups: keep them.</source>
+        <source>From the site hub: on a station that had joined a hub, its records are on the hub too. Set this laptop up as a new station (a new station id) and join the hub with a new code: it pulls the whole site's records, this station's included (install guide, section 7). Records not yet synced are only in the damaged file and its backups: keep them.</source>
         <translation>从现场主机取回：已加入现场主机的工作站，其记录在主机上也有一份。把这台电脑设置为一个新的工作站（新的站号），用新的加入码加入主机：它会取回整个现场的记录，包括本机的记录（见安装说明第 7 节）。尚未同步的记录只在损坏的文件及其备份中：请保留它们。</translation>
     </message>
     <message>
@@ -944,7 +1118,7 @@
         <translation>请填写接种点名称</translation>
     </message>
     <message>
-        <source>Enter this laptop&apos;s station id</source>
+        <source>Enter this laptop's station id</source>
         <translation>请填写本机的站点编号</translation>
     </message>
     <message>
@@ -987,7 +1161,7 @@
         <translation>转送医院 {n}</translation>
     </message>
     <message>
-        <source>Check this laptop&apos;s clock</source>
+        <source>Check this laptop's clock</source>
         <translation>请检查本机时钟</translation>
     </message>
     <message>
@@ -1018,11 +1192,11 @@
         <translation>此疫苗的可用批号，先到期的在前</translation>
     </message>
     <message>
-        <source>Scan the vial&apos;s code or type the lot number (F6), Enter</source>
+        <source>Scan the vial's code or type the lot number (F6), Enter</source>
         <translation>扫疫苗追溯码或输入批号 (F6)，回车</translation>
     </message>
     <message>
-        <source>A vial&apos;s pack code (GS1 or 20-digit traceability code) opens that vial at this desk; a lot number selects the lot</source>
+        <source>A vial's pack code (GS1 or 20-digit traceability code) opens that vial at this desk; a lot number selects the lot</source>
         <translation>扫疫苗瓶上的码（GS1 码或20位追溯码）即在本台开启该瓶；输入批号则选择该批号</translation>
     </message>
     <message>
@@ -1042,6 +1216,14 @@
         <translation>过号 (F4)</translation>
     </message>
     <message>
+        <source>Correct…</source>
+        <translation>更正…</translation>
+    </message>
+    <message>
+        <source>Correct or void your last recorded injection</source>
+        <translation>更正或作废您最近登记的一次接种</translation>
+    </message>
+    <message>
         <source>Open vial at this desk</source>
         <translation>本台开启的疫苗瓶</translation>
     </message>
@@ -1050,7 +1232,7 @@
         <translation>开启新瓶 (F7)</translation>
     </message>
     <message>
-        <source>Open a vial of the lot picked (or scan the vial&apos;s code: F6)</source>
+        <source>Open a vial of the lot picked (or scan the vial's code: F6)</source>
         <translation>开启所选批号的一瓶（或扫疫苗瓶上的码：F6）</translation>
     </message>
     <message>
@@ -1267,7 +1449,7 @@
         <translation>已锁定：请登录后继续</translation>
     </message>
     <message>
-        <source>You have no desk role: the desk tabs are for their own staff. Here: the site admin&apos;s work.</source>
+        <source>You have no desk role: the desk tabs are for their own staff. Here: the site admin's work.</source>
         <translation>您没有工作台岗位：各工作台页面供相应岗位人员使用。此处为站点管理工作。</translation>
     </message>
 </context>
@@ -1348,6 +1530,14 @@
     <message>
         <source>Observation area</source>
         <translation>留观区</translation>
+    </message>
+    <message>
+        <source>Correct…</source>
+        <translation>更正…</translation>
+    </message>
+    <message>
+        <source>Correct or void your last reaction report</source>
+        <translation>更正或作废您最近登记的异常反应</translation>
     </message>
     <message>
         <source>Observation</source>
@@ -1524,7 +1714,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>在本机记住（存入此账户的系统钥匙串）</translation>
     </message>
     <message>
-        <source>This station&apos;s records are encrypted</source>
+        <source>This station's records are encrypted</source>
         <translation>本接种点的记录已加密</translation>
     </message>
     <message>
@@ -1628,6 +1818,14 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
     <message>
         <source>Cancel booking (F8)</source>
         <translation>取消预约 (F8)</translation>
+    </message>
+    <message>
+        <source>Correct…</source>
+        <translation>更正…</translation>
+    </message>
+    <message>
+        <source>Correct or void your last pre-screen result</source>
+        <translation>更正或作废您最近的预检结果</translation>
     </message>
     <message>
         <source>Reason for cancelling (required), then Enter</source>
@@ -1792,11 +1990,11 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
 <context>
     <name>RecoveryCodeBox</name>
     <message>
-        <source>Recovery code of this site&apos;s administrators</source>
+        <source>Recovery code of this site's administrators</source>
         <translation>本接种点管理员恢复码</translation>
     </message>
     <message>
-        <source>Write it down or print it now and keep it locked away from this laptop: it is shown only this once. When an administrator forgets the PIN, &quot;Forgot PIN?&quot; in the login box takes this code and sets a new PIN; the code is then used up and a new one is shown.</source>
+        <source>Write it down or print it now and keep it locked away from this laptop: it is shown only this once. When an administrator forgets the PIN, "Forgot PIN?" in the login box takes this code and sets a new PIN; the code is then used up and a new one is shown.</source>
         <translation>请现在抄下或打印，并与本电脑分开妥善保管：恢复码只显示这一次。管理员忘记密码时，在登录框点“忘记密码？”输入此恢复码即可设置新密码；恢复码用过即作废，并显示新的恢复码。</translation>
     </message>
     <message>
@@ -1811,7 +2009,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>忘记密码：使用恢复码</translation>
     </message>
     <message>
-        <source>Administrator&apos;s staff id</source>
+        <source>Administrator's staff id</source>
         <translation>管理员工号</translation>
     </message>
     <message>
@@ -1996,7 +2194,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>库存预警余量（剂次）</translation>
     </message>
     <message>
-        <source>empty: the site&apos;s rule</source>
+        <source>empty: the site's rule</source>
         <translation>留空：按本点规则</translation>
     </message>
     <message>
@@ -2040,7 +2238,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>撤销修改</translation>
     </message>
     <message>
-        <source>The system&apos;s default printer</source>
+        <source>The system's default printer</source>
         <translation>系统默认打印机</translation>
     </message>
     <message>
@@ -2135,7 +2333,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>台湾居民来往大陆通行证</translation>
     </message>
     <message>
-        <source>Foreigner&apos;s permanent residence ID</source>
+        <source>Foreigner's permanent residence ID</source>
         <translation>外国人永久居留身份证</translation>
     </message>
     <message>
@@ -2191,7 +2389,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>（加强针）</translation>
     </message>
     <message>
-        <source>Booking {no} is not in this station&apos;s list: register as a walk-in</source>
+        <source>Booking {no} is not in this station's list: register as a walk-in</source>
         <translation>本接种点名单中没有预约 {no}：请现场登记</translation>
     </message>
     <message>
@@ -2262,7 +2460,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>本机没有设置打印机</translation>
     </message>
     <message>
-        <source>No. {n}: the slip&apos;s copy was not saved: {why}</source>
+        <source>No. {n}: the slip's copy was not saved: {why}</source>
         <translation>{n}号：留观单副本未保存：{why}</translation>
     </message>
     <message>
@@ -2321,7 +2519,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>盘点 (F9)</translation>
     </message>
     <message>
-        <source>Scan the carton&apos;s code (GS1 DataMatrix or 20-digit traceability code), then Enter</source>
+        <source>Scan the carton's code (GS1 DataMatrix or 20-digit traceability code), then Enter</source>
         <translation>扫描包装上的码（GS1 数据矩阵码或20位药品追溯码），然后回车</translation>
     </message>
     <message>
@@ -2601,7 +2799,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>{reading}，超出 {range} °C：{held}</translation>
     </message>
     <message>
-        <source>The temperature logger&apos;s CSV export</source>
+        <source>The temperature logger's CSV export</source>
         <translation>温度记录仪导出的 CSV 文件</translation>
     </message>
     <message>
@@ -2772,7 +2970,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>立即同步</translation>
     </message>
     <message>
-        <source>Join the site&apos;s hub</source>
+        <source>Join the site's hub</source>
         <translation>加入现场主机</translation>
     </message>
     <message>
@@ -2784,7 +2982,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>查找网络中的主机</translation>
     </message>
     <message>
-        <source>ABCD-EFGH-JKLM, or scan the code&apos;s QR</source>
+        <source>ABCD-EFGH-JKLM, or scan the code's QR</source>
         <translation>ABCD-EFGH-JKLM，或扫描加入码二维码</translation>
     </message>
     <message>
@@ -2812,7 +3010,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>站点 {station} · 本机记录 {local} 条 · 主机已确认 {acked} 条 · 主机拒收 {rejected} 条 · 最近错误：{error}</translation>
     </message>
     <message>
-        <source>Laptop {origin}: its record {seq} is stamped {stamp}, {hours} hours ahead of this laptop&apos;s clock; {count} records held back. Check that laptop&apos;s date and time.</source>
+        <source>Laptop {origin}: its record {seq} is stamped {stamp}, {hours} hours ahead of this laptop's clock; {count} records held back. Check that laptop's date and time.</source>
         <translation>电脑 {origin}：其第 {seq} 条记录时间为 {stamp}，比本机时钟快 {hours} 小时；共 {count} 条记录暂不接收。请检查该电脑的日期和时间。</translation>
     </message>
     <message>
@@ -2864,7 +3062,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>日终关账</translation>
     </message>
     <message>
-        <source>The day&apos;s export file (station export --day D --out FILE)</source>
+        <source>The day's export file (station export --day D --out FILE)</source>
         <translation>当天的导出文件（station export --day D --out FILE）</translation>
     </message>
     <message>
@@ -2932,7 +3130,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>电脑 {origin}：序号 {ranges}（{n} 条记录）</translation>
     </message>
     <message>
-        <source>Laptop {origin}: seq {ranges} differ from the server&apos;s copy</source>
+        <source>Laptop {origin}: seq {ranges} differ from the server's copy</source>
         <translation>电脑 {origin}：序号 {ranges} 与服务器副本不一致</translation>
     </message>
     <message>

@@ -226,7 +226,13 @@ class AdminPage(Page):
             self.tiles[key] = Tile(caption)
             grid.addWidget(self.tiles[key], i // 4, i % 4)
         left = QVBoxLayout()
-        left.addWidget(self.day_title)
+        self.audit_button = button(self.tr("Audit trail: who did what…"))
+        self.audit_button.setObjectName("open_audit")
+        self.audit_button.clicked.connect(self.open_audit)
+        head = QHBoxLayout()
+        head.addWidget(self.day_title, 1)
+        head.addWidget(self.audit_button)
+        left.addLayout(head)
         left.addLayout(grid)
         left.addStretch(1)
         self.reasons = table([self.tr("Turned away because"), self.tr("People")], stretch=0)
@@ -238,6 +244,15 @@ class AdminPage(Page):
         layout.addLayout(left, 3)
         layout.addLayout(right, 1)
         return w
+
+    def open_audit(self):
+        """The day's audit trail (personal data: the admin's page only), where records are corrected."""
+        from ui.pages.audit_panel import AuditPanel
+
+        self.audit_panel = AuditPanel(self.hub, self)
+        self.audit_panel.finished.connect(lambda _=0: self.refresh())
+        self.audit_panel.open()
+        return self.audit_panel
 
     def _refresh_today(self) -> None:
         day = self.hub.today()

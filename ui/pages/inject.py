@@ -204,6 +204,11 @@ class InjectPage(Page):
         actions.addWidget(self.inject_button, 3)
         actions.addWidget(self.recall_button, 1)
         actions.addWidget(self.absent_button, 1)
+        self.correct_button = button(self.tr("Correct…"))
+        self.correct_button.setObjectName("correct_last")
+        self.correct_button.setToolTip(self.tr("Correct or void your last recorded injection"))
+        self.correct_button.clicked.connect(self.correct_last)
+        actions.addWidget(self.correct_button, 1)
 
         left = QVBoxLayout()
         left.addWidget(self.banner)
@@ -309,6 +314,12 @@ class InjectPage(Page):
             return None
         finally:
             self._acting = False
+
+    def correct_last(self) -> Any:
+        """Your own last injection, to correct (body site, lot, dose number) or void, with a reason."""
+        from ui.pages.audit_panel import open_last_own
+
+        return open_last_own(self, ("Injected",))
 
     def say(self, exc: DomainError) -> None:
         if "T" in str(exc.facts.get("expires_at", "")):  # a vial's use-by: the clock time is what counts

@@ -173,7 +173,11 @@ class ObservePage(Page):
             buttons.addWidget(b)
         right.addLayout(buttons)
         more = QHBoxLayout()
-        for b in (self.reprint_button, self.preview_button, self.board_button):
+        self.correct_button = button(self.tr("Correct…"))
+        self.correct_button.setObjectName("correct_last")
+        self.correct_button.setToolTip(self.tr("Correct or void your last reaction report"))
+        self.correct_button.clicked.connect(self.correct_last)
+        for b in (self.reprint_button, self.preview_button, self.board_button, self.correct_button):
             more.addWidget(b)
         right.addLayout(more)
 
@@ -212,6 +216,12 @@ class ObservePage(Page):
         self.timer.timeout.connect(self.refresh)
         self.timer.start()
         self.refresh()
+
+    def correct_last(self):
+        """Your own last reaction report, to correct (description, handling) or void, with a reason."""
+        from ui.pages.audit_panel import open_last_own
+
+        return open_last_own(self, ("AdverseEventReported",))
 
     def title(self) -> str:
         return self.tr("Observation")

@@ -401,6 +401,11 @@ class PreScreenPage(Page):
         bar.addWidget(self.turn_away_button, 1)
         bar.addSpacing(16)
         bar.addWidget(self.cancel_button, 1)
+        self.correct_button = button(self.tr("Correct…"))
+        self.correct_button.setObjectName("correct_last")
+        self.correct_button.setToolTip(self.tr("Correct or void your last pre-screen result"))
+        self.correct_button.clicked.connect(self.correct_last)
+        bar.addWidget(self.correct_button, 1)
 
         # cancelling a booking asks for the reason, inline
         self.cancel_box = QFrame()
@@ -459,6 +464,12 @@ class PreScreenPage(Page):
 
         self.reset_form()
         self.refresh()
+
+    def correct_last(self):
+        """Your own last pre-screen result, to correct (temperature) or void, with a reason."""
+        from ui.pages.audit_panel import open_last_own
+
+        return open_last_own(self, ("Screened",))
 
     def title(self) -> str:
         return self.tr("Pre-screen")
