@@ -741,3 +741,16 @@ def _call_outcome(conn: sqlite3.Connection, event: Event) -> None:
             p["at"],
         ],
     )
+
+
+@handles("ChecklistItemTicked", "ChecklistItemUnticked")
+def _checklist(conn: sqlite3.Connection, event: Event) -> None:
+    p = event.payload
+    if event.type == "ChecklistItemUnticked":
+        conn.execute("DELETE FROM checklist WHERE day = ? AND item = ?", [p["day"], p["item"]])
+        return
+    conn.execute(
+        """INSERT OR REPLACE INTO checklist (day, item, staff_id, at, note, event_id)
+           VALUES (?, ?, ?, ?, ?, ?)""",
+        [p["day"], p["item"], event.staff_id, p["at"], p.get("note") or "", event.id],
+    )

@@ -28,6 +28,7 @@ SLIP_SIZES = ("80mm", "a6")
 SEATS_RANGE = (1, 2000)
 IDLE_RANGE = (1, 120)
 MARGIN_MAX = 100_000
+_HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 _PHONE = re.compile(r"[0-9+\-() ]{3,24}")
 MAX_FILE_BYTES = 1024 * 1024  # a settings file is a few hundred bytes
 log = logging.getLogger(__name__)
@@ -97,6 +98,10 @@ class Settings:
     backup_minutes: int = 30  # an online backup of the database every N minutes while the window runs; 0: off
     backup_dir: str = ""  # a second folder for every backup (a USB stick); empty: only the data folder's backups/
     backup_keep: int = 10  # backups kept in each folder (the oldest go first)
+    # the day's checklist is due by this time (HH:MM); after it the desks show a reminder line while
+    # items are missing. Empty: the site's day_start rule (site.toml)
+    opening_time: str = ""
+    booking_url: str = ""  # the site's on-line booking page: its QR goes on the on-site booking sign
 
     load_problems: ClassVar[list[str]] = []  # what load() found wrong in the file (set per instance)
 
@@ -148,6 +153,12 @@ class Settings:
         ok = isinstance(keep, int) and not isinstance(keep, bool) and 1 <= keep <= 1000
         settings.backup_keep = keep if ok else 10
         settings.backup_dir = str(settings.backup_dir or "").strip()
+        opening = str(settings.opening_time or "").strip()
+        if opening and not _HHMM.fullmatch(opening):
+            problems.append(f"opening_time: {opening!r} is not HH:MM; the site's day_start used")
+            opening = ""
+        settings.opening_time = opening
+        settings.booking_url = str(settings.booking_url or "").strip()
         if settings.slip_size not in SLIP_SIZES:
             problems.append(f"slip_size: {settings.slip_size!r} is not one of {SLIP_SIZES}; default used")
             settings.slip_size = "80mm"
