@@ -62,7 +62,9 @@ def test_refusals(store):
 def test_a_station_edits_its_own_checklist(tmp_path):
     own = tmp_path / "rules" / "checklist.toml"
     own.parent.mkdir()
-    own.write_text('[[items]]\nid = "tent"\nlabel_zh = "帐篷已固定"\nlabel_en = "Tent secured"\n', encoding="utf-8")
+    own.write_text(
+        '[[items]]\nid = "tent"\nlabel_zh = "帐篷已固定"\nlabel_en = "Tent secured"\n', encoding="utf-8"
+    )
     assert [it.label_zh for it in checklist.load_items(tmp_path)] == ["帐篷已固定"]
     own.write_text("[[items]]\nid = 'Bad Id'\n", encoding="utf-8")
     with pytest.raises(DomainError) as exc:

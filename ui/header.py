@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from station import stock
+from station import checklist, stock
+from station.errors import DomainError
+from station.messages import render
 from station.status import day_status
 from ui.hub import StationHub
 from ui.qt import QCoreApplication, QFrame, QHBoxLayout, QLabel, QTimer, QVBoxLayout
@@ -34,11 +36,21 @@ class Header(QFrame):
             " padding: 2px 8px; border-radius: 4px; }"
         )
         self.stock_warning.hide()
+        # the day's checklist not done after the opening time (#15): a reminder, never a blocker
+        self.checklist_reminder = QLabel()
+        self.checklist_reminder.setObjectName("checklist_reminder")
+        self.checklist_reminder.setStyleSheet(
+            "#checklist_reminder { background: #9a6700; color: white; font-size: 16px; font-weight: bold;"
+            " padding: 2px 8px; border-radius: 4px; }"
+        )
+        self.checklist_reminder.hide()
+        self.checklist_missing: list[str] = []
         self.sync = QLabel()
         self.top = top = QHBoxLayout()
         top.addWidget(self.site, 1)
         # in the top row, short (the whole sentence on hover): a line of its own cost the desks 34 px
         top.addWidget(self.stock_warning)
+        top.addWidget(self.checklist_reminder)
         top.addWidget(self.who)
         top.addWidget(self.sync)
         layout = QVBoxLayout(self)
@@ -93,6 +105,27 @@ class Header(QFrame):
             )
         )
         self.refresh_stock()
+        self.refresh_checklist()
+
+    def refresh_checklist(self) -> None:
+        """The reminder while the day's checklist has items missing after the opening time."""
+        hub = self.hub
+        try:
+            folder = hub.store.path.parent if hub.store.path else None
+            items = checklist.load_items(folder)
+            opening = checklist.opening_time(hub.settings.opening_time, hub.rules.site)
+            self.checklist_missing = checklist.reminder(hub.store, hub.now(), opening, items, hub.lang)
+        except DomainError:  # a broken checklist file: the admin page says so; the desks carry on
+            self.checklist_missing = []
+        if self.checklist_missing:
+            self.checklist_reminder.setText(
+                self.tr("Daily checklist: {n} not done").format(n=len(self.checklist_missing))
+            )
+            sep = "、" if hub.lang == "zh" else ", "
+            self.checklist_reminder.setToolTip(
+                render("checklist_reminder", hub.lang, missing=sep.join(self.checklist_missing))
+            )
+        self.checklist_reminder.setVisible(bool(self.checklist_missing))
 
     def refresh_stock(self) -> None:
         """The low-stock warning (stock.stock_warning with this laptop's margin, else the site's)."""
@@ -120,6 +153,8 @@ class Header(QFrame):
         if self.hub.closed:
             self._sync_timer.stop()
             return
+        if not self.checklist_missing:
+            self.refresh_checklist()  # the opening time passes without any record changing
         self.sync_state = st = self.hub.sync_status()
         text, colour = sync_text(st, self.hub.lang)
         self.sync.setText(text)

@@ -167,6 +167,22 @@
         <translation>Turned away: reasons</translation>
     </message>
     <message>
+        <source>Daily checklist</source>
+        <translation>Daily checklist</translation>
+    </message>
+    <message>
+        <source>{item} — {name}, {time}</source>
+        <translation>{item} — {name}, {time}</translation>
+    </message>
+    <message>
+        <source>All done</source>
+        <translation>All done</translation>
+    </message>
+    <message>
+        <source>{n} not done</source>
+        <translation>{n} not done</translation>
+    </message>
+    <message>
         <source>Today, {day}</source>
         <translation>Today, {day}</translation>
     </message>
@@ -959,6 +975,10 @@
         <translation>to hospital {n}</translation>
     </message>
     <message>
+        <source>Daily checklist: {n} not done</source>
+        <translation>Daily checklist: {n} not done</translation>
+    </message>
+    <message>
         <source>Low stock: {left} doses for {bookings} people</source>
         <translation>Low stock: {left} doses for {bookings} people</translation>
     </message>
@@ -1036,10 +1056,6 @@
     <message>
         <source>For information: people are called in queue order (F2)</source>
         <translation>For information: people are called in queue order (F2)</translation>
-    </message>
-    <message>
-        <source>Injection</source>
-        <translation>Injection</translation>
     </message>
     <message>
         <source>Queue number {n} is no longer waiting at this desk</source>
@@ -1318,10 +1334,6 @@
         <translation>Observation area</translation>
     </message>
     <message>
-        <source>Observation</source>
-        <translation>Observation</translation>
-    </message>
-    <message>
         <source>AEFI ×{n}</source>
         <translation>AEFI ×{n}</translation>
     </message>
@@ -1585,10 +1597,6 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</t
     <message>
         <source>Keep the booking (Esc)</source>
         <translation>Keep the booking (Esc)</translation>
-    </message>
-    <message>
-        <source>Pre-screen</source>
-        <translation>Pre-screen</translation>
     </message>
     <message>
         <source>Waiting for pre-screen: {n}</source>
