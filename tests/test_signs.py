@@ -164,3 +164,32 @@ def test_desk_tabs_and_signs_share_the_step_names(make_hub, qtbot):
     page = SignInPage(en)
     qtbot.addWidget(page)
     assert page.title() == "1 Sign-in"
+
+
+def test_print_signs_from_the_admin_page(make_hub, qtbot, tmp_path):
+    """Reports → Print signs…: built, shown, saved and printed (a PDF file stands in for the printer)."""
+    from ui.pages.admin import AdminPage
+    from ui.qt import QPrinter
+
+    hub = make_hub("admin1", ("admin",))
+    hub.settings.booking_url = URL
+    page = AdminPage(hub)
+    qtbot.addWidget(page)
+    page.resize(1366, 700)
+    page.show()
+    page.tabs.setCurrentWidget(page.reports_panel)
+    panel = page.reports_panel
+    assert panel.signs_button.text() == "打印标识..."
+    panel.signs_button.click()
+    qtbot.waitUntil(lambda: panel.pdf is not None and panel.print_button.isEnabled(), timeout=30_000)
+    assert panel.pages_layout.count() == 10
+    saved = tmp_path / "signs.pdf"
+    panel.save_pdf(str(saved))
+    pages = _text(saved)
+    assert "测试接种点" in pages[0] and "签到" in pages[1]
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printed = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(printed))
+    panel.print_pdf(printer)
+    assert panel.banner.kind == "ok" and printed.stat().st_size > 0

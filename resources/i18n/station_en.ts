@@ -1815,6 +1815,10 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</t
         <translation>Next 3 days (PDF)</translation>
     </message>
     <message>
+        <source>Print signs...</source>
+        <translation>Print signs...</translation>
+    </message>
+    <message>
         <source>Save PDF...</source>
         <translation>Save PDF...</translation>
     </message>
@@ -1857,6 +1861,10 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</t
     <message>
         <source>outlook-{day}.pdf</source>
         <translation>outlook-{day}.pdf</translation>
+    </message>
+    <message>
+        <source>signs.pdf</source>
+        <translation>signs.pdf</translation>
     </message>
     <message>
         <source>Building the PDF...</source>

@@ -1816,6 +1816,10 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>未来三天展望（PDF）</translation>
     </message>
     <message>
+        <source>Print signs...</source>
+        <translation>打印标识...</translation>
+    </message>
+    <message>
         <source>Save PDF...</source>
         <translation>保存 PDF……</translation>
     </message>
@@ -1858,6 +1862,10 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
     <message>
         <source>outlook-{day}.pdf</source>
         <translation>三日展望-{day}.pdf</translation>
+    </message>
+    <message>
+        <source>signs.pdf</source>
+        <translation>现场标识.pdf</translation>
     </message>
     <message>
         <source>Building the PDF...</source>
