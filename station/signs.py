@@ -50,6 +50,7 @@ class _Sign:
 
     def text(self, x: float, y: float, text: str, size: float, colour=(0, 0, 0), align="center", bold=False):
         self.c.setFillColorRGB(*colour)
+        self.c.setStrokeColorRGB(*colour)  # fake bold strokes the outlines: same colour as the fill
         pdf.draw_text(self.c, x, y, text, size * self.k, align=align, bold=bold)
 
     def fit(self, text: str, size: float, width: float) -> float:
@@ -78,6 +79,7 @@ class _Sign:
         c.setFillColorRGB(*colour)
         c.circle(x, y, r * self.k, stroke=0, fill=1)
         c.setFillColorRGB(1, 1, 1)
+        c.setStrokeColorRGB(1, 1, 1)
         size = r * 1.3
         pdf.draw_text(c, x, y - size * self.k * 0.36, number, size * self.k, align="center", bold=True)
 
@@ -190,7 +192,7 @@ def build_signs(
         # 9. the emergency point and its phone
         s.frame(RED)
         c.setFillColorRGB(*RED)
-        cx, cy, arm = w / 2, h - 62 * mm * k, 14 * mm * k  # a red cross above the words
+        cx, cy, arm = w / 2, h - 56 * mm * k, 12 * mm * k  # a red cross above the words
         c.rect(cx - arm / 3, cy - arm, arm * 2 / 3, arm * 2, stroke=0, fill=1)
         c.rect(cx - arm, cy - arm / 3, arm * 2, arm * 2 / 3, stroke=0, fill=1)
         s.text(w / 2, h / 2 - 5 * mm * k, t("sign_emergency_title"), 110, RED, bold=True)
