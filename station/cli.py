@@ -486,6 +486,34 @@ def slip(c: Ctx, visit: str, out: Path, size: str | None, day: str | None) -> No
     click.echo(str(path))
 
 
+@cli.command(context_settings=CONTEXT, short_help="打印现场标识 PDF / Write the site's signs as PDF")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="输出 PDF 文件 / The PDF file to write",
+)
+@click.option(
+    "--size", default="A4", show_default=True, help="纸张：A4 或 A3（横向） / Paper: A4 or A3 (landscape)"
+)
+@pass_ctx
+@domain_errors
+def signs(c: Ctx, out: Path, size: str) -> None:
+    """生成现场标识 PDF：序号 1-4 各环节、流程总览、按序办理、留观分钟数、现场预约流程（含预约二维码）、
+    接种流程、急救点和电话、出口。
+
+    Write the site's signs as PDF: steps 1-4 and the flow overview, "follow the numbers in order", the
+    observation minutes, on-site booking (with the booking QR), the vaccination flow, the emergency
+    point and phone, the exit.
+    """
+    from station import signs as signsmod
+    from station.settings import Settings
+
+    path = signsmod.write_signs(out, Settings.load(c.data), size=size, lang=c.lang)
+    click.echo(str(path))
+
+
 @cli.group(context_settings=CONTEXT)
 def staff() -> None:
     """工作人员：添加、停用、列表。 / Staff: add, disable, list."""

@@ -344,6 +344,26 @@ def _m0006(db: Database) -> None:
     _run_script(db, SCHEMA_0006)
 
 
+# The day's site checklist (#15): one row per day and item while it is ticked, projected from
+# ChecklistItemTicked / ChecklistItemUnticked (see station/checklist.py).
+SCHEMA_0007 = """
+CREATE TABLE checklist (
+    day TEXT NOT NULL,
+    item TEXT NOT NULL,
+    staff_id TEXT,
+    at TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    event_id TEXT NOT NULL,
+    PRIMARY KEY (day, item)
+)
+"""
+
+
+@migrations(name="0007_checklist")
+def _m0007(db: Database) -> None:
+    _run_script(db, SCHEMA_0007)
+
+
 def _run_script(db: Database, script: str) -> None:
     # executescript() would COMMIT the migration's transaction first: run statement by statement.
     for statement in script.split(";"):
@@ -369,6 +389,7 @@ PROJECTED_TABLES = (
     "stock_counts",
     "units",
     "call_outcomes",
+    "checklist",
 )
 
 

@@ -887,3 +887,16 @@ def _record_voided(conn: sqlite3.Connection, event: Event) -> None:
         return
     assignments = ", ".join(f"{k} = ?" for k in back)
     conn.execute(f"UPDATE visits SET {assignments} WHERE visit_id = ?", [*back.values(), visit_id])
+
+
+@handles("ChecklistItemTicked", "ChecklistItemUnticked")
+def _checklist(conn: sqlite3.Connection, event: Event) -> None:
+    p = event.payload
+    if event.type == "ChecklistItemUnticked":
+        conn.execute("DELETE FROM checklist WHERE day = ? AND item = ?", [p["day"], p["item"]])
+        return
+    conn.execute(
+        """INSERT OR REPLACE INTO checklist (day, item, staff_id, at, note, event_id)
+           VALUES (?, ?, ?, ?, ?, ?)""",
+        [p["day"], p["item"], event.staff_id, p["at"], p.get("note") or "", event.id],
+    )

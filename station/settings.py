@@ -30,6 +30,7 @@ IDLE_RANGE = (1, 120)
 MARGIN_MAX = 100_000
 CLOCK_MARGIN_DEFAULT = 24
 CLOCK_MARGIN_RANGE = (1, 24 * 366)
+_HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 _PHONE = re.compile(r"[0-9+\-() ]{3,24}")
 MAX_FILE_BYTES = 1024 * 1024  # a settings file is a few hundred bytes
 log = logging.getLogger(__name__)
@@ -104,6 +105,10 @@ class Settings:
     clock_margin_hours: int = CLOCK_MARGIN_DEFAULT
     # how long the author of a record may correct or void it themself (#13); after it, the admin
     correction_window_minutes: int = 30
+    # the day's checklist is due by this time (HH:MM); after it the desks show a reminder line while
+    # items are missing. Empty: the site's day_start rule (site.toml)
+    opening_time: str = ""
+    booking_url: str = ""  # the site's on-line booking page: its QR goes on the on-site booking sign
 
     load_problems: ClassVar[list[str]] = []  # what load() found wrong in the file (set per instance)
 
@@ -158,6 +163,12 @@ class Settings:
         window = settings.correction_window_minutes
         ok = isinstance(window, int) and not isinstance(window, bool) and 0 <= window <= 24 * 60
         settings.correction_window_minutes = window if ok else 30
+        opening = str(settings.opening_time or "").strip()
+        if opening and not _HHMM.fullmatch(opening):
+            problems.append(f"opening_time: {opening!r} is not HH:MM; the site's day_start used")
+            opening = ""
+        settings.opening_time = opening
+        settings.booking_url = str(settings.booking_url or "").strip()
         if settings.slip_size not in SLIP_SIZES:
             problems.append(f"slip_size: {settings.slip_size!r} is not one of {SLIP_SIZES}; default used")
             settings.slip_size = "80mm"

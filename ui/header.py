@@ -5,12 +5,31 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from station import stock
+from station import checklist, stock
+from station.errors import DomainError
+from station.messages import render
 from station.status import day_status
 from ui.hub import StationHub
-from ui.qt import QCoreApplication, QFrame, QHBoxLayout, QLabel, QTimer, QVBoxLayout
+from ui.qt import QCoreApplication, QFrame, QHBoxLayout, QLabel, QPainter, QSize, Qt, QTimer, QVBoxLayout
 
 RETRYING = ("offline", "timeout", "server_error", "rate_limited", "checksum", "bad_answer")
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that gives up width when the row is full: its text ends in "…" (whole on
+    hover) instead of pushing the window past a 1280 px screen when several warnings are up."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), 8 * self.fontMetrics().horizontalAdvance("中")), hint.height())
+
+    def paintEvent(self, event: object) -> None:  # noqa: N802 (Qt's name)
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        painter.drawText(rect, int(self.alignment()), text)
+        painter.end()
 
 
 class Header(QFrame):
@@ -21,7 +40,7 @@ class Header(QFrame):
         self.setStyleSheet(
             "#header { background: #0a3069; } #header QLabel { color: white; font-size: 16px; }"
         )
-        self.site = QLabel()
+        self.site = ElidedLabel()  # the site's name gives way first to the warnings beside it
         self.site.setStyleSheet("font-size: 20px; font-weight: bold;")
         self.who = QLabel()
         self.counts = QLabel()
@@ -42,12 +61,22 @@ class Header(QFrame):
             " padding: 2px 8px; border-radius: 4px; }"
         )
         self.clock_warning.hide()
+        # the day's checklist not done after the opening time (#15): a reminder, never a blocker
+        self.checklist_reminder = QLabel()
+        self.checklist_reminder.setObjectName("checklist_reminder")
+        self.checklist_reminder.setStyleSheet(
+            "#checklist_reminder { background: #9a6700; color: white; font-size: 16px; font-weight: bold;"
+            " padding: 2px 8px; border-radius: 4px; }"
+        )
+        self.checklist_reminder.hide()
+        self.checklist_missing: list[str] = []
         self.sync = QLabel()
         self.top = top = QHBoxLayout()
         top.addWidget(self.site, 1)
         # in the top row, short (the whole sentence on hover): a line of its own cost the desks 34 px
         top.addWidget(self.stock_warning)
         top.addWidget(self.clock_warning)
+        top.addWidget(self.checklist_reminder)
         top.addWidget(self.who)
         top.addWidget(self.sync)
         layout = QVBoxLayout(self)
@@ -70,6 +99,7 @@ class Header(QFrame):
     def refresh(self) -> None:
         s = self.hub.settings
         self.site.setText(self.tr("{site} · desk {desk}").format(site=s.site_name, desk=s.desk))
+        self.site.setToolTip(self.site.text())
         staff = self.hub.staff
         self.who.setText(
             self.tr("Staff: {name} ({id})").format(name=staff.name, id=staff.staff_id)
@@ -103,6 +133,7 @@ class Header(QFrame):
         )
         self.refresh_stock()
         self.refresh_clock()
+        self.refresh_checklist()
 
     def refresh_clock(self) -> None:
         """A banner while the laptop's clock is wrong or far behind the log (``Store.clock_check``):
@@ -115,6 +146,26 @@ class Header(QFrame):
             self.clock_warning.setText(self.tr("Check this laptop's clock"))
             self.clock_warning.setToolTip(DomainError(problem[0], **problem[1]).message(self.hub.lang))
         self.clock_warning.setVisible(bool(problem))
+
+    def refresh_checklist(self) -> None:
+        """The reminder while the day's checklist has items missing after the opening time."""
+        hub = self.hub
+        try:
+            folder = hub.store.path.parent if hub.store.path else None
+            items = checklist.load_items(folder)
+            opening = checklist.opening_time(hub.settings.opening_time, hub.rules.site)
+            self.checklist_missing = checklist.reminder(hub.store, hub.now(), opening, items, hub.lang)
+        except DomainError:  # a broken checklist file: the admin page says so; the desks carry on
+            self.checklist_missing = []
+        if self.checklist_missing:
+            self.checklist_reminder.setText(
+                self.tr("Daily checklist: {n} not done").format(n=len(self.checklist_missing))
+            )
+            sep = "、" if hub.lang == "zh" else ", "
+            self.checklist_reminder.setToolTip(
+                render("checklist_reminder", hub.lang, missing=sep.join(self.checklist_missing))
+            )
+        self.checklist_reminder.setVisible(bool(self.checklist_missing))
 
     def refresh_stock(self) -> None:
         """The low-stock warning (stock.stock_warning with this laptop's margin, else the site's)."""
@@ -142,6 +193,8 @@ class Header(QFrame):
         if self.hub.closed:
             self._sync_timer.stop()
             return
+        if not self.checklist_missing:
+            self.refresh_checklist()  # the opening time passes without any record changing
         self.sync_state = st = self.hub.sync_status()
         text, colour = sync_text(st, self.hub.lang)
         self.sync.setText(text)

@@ -172,6 +172,22 @@
         <translation>Turned away: reasons</translation>
     </message>
     <message>
+        <source>Daily checklist</source>
+        <translation>Daily checklist</translation>
+    </message>
+    <message>
+        <source>{item} — {name}, {time}</source>
+        <translation>{item} — {name}, {time}</translation>
+    </message>
+    <message>
+        <source>All done</source>
+        <translation>All done</translation>
+    </message>
+    <message>
+        <source>{n} not done</source>
+        <translation>{n} not done</translation>
+    </message>
+    <message>
         <source>Today, {day}</source>
         <translation>Today, {day}</translation>
     </message>
@@ -1165,6 +1181,10 @@
         <translation>Check this laptop's clock</translation>
     </message>
     <message>
+        <source>Daily checklist: {n} not done</source>
+        <translation>Daily checklist: {n} not done</translation>
+    </message>
+    <message>
         <source>Low stock: {left} doses for {bookings} people</source>
         <translation>Low stock: {left} doses for {bookings} people</translation>
     </message>
@@ -1250,10 +1270,6 @@
     <message>
         <source>For information: people are called in queue order (F2)</source>
         <translation>For information: people are called in queue order (F2)</translation>
-    </message>
-    <message>
-        <source>Injection</source>
-        <translation>Injection</translation>
     </message>
     <message>
         <source>Queue number {n} is no longer waiting at this desk</source>
@@ -1538,10 +1554,6 @@
     <message>
         <source>Correct or void your last reaction report</source>
         <translation>Correct or void your last reaction report</translation>
-    </message>
-    <message>
-        <source>Observation</source>
-        <translation>Observation</translation>
     </message>
     <message>
         <source>AEFI ×{n}</source>
@@ -1840,10 +1852,6 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</t
         <translation>Keep the booking (Esc)</translation>
     </message>
     <message>
-        <source>Pre-screen</source>
-        <translation>Pre-screen</translation>
-    </message>
-    <message>
         <source>Waiting for pre-screen: {n}</source>
         <translation>Waiting for pre-screen: {n}</translation>
     </message>
@@ -2060,6 +2068,10 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</t
         <translation>Next 3 days (PDF)</translation>
     </message>
     <message>
+        <source>Print signs...</source>
+        <translation>Print signs...</translation>
+    </message>
+    <message>
         <source>Save PDF...</source>
         <translation>Save PDF...</translation>
     </message>
@@ -2102,6 +2114,10 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</t
     <message>
         <source>outlook-{day}.pdf</source>
         <translation>outlook-{day}.pdf</translation>
+    </message>
+    <message>
+        <source>signs.pdf</source>
+        <translation>signs.pdf</translation>
     </message>
     <message>
         <source>Building the PDF...</source>

@@ -172,6 +172,22 @@
         <translation>劝返原因统计</translation>
     </message>
     <message>
+        <source>Daily checklist</source>
+        <translation>每日检查</translation>
+    </message>
+    <message>
+        <source>{item} — {name}, {time}</source>
+        <translation>{item} — {name}，{time}</translation>
+    </message>
+    <message>
+        <source>All done</source>
+        <translation>全部完成</translation>
+    </message>
+    <message>
+        <source>{n} not done</source>
+        <translation>{n} 项未完成</translation>
+    </message>
+    <message>
         <source>Today, {day}</source>
         <translation>今日概况（{day}）</translation>
     </message>
@@ -1165,6 +1181,10 @@
         <translation>请检查本机时钟</translation>
     </message>
     <message>
+        <source>Daily checklist: {n} not done</source>
+        <translation>每日检查：{n} 项未完成</translation>
+    </message>
+    <message>
         <source>Low stock: {left} doses for {bookings} people</source>
         <translation>库存不足：剩 {left} 剂，待接种 {bookings} 人</translation>
     </message>
@@ -1250,10 +1270,6 @@
     <message>
         <source>For information: people are called in queue order (F2)</source>
         <translation>仅供查看：按排队顺序叫号 (F2)</translation>
-    </message>
-    <message>
-        <source>Injection</source>
-        <translation>接种</translation>
     </message>
     <message>
         <source>Queue number {n} is no longer waiting at this desk</source>
@@ -1538,10 +1554,6 @@
     <message>
         <source>Correct or void your last reaction report</source>
         <translation>更正或作废您最近登记的异常反应</translation>
-    </message>
-    <message>
-        <source>Observation</source>
-        <translation>留观</translation>
     </message>
     <message>
         <source>AEFI ×{n}</source>
@@ -1840,10 +1852,6 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>保留预约 (Esc)</translation>
     </message>
     <message>
-        <source>Pre-screen</source>
-        <translation>预检</translation>
-    </message>
-    <message>
         <source>Waiting for pre-screen: {n}</source>
         <translation>等候预检：{n}</translation>
     </message>
@@ -2060,6 +2068,10 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>未来三天展望（PDF）</translation>
     </message>
     <message>
+        <source>Print signs...</source>
+        <translation>打印标识...</translation>
+    </message>
+    <message>
         <source>Save PDF...</source>
         <translation>保存 PDF……</translation>
     </message>
@@ -2102,6 +2114,10 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
     <message>
         <source>outlook-{day}.pdf</source>
         <translation>三日展望-{day}.pdf</translation>
+    </message>
+    <message>
+        <source>signs.pdf</source>
+        <translation>现场标识.pdf</translation>
     </message>
     <message>
         <source>Building the PDF...</source>

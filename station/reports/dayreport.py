@@ -133,6 +133,7 @@ def build_day_report(figures: dict[str, Any], lang: str = "zh", rules: Rules | N
     story += _reactions(figures["reactions"], lang)
     story += _stock(figures["stock"], lang, rules)
     story += _conflicts(figures["conflicts"], lang)
+    story += _checklist(figures.get("checklist") or [], lang)
     # the half hours as numbers, under the chart's colours
     story.append(layout.heading(t("half_hours_title")))
     hh = figures["half_hours"]
@@ -243,6 +244,31 @@ def _conflicts(conflicts: list[dict[str, Any]], lang: str) -> list[Flowable]:
     ]
     out.append(layout.table([t("time"), t("queue"), t("person"), t("conflict"), t("laptop")], rows,
                             [45, 50, 70, 255, 90], numeric_from=99))  # fmt: skip
+    return out
+
+
+def _checklist(rows: list[dict[str, Any]], lang: str) -> list[Flowable]:
+    """每日检查: each item, who ticked it and when, and what is missing (#15)."""
+    t = lambda key, **kw: text(key, lang, **kw)  # noqa: E731
+    done = sum(r["done"] for r in rows)
+    out: list[Flowable] = [layout.heading(f"{t('checklist_title')}（{done}/{len(rows)}）" if lang == "zh"
+                                          else f"{t('checklist_title')} ({done}/{len(rows)})")]  # fmt: skip
+    if not rows:
+        out.append(layout.note(t("none")))
+        return out
+    label = "label_zh" if lang == "zh" else "label_en"
+    table = [
+        [r[label], f"{r['staff_name']} ({r['staff_id']})" if r["done"] else t("checklist_not_done"),
+         r["at"] if r["done"] else "", r["note"]]
+        for r in rows
+    ]  # fmt: skip
+    missing = [r[label] for r in rows if not r["done"]]
+    out.append(layout.table([t("checklist_item"), t("checklist_by"), t("time"), t("checklist_note")], table,
+                            [200, 130, 50, 130], numeric_from=99,
+                            marked=[i for i, r in enumerate(rows) if not r["done"]]))  # fmt: skip
+    sep = "、" if lang == "zh" else ", "
+    out.append(layout.note(t("checklist_missing", n=len(missing), items=sep.join(missing)) if missing
+                           else t("checklist_all_done")))  # fmt: skip
     return out
 
 

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from station import conflicts, signin, stock
+from station import checklist, conflicts, signin, stock
 from station import staff as staffmod
 from station.rules import Rules, load_rules
 from station.store import Store
@@ -116,6 +116,7 @@ def day_figures(store: Store, day: date, *, site: str = "", rules: Rules | None 
         "reactions": _reactions(aefi),
         "stock": _stock(store, day, doses),
         "conflicts": _conflicts(store, d),
+        "checklist": _checklist(store, day),
         "half_hours": _half_hours(visits, doses, rules),
     }
 
@@ -462,3 +463,25 @@ def outlook_figures(
 
 def as_json(figures: dict[str, Any]) -> str:
     return json.dumps(figures, ensure_ascii=False, indent=2)
+
+
+def _checklist(store: Store, day: date) -> list[dict[str, Any]]:
+    """The day's checklist (每日检查): every item of the station's checklist, ticked or not, with who
+    ticked it, when and the note; both labels, so the report picks its language."""
+    try:
+        items = checklist.load_items(store.path.parent if store.path else None)
+    except Exception:  # a broken checklist file must not stop the day report: the ticks still show
+        items = ()
+    labels = {it.id: it for it in items}
+    out = []
+    for row in checklist.day_checklist(store, day, items):
+        it = labels.get(row["item"])
+        out.append(
+            {
+                **row,
+                "label_zh": it.label_zh if it else row["item"],
+                "label_en": it.label_en if it else row["item"],
+                "at": (row["at"] or "")[11:16],
+            }
+        )
+    return out

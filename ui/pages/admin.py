@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from station import conflicts, signin, status
+from station import checklist, conflicts, signin, status
 from station import staff as staffmod
 from station.errors import DomainError
 from station.hlc import Stamp
@@ -238,11 +238,12 @@ class AdminPage(Page):
         self.reasons = table([self.tr("Turned away because"), self.tr("People")], stretch=0)
         self.reasons.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         right = QVBoxLayout()
+        right.addWidget(self._checklist_box())
         right.addWidget(label(self.tr("Turned away: reasons"), "title"))
         right.addWidget(self.reasons, 1)
         layout = QHBoxLayout(w)
         layout.addLayout(left, 3)
-        layout.addLayout(right, 1)
+        layout.addLayout(right, 2)
         return w
 
     def open_audit(self):
@@ -253,6 +254,57 @@ class AdminPage(Page):
         self.audit_panel.finished.connect(lambda _=0: self.refresh())
         self.audit_panel.open()
         return self.audit_panel
+
+    # --- the day's checklist (#15): recorded and reported, never a blocker --------------------------
+    def _checklist_box(self) -> QGroupBox:
+        box = QGroupBox(self.tr("Daily checklist"))
+        box.setObjectName("checklist")
+        box.setStyleSheet("QCheckBox { min-height: 26px; }")
+        self.checklist_layout = QVBoxLayout(box)
+        self.checklist_layout.setSpacing(2)
+        self.checklist_checks: dict[str, QCheckBox] = {}
+        self.checklist_items: tuple[checklist.Item, ...] = ()
+        self.checklist_status = QLabel()
+        self.checklist_status.setObjectName("checklist_status")
+        self.checklist_status.setWordWrap(True)
+        try:
+            self.checklist_items = checklist.load_items(self._data_folder())
+        except DomainError as exc:  # the site's own file is broken: say so, the desks carry on
+            self.checklist_status.setText(self.hub.message(exc))
+        for item in self.checklist_items:
+            check = QCheckBox(item.label(self.hub.lang))
+            check.setObjectName(f"check_{item.id}")
+            check.clicked.connect(lambda on, item=item.id: self.tick_checklist(item, on))
+            self.checklist_checks[item.id] = check
+            self.checklist_layout.addWidget(check)
+        self.checklist_layout.addWidget(self.checklist_status)
+        return box
+
+    def _data_folder(self):
+        return self.hub.store.path.parent if self.hub.store.path else None
+
+    def tick_checklist(self, item: str, on: bool) -> None:
+        """Tick (or take back) one item of today's checklist as the logged-in staff member."""
+        fn = checklist.tick if on else checklist.untick
+        self.act(fn, item=item, items=self.checklist_items)
+        self._refresh_checklist()
+
+    def _refresh_checklist(self) -> None:
+        rows = {r["item"]: r for r in checklist.day_checklist(self.hub.store, self.hub.today(), self.checklist_items)}
+        for item in self.checklist_items:
+            row, check = rows.get(item.id), self.checklist_checks[item.id]
+            text = item.label(self.hub.lang)
+            if row and row["done"]:
+                text = self.tr("{item} — {name}, {time}").format(
+                    item=text, name=row["staff_name"], time=(row["at"] or "")[11:16]
+                )
+            check.setText(text)
+            check.setChecked(bool(row and row["done"]))
+        if self.checklist_items:
+            missing = [i for i in self.checklist_items if not (rows.get(i.id) or {}).get("done")]
+            self.checklist_status.setText(
+                self.tr("All done") if not missing else self.tr("{n} not done").format(n=len(missing))
+            )
 
     def _refresh_today(self) -> None:
         day = self.hub.today()
@@ -275,6 +327,7 @@ class AdminPage(Page):
             [day.isoformat()],
         )
         fill(self.reasons, [[self.reason_label(r["reason"]), str(r["n"])] for r in rows])
+        self._refresh_checklist()
 
     # --- Staff -------------------------------------------------------------------------------------
     def _staff_tab(self) -> QWidget:

@@ -16,7 +16,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from station import inject, packcodes, signin, stock
+from station import inject, packcodes, signin, steps, stock
 from station.errors import DomainError
 from station.identity import mask_name
 from ui.pages.base import Page
@@ -299,7 +299,8 @@ class InjectPage(Page):
         self.refresh()
 
     def title(self) -> str:
-        return self.tr("Injection")
+        # the step's number and name, as on the printed signs (one source: station/steps.py)
+        return steps.desk_title(self.role, self.hub.lang)
 
     def act(self, fn: Any, *args: Any, refused: list[DomainError] | None = None, **kwargs: Any) -> Any:
         """As Page.act, marking the refresh our own write causes as not news from another desk;

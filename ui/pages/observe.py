@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from station import bookings, flow, observe, signin, slips
+from station import bookings, flow, observe, signin, slips, steps
 from station.errors import DomainError
 from station.identity import mask_name, normalize_id
 from ui.boardwindow import BoardWindow
@@ -224,7 +224,8 @@ class ObservePage(Page):
         return open_last_own(self, ("AdverseEventReported",))
 
     def title(self) -> str:
-        return self.tr("Observation")
+        # the step's number and name, as on the printed signs (one source: station/steps.py)
+        return steps.desk_title(self.role, self.hub.lang)
 
     # --- reading --------------------------------------------------------------------------------
     def refresh(self) -> None:

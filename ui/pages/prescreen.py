@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from station import flow, prescreen, signin
+from station import flow, prescreen, signin, steps
 from station.errors import DomainError
 from station.identity import mask_id, normalize_id
 from station.rules import PastDose, Question, Rules, ScreeningResult
@@ -472,7 +472,8 @@ class PreScreenPage(Page):
         return open_last_own(self, ("Screened",))
 
     def title(self) -> str:
-        return self.tr("Pre-screen")
+        # the step's number and name, as on the printed signs (one source: station/steps.py)
+        return steps.desk_title(self.role, self.hub.lang)
 
     # --- the queue -----------------------------------------------------------------------------------
     def refresh(self) -> None:

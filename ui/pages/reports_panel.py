@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from station import signs
 from station.errors import DomainError
 from station.pdf import write_atomic
 from station.reports import dayreport, outlook
@@ -125,6 +126,9 @@ class ReportsPanel(QWidget):
         self.day_report_button.clicked.connect(self.make_day_report)
         self.outlook_button = button(self.tr("Next 3 days (PDF)"))
         self.outlook_button.clicked.connect(self.make_outlook)
+        # the site's signs (#15): built like the reports, then previewed, saved or printed the same way
+        self.signs_button = button(self.tr("Print signs..."))
+        self.signs_button.clicked.connect(self.make_signs)
         self.save_button = button(self.tr("Save PDF..."))
         self.save_button.clicked.connect(self.save_pdf)
         self.print_button = button(self.tr("Print..."))
@@ -143,7 +147,7 @@ class ReportsPanel(QWidget):
         left.addWidget(self.totals)
         left.addWidget(self.chart, 1)
         actions = QHBoxLayout()
-        for b in (self.day_report_button, self.outlook_button):
+        for b in (self.day_report_button, self.outlook_button, self.signs_button):
             actions.addWidget(b)
         left.addLayout(actions)
         right = QVBoxLayout()
@@ -200,6 +204,11 @@ class ReportsPanel(QWidget):
             self.tr("outlook-{day}.pdf").format(day=(day + timedelta(days=0)).isoformat()),
         )
 
+    def make_signs(self) -> None:
+        """The site's signs (station/signs.py) on A4, in the window's language."""
+        settings, rules, lang = self.hub.settings, self.hub.rules, self.hub.lang
+        self._build(lambda: signs.build_signs(settings, rules, size="A4", lang=lang), self.tr("signs.pdf"))
+
     def _reader(self):
         """A connection of the worker's own (the page's connection belongs to the UI thread)."""
         from station.store import Store
@@ -211,6 +220,7 @@ class ReportsPanel(QWidget):
         self.banner.show_message(self.tr("Building the PDF..."), "info")
         self.day_report_button.setEnabled(False)
         self.outlook_button.setEnabled(False)
+        self.signs_button.setEnabled(False)
 
         def work():
             pdf = make()
@@ -243,6 +253,7 @@ class ReportsPanel(QWidget):
     def _enable(self) -> None:
         self.day_report_button.setEnabled(True)
         self.outlook_button.setEnabled(True)
+        self.signs_button.setEnabled(True)
         self.save_button.setEnabled(self.pdf is not None)
         self.print_button.setEnabled(self.pdf is not None)
 

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from station import bookings, flow, history, signin
+from station import bookings, flow, history, signin, steps
 from station import demo as demomod
 from station.errors import DomainError
 from station.identity import DOC_TYPES, parse_resident_id
@@ -196,7 +196,8 @@ class SignInPage(Page):
         self.camera_choice.setVisible(self.camera_button.isChecked())
 
     def title(self) -> str:
-        return self.tr("Sign-in")
+        # the step's number and name, as on the printed signs (one source: station/steps.py)
+        return steps.desk_title(self.role, self.hub.lang)
 
     def doc_label(self, doc: str) -> str:
         return {
