@@ -27,6 +27,8 @@ HEALTH_CODE_RULES = ("green_required", "not_checked")
 SLIP_SIZES = ("80mm", "a6")
 SEATS_RANGE = (1, 2000)
 IDLE_RANGE = (1, 120)
+CALL_VOLUME_RANGE = (0, 100)  # the calling screen's voice, percent; 0: silent
+CALL_REPEAT_RANGE = (1, 5)  # times each call is spoken
 MARGIN_MAX = 100_000
 _PHONE = re.compile(r"[0-9+\-() ]{3,24}")
 MAX_FILE_BYTES = 1024 * 1024  # a settings file is a few hundred bytes
@@ -95,8 +97,12 @@ class Settings:
     # "not_checked"; sites from before the rule keep signing in without one
     health_code_rule: str = "not_checked"
     backup_minutes: int = 30  # an online backup of the database every N minutes while the window runs; 0: off
-    backup_dir: str = ""  # a second folder for every backup (a USB stick); empty: only the data folder's backups/
+    backup_dir: str = (
+        ""  # a second folder for every backup (a USB stick); empty: only the data folder's backups/
+    )
     backup_keep: int = 10  # backups kept in each folder (the oldest go first)
+    call_volume: int = 80  # the calling screen's voice, 0-100 (0: silent, the screen still shows calls)
+    call_repeat: int = 2  # times each call (and each recall) is spoken, 1-5
 
     load_problems: ClassVar[list[str]] = []  # what load() found wrong in the file (set per instance)
 
@@ -151,7 +157,12 @@ class Settings:
         if settings.slip_size not in SLIP_SIZES:
             problems.append(f"slip_size: {settings.slip_size!r} is not one of {SLIP_SIZES}; default used")
             settings.slip_size = "80mm"
-        for name, (low, high) in (("seats", SEATS_RANGE), ("idle_lock_minutes", IDLE_RANGE)):
+        for name, (low, high) in (
+            ("seats", SEATS_RANGE),
+            ("idle_lock_minutes", IDLE_RANGE),
+            ("call_volume", CALL_VOLUME_RANGE),
+            ("call_repeat", CALL_REPEAT_RANGE),
+        ):
             if not low <= getattr(settings, name) <= high:
                 problems.append(f"{name}: {getattr(settings, name)} is outside {low}-{high}; default used")
                 setattr(settings, name, getattr(cls(), name))
@@ -188,6 +199,10 @@ def check_setting(name: str, text: str) -> object:
         return _whole(text, "setting_seats", *SEATS_RANGE)
     if name == "idle_lock_minutes":
         return _whole(text, "setting_idle_minutes", *IDLE_RANGE)
+    if name == "call_volume":
+        return _whole(text, "setting_call_volume", *CALL_VOLUME_RANGE)
+    if name == "call_repeat":
+        return _whole(text, "setting_call_repeat", *CALL_REPEAT_RANGE)
     if name == "stock_margin_doses":  # empty: the site's rule in stock.toml
         return None if not text.strip() else _whole(text, "setting_stock_margin", 0, MARGIN_MAX)
     if name == "queue_prefix":

@@ -527,7 +527,7 @@
         <translation>异常反应：{n}号  {name}</translation>
     </message>
     <message>
-        <source>Handed over to hospital: recording it ends this person's observation</source>
+        <source>Handed over to hospital: recording it ends this person&apos;s observation</source>
         <translation>转送医院：记录后此人的留观即结束</translation>
     </message>
     <message>
@@ -726,6 +726,61 @@
     </message>
 </context>
 <context>
+    <name>CallScreen</name>
+    <message>
+        <source>Calling screen</source>
+        <translation>叫号屏</translation>
+    </message>
+    <message>
+        <source>Calling</source>
+        <translation>叫号</translation>
+    </message>
+    <message>
+        <source>Now calling</source>
+        <translation>正在叫号</translation>
+    </message>
+    <message>
+        <source>Called before</source>
+        <translation>已叫号</translation>
+    </message>
+    <message>
+        <source>Next for pre-screen</source>
+        <translation>等待预检</translation>
+    </message>
+    <message>
+        <source>Next for injection</source>
+        <translation>等待接种</translation>
+    </message>
+    <message>
+        <source>May leave (observation over)</source>
+        <translation>留观结束，可以离开</translation>
+    </message>
+    <message>
+        <source>When your number is called, go to that injection desk. Missed your number? Tell the staff.</source>
+        <translation>听到叫号请到相应接种台接种；错过叫号请告知工作人员。</translation>
+    </message>
+    <message>
+        <source>Injection desk {desk}</source>
+        <translation>{desk}号接种台</translation>
+    </message>
+    <message>
+        <source>Waiting for the first call</source>
+        <translation>等待叫号</translation>
+    </message>
+    <message>
+        <source>Please go to {desk}</source>
+        <translation>请到{desk}</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>and {n} more</source>
+        <translation>等{n}人</translation>
+    </message>
+</context>
+<context>
     <name>CameraWidget</name>
     <message>
         <source>Retry</source>
@@ -917,7 +972,7 @@
         <translation>请填写接种点名称</translation>
     </message>
     <message>
-        <source>Enter this laptop's station id</source>
+        <source>Enter this laptop&apos;s station id</source>
         <translation>请填写本机的站点编号</translation>
     </message>
     <message>
@@ -987,11 +1042,11 @@
         <translation>此疫苗的可用批号，先到期的在前</translation>
     </message>
     <message>
-        <source>Scan the vial's code or type the lot number (F6), Enter</source>
+        <source>Scan the vial&apos;s code or type the lot number (F6), Enter</source>
         <translation>扫疫苗追溯码或输入批号 (F6)，回车</translation>
     </message>
     <message>
-        <source>A vial's pack code (GS1 or 20-digit traceability code) opens that vial at this desk; a lot number selects the lot</source>
+        <source>A vial&apos;s pack code (GS1 or 20-digit traceability code) opens that vial at this desk; a lot number selects the lot</source>
         <translation>扫疫苗瓶上的码（GS1 码或20位追溯码）即在本台开启该瓶；输入批号则选择该批号</translation>
     </message>
     <message>
@@ -1019,7 +1074,7 @@
         <translation>开启新瓶 (F7)</translation>
     </message>
     <message>
-        <source>Open a vial of the lot picked (or scan the vial's code: F6)</source>
+        <source>Open a vial of the lot picked (or scan the vial&apos;s code: F6)</source>
         <translation>开启所选批号的一瓶（或扫疫苗瓶上的码：F6）</translation>
     </message>
     <message>
@@ -1236,7 +1291,7 @@
         <translation>已锁定：请登录后继续</translation>
     </message>
     <message>
-        <source>You have no desk role: the desk tabs are for their own staff. Here: the site admin's work.</source>
+        <source>You have no desk role: the desk tabs are for their own staff. Here: the site admin&apos;s work.</source>
         <translation>您没有工作台岗位：各工作台页面供相应岗位人员使用。此处为站点管理工作。</translation>
     </message>
 </context>
@@ -1738,11 +1793,11 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
 <context>
     <name>RecoveryCodeBox</name>
     <message>
-        <source>Recovery code of this site's administrators</source>
+        <source>Recovery code of this site&apos;s administrators</source>
         <translation>本接种点管理员恢复码</translation>
     </message>
     <message>
-        <source>Write it down or print it now and keep it locked away from this laptop: it is shown only this once. When an administrator forgets the PIN, "Forgot PIN?" in the login box takes this code and sets a new PIN; the code is then used up and a new one is shown.</source>
+        <source>Write it down or print it now and keep it locked away from this laptop: it is shown only this once. When an administrator forgets the PIN, &quot;Forgot PIN?&quot; in the login box takes this code and sets a new PIN; the code is then used up and a new one is shown.</source>
         <translation>请现在抄下或打印，并与本电脑分开妥善保管：恢复码只显示这一次。管理员忘记密码时，在登录框点“忘记密码？”输入此恢复码即可设置新密码；恢复码用过即作废，并显示新的恢复码。</translation>
     </message>
     <message>
@@ -1757,7 +1812,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>忘记密码：使用恢复码</translation>
     </message>
     <message>
-        <source>Administrator's staff id</source>
+        <source>Administrator&apos;s staff id</source>
         <translation>管理员工号</translation>
     </message>
     <message>
@@ -1942,7 +1997,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>库存预警余量（剂次）</translation>
     </message>
     <message>
-        <source>empty: the site's rule</source>
+        <source>empty: the site&apos;s rule</source>
         <translation>留空：按本点规则</translation>
     </message>
     <message>
@@ -1970,6 +2025,22 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>急救电话（印在留观单上）</translation>
     </message>
     <message>
+        <source>Calling screen</source>
+        <translation>叫号屏</translation>
+    </message>
+    <message>
+        <source>Call volume (%)</source>
+        <translation>叫号音量（%）</translation>
+    </message>
+    <message>
+        <source>0-100; 0: silent</source>
+        <translation>0-100；0 为静音</translation>
+    </message>
+    <message>
+        <source>Times each call is spoken</source>
+        <translation>每次叫号播报次数</translation>
+    </message>
+    <message>
         <source>Hub or server</source>
         <translation>同步主机或服务器</translation>
     </message>
@@ -1986,7 +2057,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>撤销修改</translation>
     </message>
     <message>
-        <source>The system's default printer</source>
+        <source>The system&apos;s default printer</source>
         <translation>系统默认打印机</translation>
     </message>
     <message>
@@ -2000,6 +2071,14 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
     <message>
         <source>Not joined: this laptop works alone</source>
         <translation>未加入：本机单独工作</translation>
+    </message>
+    <message>
+        <source>Call voice: {engine}</source>
+        <translation>叫号语音：{engine}</translation>
+    </message>
+    <message>
+        <source>Call voice not available: {reason}</source>
+        <translation>叫号语音不可用：{reason}</translation>
     </message>
     <message>
         <source>Not saved: correct the marked values first. {reasons}</source>
@@ -2081,7 +2160,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>台湾居民来往大陆通行证</translation>
     </message>
     <message>
-        <source>Foreigner's permanent residence ID</source>
+        <source>Foreigner&apos;s permanent residence ID</source>
         <translation>外国人永久居留身份证</translation>
     </message>
     <message>
@@ -2137,7 +2216,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>（加强针）</translation>
     </message>
     <message>
-        <source>Booking {no} is not in this station's list: register as a walk-in</source>
+        <source>Booking {no} is not in this station&apos;s list: register as a walk-in</source>
         <translation>本接种点名单中没有预约 {no}：请现场登记</translation>
     </message>
     <message>
@@ -2208,7 +2287,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>本机没有设置打印机</translation>
     </message>
     <message>
-        <source>No. {n}: the slip's copy was not saved: {why}</source>
+        <source>No. {n}: the slip&apos;s copy was not saved: {why}</source>
         <translation>{n}号：留观单副本未保存：{why}</translation>
     </message>
     <message>
@@ -2245,6 +2324,33 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
     </message>
 </context>
 <context>
+    <name>Speaker</name>
+    <message>
+        <source>the speech program could not be started</source>
+        <translation>无法启动语音程序</translation>
+    </message>
+    <message>
+        <source>turned off (STATION_VOICE=off)</source>
+        <translation>已关闭（STATION_VOICE=off）</translation>
+    </message>
+    <message>
+        <source>Windows PowerShell was not found</source>
+        <translation>未找到 Windows PowerShell</translation>
+    </message>
+    <message>
+        <source>espeak-ng is not installed (apt-get install espeak-ng)</source>
+        <translation>未安装 espeak-ng（apt-get install espeak-ng）</translation>
+    </message>
+    <message>
+        <source>espeak-ng has no Mandarin voice (cmn)</source>
+        <translation>espeak-ng 没有普通话语音（cmn）</translation>
+    </message>
+    <message>
+        <source>espeak-ng has no English voice</source>
+        <translation>espeak-ng 没有英语语音</translation>
+    </message>
+</context>
+<context>
     <name>StockPanel</name>
     <message>
         <source>Read only: receiving, counting and deciding on held lots are for the site admin (receive_stock).</source>
@@ -2267,7 +2373,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>盘点 (F9)</translation>
     </message>
     <message>
-        <source>Scan the carton's code (GS1 DataMatrix or 20-digit traceability code), then Enter</source>
+        <source>Scan the carton&apos;s code (GS1 DataMatrix or 20-digit traceability code), then Enter</source>
         <translation>扫描包装上的码（GS1 数据矩阵码或20位药品追溯码），然后回车</translation>
     </message>
     <message>
@@ -2547,7 +2653,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>{reading}，超出 {range} °C：{held}</translation>
     </message>
     <message>
-        <source>The temperature logger's CSV export</source>
+        <source>The temperature logger&apos;s CSV export</source>
         <translation>温度记录仪导出的 CSV 文件</translation>
     </message>
     <message>
@@ -2714,7 +2820,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>立即同步</translation>
     </message>
     <message>
-        <source>Join the site's hub</source>
+        <source>Join the site&apos;s hub</source>
         <translation>加入现场主机</translation>
     </message>
     <message>
@@ -2726,7 +2832,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>查找网络中的主机</translation>
     </message>
     <message>
-        <source>ABCD-EFGH-JKLM, or scan the code's QR</source>
+        <source>ABCD-EFGH-JKLM, or scan the code&apos;s QR</source>
         <translation>ABCD-EFGH-JKLM，或扫描加入码二维码</translation>
     </message>
     <message>
@@ -2798,7 +2904,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>日终关账</translation>
     </message>
     <message>
-        <source>The day's export file (station export --day D --out FILE)</source>
+        <source>The day&apos;s export file (station export --day D --out FILE)</source>
         <translation>当天的导出文件（station export --day D --out FILE）</translation>
     </message>
     <message>
@@ -2866,7 +2972,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>电脑 {origin}：序号 {ranges}（{n} 条记录）</translation>
     </message>
     <message>
-        <source>Laptop {origin}: seq {ranges} differ from the server's copy</source>
+        <source>Laptop {origin}: seq {ranges} differ from the server&apos;s copy</source>
         <translation>电脑 {origin}：序号 {ranges} 与服务器副本不一致</translation>
     </message>
     <message>
