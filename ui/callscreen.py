@@ -29,7 +29,7 @@ BLINK_MS = 600
 FRESH = timedelta(seconds=20)  # a new call glows this long
 PREVIOUS = 5  # earlier calls listed beside the latest
 NEXT = 5  # next numbers shown per step
-LEAVE = 10  # numbers who may leave shown at most
+LEAVE = 8  # numbers who may leave shown at most (the count is in the title)
 DESIGN = (1920, 1080)
 
 INK = "#1f2328"
@@ -120,6 +120,7 @@ class CallScreen(QWidget):
 
         # --- next numbers per step, and who may leave ------------------------------------------
         self.step_labels: dict[str, QLabel] = {}
+        self.step_titles: dict[str, QLabel] = {}
         bottom = QHBoxLayout()
         for key, caption in (
             ("prescreen", self.tr("Next for pre-screen")),
@@ -139,6 +140,7 @@ class CallScreen(QWidget):
             box.addWidget(numbers, 1)
             bottom.addWidget(panel, 1)
             self.step_labels[key] = numbers
+            self.step_titles[key] = head
 
         self.footer = QLabel(
             self.tr(
@@ -171,7 +173,7 @@ class CallScreen(QWidget):
         """Re-read the calls and the queues; speak each call not heard before."""
         store, now = self.hub.store, self.hub.now()
         day = now.date()
-        self.calls = callsmod.calls(store, day, limit=PREVIOUS + 1)
+        self.calls = callsmod.calls(store, day, limit=3 * PREVIOUS)  # recalls repeat numbers: room to skip
         self.next = callsmod.next_numbers(store, day, limit=NEXT)
         self.leaving = callsmod.may_leave(store, now)
         ids = [c.event_id for c in self.calls]
@@ -198,7 +200,14 @@ class CallScreen(QWidget):
         return self.calls[0] if self.calls else None
 
     def previous(self) -> list[Call]:
-        return self.calls[1 : PREVIOUS + 1]
+        """The calls before the latest, each number once (its latest call; a recall moves it up)."""
+        out: list[Call] = []
+        numbers = {self.calls[0].visit_id} if self.calls else set()
+        for c in self.calls[1:]:
+            if c.visit_id not in numbers:
+                numbers.add(c.visit_id)
+                out.append(c)
+        return out[:PREVIOUS]
 
     def fresh(self, event_id: str) -> bool:
         """Whether the call ``event_id`` is new on this screen (it glows)."""
@@ -230,12 +239,14 @@ class CallScreen(QWidget):
         none = self.tr("none")
         for key in ("prescreen", "inject"):
             self.step_labels[key].setText("　".join(self.next[key]) or none)
-        shown = self.leaving[:LEAVE]
-        more = len(self.leaving) - len(shown)
-        text = "　".join(shown) or none
-        if more > 0:
-            text += "　" + self.tr("and {n} more").format(n=more)
-        self.step_labels["leave"].setText(text)
+        self.step_labels["leave"].setText(
+            "　".join(self.leaving[:LEAVE]) or none
+        )  # the first 8: longest waiting
+        self.step_titles["leave"].setText(
+            self.tr("May leave: {n}").format(n=len(self.leaving))
+            if len(self.leaving) > LEAVE
+            else self.tr("May leave (observation over)")
+        )
         if latest is not None and self.fresh(latest.event_id):
             if not self.blinker.isActive():
                 self._blink = True
@@ -250,8 +261,9 @@ class CallScreen(QWidget):
     def _set(widget: QWidget, name: str, value: str) -> None:
         if widget.property(name) != value:
             widget.setProperty(name, value)
-            widget.style().unpolish(widget)
-            widget.style().polish(widget)
+            for w in (widget, *widget.findChildren(QLabel)):  # the labels' colour follows the panel's
+                w.style().unpolish(w)
+                w.style().polish(w)
 
     def _toggle_blink(self) -> None:
         self._blink = not self._blink

@@ -775,8 +775,8 @@
         <translation>none</translation>
     </message>
     <message>
-        <source>and {n} more</source>
-        <translation>and {n} more</translation>
+        <source>May leave: {n}</source>
+        <translation>May leave: {n}</translation>
     </message>
 </context>
 <context>

@@ -776,8 +776,8 @@
         <translation>无</translation>
     </message>
     <message>
-        <source>and {n} more</source>
-        <translation>等{n}人</translation>
+        <source>May leave: {n}</source>
+        <translation>留观结束，可以离开：{n}人</translation>
     </message>
 </context>
 <context>
