@@ -19,9 +19,10 @@ SYSTEM_PACKAGES=(
   iproute2  # the mDNS tests put a hub and a desk in two network namespaces (ip netns)
 )
 # Only for the tests: the live view is checked in a real browser, with Chinese fonts to render it;
-# the real window is looked at under Xvfb and a window manager (scripts/xvfb_shots.py).
+# the real window is looked at under Xvfb and a window manager (scripts/xvfb_shots.py); the calling
+# screen's voice speaks through espeak-ng (tests/test_speech.py; a site laptop installs it too, docs/ui.md).
 case ",$EXTRAS," in
-  *,test,*) SYSTEM_PACKAGES+=(chromium chromium-driver fonts-wqy-microhei xvfb openbox) ;;
+  *,test,*) SYSTEM_PACKAGES+=(chromium chromium-driver fonts-wqy-microhei xvfb openbox espeak-ng) ;;
 esac
 
 need_apt=()

@@ -27,6 +27,8 @@ HEALTH_CODE_RULES = ("green_required", "not_checked")
 SLIP_SIZES = ("80mm", "a6")
 SEATS_RANGE = (1, 2000)
 IDLE_RANGE = (1, 120)
+CALL_VOLUME_RANGE = (0, 100)  # the calling screen's voice, percent; 0: silent
+CALL_REPEAT_RANGE = (1, 5)  # times each call is spoken
 MARGIN_MAX = 100_000
 CLOCK_MARGIN_DEFAULT = 24
 CLOCK_MARGIN_RANGE = (1, 24 * 366)
@@ -109,6 +111,8 @@ class Settings:
     # items are missing. Empty: the site's day_start rule (site.toml)
     opening_time: str = ""
     booking_url: str = ""  # the site's on-line booking page: its QR goes on the on-site booking sign
+    call_volume: int = 80  # the calling screen's voice, 0-100 (0: silent, the screen still shows calls)
+    call_repeat: int = 2  # times each call (and each recall) is spoken, 1-5
 
     load_problems: ClassVar[list[str]] = []  # what load() found wrong in the file (set per instance)
 
@@ -176,6 +180,8 @@ class Settings:
             ("seats", SEATS_RANGE),
             ("idle_lock_minutes", IDLE_RANGE),
             ("clock_margin_hours", CLOCK_MARGIN_RANGE),
+            ("call_volume", CALL_VOLUME_RANGE),
+            ("call_repeat", CALL_REPEAT_RANGE),
         ):
             if not low <= getattr(settings, name) <= high:
                 problems.append(f"{name}: {getattr(settings, name)} is outside {low}-{high}; default used")
@@ -213,6 +219,10 @@ def check_setting(name: str, text: str) -> object:
         return _whole(text, "setting_seats", *SEATS_RANGE)
     if name == "idle_lock_minutes":
         return _whole(text, "setting_idle_minutes", *IDLE_RANGE)
+    if name == "call_volume":
+        return _whole(text, "setting_call_volume", *CALL_VOLUME_RANGE)
+    if name == "call_repeat":
+        return _whole(text, "setting_call_repeat", *CALL_REPEAT_RANGE)
     if name == "stock_margin_doses":  # empty: the site's rule in stock.toml
         return None if not text.strip() else _whole(text, "setting_stock_margin", 0, MARGIN_MAX)
     if name == "queue_prefix":

@@ -12,6 +12,8 @@ from PySide6.QtCore import (
     QMarginsF,
     QObject,
     QPointF,
+    QProcess,
+    QProcessEnvironment,
     QRectF,
     QRunnable,
     QSize,
@@ -90,7 +92,7 @@ if tuple(int(x) for x in PYSIDE_VERSION.split(".")[:2]) < QT_MIN:
 
 __all__ = [
     "PYSIDE_VERSION", "QT_MIN",
-    "QCoreApplication", "QDate", "QEvent", "QLibraryInfo", "QLocale", "QMarginsF", "QObject", "QPointF", "QRectF", "QRunnable", "QSize",
+    "QCoreApplication", "QDate", "QEvent", "QLibraryInfo", "QLocale", "QMarginsF", "QObject", "QPointF", "QProcess", "QProcessEnvironment", "QRectF", "QRunnable", "QSize",
     "QSizeF", "Qt", "QThread", "QThreadPool", "QTime", "QTimer",
     "QTranslator", "Signal", "Slot",
     "QAction", "QColor", "QFont", "QFontDatabase", "QGuiApplication", "QImage", "QKeySequence", "QPageLayout", "QPageSize",

@@ -821,6 +821,61 @@
     </message>
 </context>
 <context>
+    <name>CallScreen</name>
+    <message>
+        <source>Calling screen</source>
+        <translation>Calling screen</translation>
+    </message>
+    <message>
+        <source>Calling</source>
+        <translation>Calling</translation>
+    </message>
+    <message>
+        <source>Now calling</source>
+        <translation>Now calling</translation>
+    </message>
+    <message>
+        <source>Called before</source>
+        <translation>Called before</translation>
+    </message>
+    <message>
+        <source>Next for pre-screen</source>
+        <translation>Next for pre-screen</translation>
+    </message>
+    <message>
+        <source>Next for injection</source>
+        <translation>Next for injection</translation>
+    </message>
+    <message>
+        <source>May leave (observation over)</source>
+        <translation>May leave (observation over)</translation>
+    </message>
+    <message>
+        <source>When your number is called, go to that injection desk. Missed your number? Tell the staff.</source>
+        <translation>When your number is called, go to that injection desk. Missed your number? Tell the staff.</translation>
+    </message>
+    <message>
+        <source>Injection desk {desk}</source>
+        <translation>Injection desk {desk}</translation>
+    </message>
+    <message>
+        <source>Waiting for the first call</source>
+        <translation>Waiting for the first call</translation>
+    </message>
+    <message>
+        <source>Please go to {desk}</source>
+        <translation>Please go to {desk}</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <source>May leave: {n}</source>
+        <translation>May leave: {n}</translation>
+    </message>
+</context>
+<context>
     <name>CameraWidget</name>
     <message>
         <source>Retry</source>
@@ -2238,6 +2293,22 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</t
         <translation>Emergency phone (on the slip)</translation>
     </message>
     <message>
+        <source>Calling screen</source>
+        <translation>Calling screen</translation>
+    </message>
+    <message>
+        <source>Call volume (%)</source>
+        <translation>Call volume (%)</translation>
+    </message>
+    <message>
+        <source>0-100; 0: silent</source>
+        <translation>0-100; 0: silent</translation>
+    </message>
+    <message>
+        <source>Times each call is spoken</source>
+        <translation>Times each call is spoken</translation>
+    </message>
+    <message>
         <source>Hub or server</source>
         <translation>Hub or server</translation>
     </message>
@@ -2268,6 +2339,14 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</t
     <message>
         <source>Not joined: this laptop works alone</source>
         <translation>Not joined: this laptop works alone</translation>
+    </message>
+    <message>
+        <source>Call voice: {engine}</source>
+        <translation>Call voice: {engine}</translation>
+    </message>
+    <message>
+        <source>Call voice not available: {reason}</source>
+        <translation>Call voice not available: {reason}</translation>
     </message>
     <message>
         <source>Not saved: correct the marked values first. {reasons}</source>
@@ -2510,6 +2589,33 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</t
     <message>
         <source>The slip could not be printed: {why}</source>
         <translation>The slip could not be printed: {why}</translation>
+    </message>
+</context>
+<context>
+    <name>Speaker</name>
+    <message>
+        <source>the speech program could not be started</source>
+        <translation>the speech program could not be started</translation>
+    </message>
+    <message>
+        <source>turned off (STATION_VOICE=off)</source>
+        <translation>turned off (STATION_VOICE=off)</translation>
+    </message>
+    <message>
+        <source>Windows PowerShell was not found</source>
+        <translation>Windows PowerShell was not found</translation>
+    </message>
+    <message>
+        <source>espeak-ng is not installed (apt-get install espeak-ng)</source>
+        <translation>espeak-ng is not installed (apt-get install espeak-ng)</translation>
+    </message>
+    <message>
+        <source>espeak-ng has no Mandarin voice (cmn)</source>
+        <translation>espeak-ng has no Mandarin voice (cmn)</translation>
+    </message>
+    <message>
+        <source>espeak-ng has no English voice</source>
+        <translation>espeak-ng has no English voice</translation>
     </message>
 </context>
 <context>

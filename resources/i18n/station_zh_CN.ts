@@ -821,6 +821,61 @@
     </message>
 </context>
 <context>
+    <name>CallScreen</name>
+    <message>
+        <source>Calling screen</source>
+        <translation>叫号屏</translation>
+    </message>
+    <message>
+        <source>Calling</source>
+        <translation>叫号</translation>
+    </message>
+    <message>
+        <source>Now calling</source>
+        <translation>正在叫号</translation>
+    </message>
+    <message>
+        <source>Called before</source>
+        <translation>已叫号</translation>
+    </message>
+    <message>
+        <source>Next for pre-screen</source>
+        <translation>等待预检</translation>
+    </message>
+    <message>
+        <source>Next for injection</source>
+        <translation>等待接种</translation>
+    </message>
+    <message>
+        <source>May leave (observation over)</source>
+        <translation>留观结束，可以离开</translation>
+    </message>
+    <message>
+        <source>When your number is called, go to that injection desk. Missed your number? Tell the staff.</source>
+        <translation>听到叫号请到相应接种台接种；错过叫号请告知工作人员。</translation>
+    </message>
+    <message>
+        <source>Injection desk {desk}</source>
+        <translation>{desk}号接种台</translation>
+    </message>
+    <message>
+        <source>Waiting for the first call</source>
+        <translation>等待叫号</translation>
+    </message>
+    <message>
+        <source>Please go to {desk}</source>
+        <translation>请到{desk}</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>May leave: {n}</source>
+        <translation>留观结束，可以离开：{n}人</translation>
+    </message>
+</context>
+<context>
     <name>CameraWidget</name>
     <message>
         <source>Retry</source>
@@ -2238,6 +2293,22 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>急救电话（印在留观单上）</translation>
     </message>
     <message>
+        <source>Calling screen</source>
+        <translation>叫号屏</translation>
+    </message>
+    <message>
+        <source>Call volume (%)</source>
+        <translation>叫号音量（%）</translation>
+    </message>
+    <message>
+        <source>0-100; 0: silent</source>
+        <translation>0-100；0 为静音</translation>
+    </message>
+    <message>
+        <source>Times each call is spoken</source>
+        <translation>每次叫号播报次数</translation>
+    </message>
+    <message>
         <source>Hub or server</source>
         <translation>同步主机或服务器</translation>
     </message>
@@ -2268,6 +2339,14 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
     <message>
         <source>Not joined: this laptop works alone</source>
         <translation>未加入：本机单独工作</translation>
+    </message>
+    <message>
+        <source>Call voice: {engine}</source>
+        <translation>叫号语音：{engine}</translation>
+    </message>
+    <message>
+        <source>Call voice not available: {reason}</source>
+        <translation>叫号语音不可用：{reason}</translation>
     </message>
     <message>
         <source>Not saved: correct the marked values first. {reasons}</source>
@@ -2510,6 +2589,33 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
     <message>
         <source>The slip could not be printed: {why}</source>
         <translation>留观单无法打印：{why}</translation>
+    </message>
+</context>
+<context>
+    <name>Speaker</name>
+    <message>
+        <source>the speech program could not be started</source>
+        <translation>无法启动语音程序</translation>
+    </message>
+    <message>
+        <source>turned off (STATION_VOICE=off)</source>
+        <translation>已关闭（STATION_VOICE=off）</translation>
+    </message>
+    <message>
+        <source>Windows PowerShell was not found</source>
+        <translation>未找到 Windows PowerShell</translation>
+    </message>
+    <message>
+        <source>espeak-ng is not installed (apt-get install espeak-ng)</source>
+        <translation>未安装 espeak-ng（apt-get install espeak-ng）</translation>
+    </message>
+    <message>
+        <source>espeak-ng has no Mandarin voice (cmn)</source>
+        <translation>espeak-ng 没有普通话语音（cmn）</translation>
+    </message>
+    <message>
+        <source>espeak-ng has no English voice</source>
+        <translation>espeak-ng 没有英语语音</translation>
     </message>
 </context>
 <context>

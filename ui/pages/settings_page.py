@@ -29,7 +29,15 @@ from ui.qt import (
 )
 from ui.widgets import Banner, button, label
 
-TYPED = ("seats", "idle_lock_minutes", "queue_prefix", "emergency_phone", "stock_margin_doses")
+TYPED = (
+    "seats",
+    "idle_lock_minutes",
+    "queue_prefix",
+    "emergency_phone",
+    "stock_margin_doses",
+    "call_volume",
+    "call_repeat",
+)
 CHOSEN = ("printer", "slip_size", "health_code_rule")
 FIELD_STYLE = 'QLineEdit[invalid="true"] { border: 2px solid #cf222e; background: #ffebe9; }'
 
@@ -75,6 +83,13 @@ class SettingsPanel(QWidget):
         slip_form.addRow(self.tr("Slip paper"), self.slip_size)
         self._typed(slip_form, "emergency_phone", self.tr("Emergency phone (on the slip)"), "120")
 
+        calling = QGroupBox(self.tr("Calling screen"))
+        call_form = QFormLayout(calling)
+        self._typed(call_form, "call_volume", self.tr("Call volume (%)"), self.tr("0-100; 0: silent"))
+        self._typed(call_form, "call_repeat", self.tr("Times each call is spoken"), "1-5")
+        self.voice_line = label(wrap=True)  # whether this laptop has a voice for the calling screen
+        call_form.addRow(self.voice_line)
+
         link = QGroupBox(self.tr("Hub or server"))
         link_row = QHBoxLayout(link)
         self.hub_line = label(wrap=True)
@@ -98,6 +113,7 @@ class SettingsPanel(QWidget):
         columns.addWidget(desk, 1)
         right = QVBoxLayout()
         right.addWidget(slips)
+        right.addWidget(calling)
         right.addWidget(link)
         right.addStretch(1)
         columns.addLayout(right, 1)
@@ -144,6 +160,8 @@ class SettingsPanel(QWidget):
             "queue_prefix": s.queue_prefix,
             "emergency_phone": s.emergency_phone,
             "stock_margin_doses": "" if s.stock_margin_doses is None else str(s.stock_margin_doses),
+            "call_volume": str(s.call_volume),
+            "call_repeat": str(s.call_repeat),
         }
         for name, edit in self.fields.items():
             edit.blockSignals(True)
@@ -154,6 +172,7 @@ class SettingsPanel(QWidget):
         self.slip_size.setCurrentIndex(max(0, self.slip_size.findData(s.slip_size)))
         self.health_code_rule.setCurrentIndex(max(0, self.health_code_rule.findData(s.health_code_rule)))
         self.refresh_hub_line()
+        self.refresh_voice_line()
         self._update_save()
 
     def _fill_printers(self, chosen: str) -> None:
@@ -177,6 +196,18 @@ class SettingsPanel(QWidget):
             if url
             else self.tr("Not joined: this laptop works alone")
         )
+
+    def refresh_voice_line(self) -> None:
+        """The calling screen's voice on this laptop (ui/speech.py), or why there is none."""
+        from ui.speech import voice_status
+
+        ok, what = voice_status(self.hub.lang)
+        if ok:
+            self.voice_line.setText(self.tr("Call voice: {engine}").format(engine=what))
+            self.voice_line.setStyleSheet("")
+        else:
+            self.voice_line.setText(self.tr("Call voice not available: {reason}").format(reason=what))
+            self.voice_line.setStyleSheet("color: #7d4e00;")
 
     # --- checking as typed ----------------------------------------------------------------------------
     def check(self, name: str, update: bool = True) -> Any:
