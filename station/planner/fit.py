@@ -193,6 +193,7 @@ def fit_desk_step(
             by_desk[desk].append((done, prev, called))
         service: list[float] = []
         busy_gaps: list[float] = []
+        idle: list[float] = []
         rec = StepRecord()
         for desk, rows in by_desk.items():
             rows.sort()
@@ -206,6 +207,7 @@ def fit_desk_step(
                     busy_gaps.append(done - last)
                 else:
                     start = ready
+                    idle.append(done - ready)
                 start = min(start, done)
                 service.append(done - start)
                 rec.ready.append(ready)
@@ -213,14 +215,26 @@ def fit_desk_step(
                 rec.end.append(done)
                 rec.desk.append(desk)
                 last = done
-        return service, busy_gaps, rec
+        return service, busy_gaps, idle, rec
 
+    # the walk: first the smallest time from the previous step less the smallest busy gap; then,
+    # with busy gaps for at least a fifth of the people, moved until the idle people's service
+    # (completion - ready) has the busy gaps' median
     walk = 0.0
     for _ in range(2):
-        service, busy, rec = pass_(walk)
+        service, busy, idle, rec = pass_(walk)
         if busy:
             walk = max(0.0, _q([d - p for p, d, _, _ in people], 2) - _q(busy, 2))
-    service, busy, rec = pass_(walk)
+    if busy:
+        for _ in range(6):
+            service, busy, idle, rec = pass_(walk)
+            if len(busy) < max(30, len(people) // 5) or not idle:
+                break  # too few busy gaps to compare medians: keep the smallest-times estimate
+            step = float(np.median(idle)) - float(np.median(busy))
+            walk = max(0.0, walk + step)
+            if abs(step) < 1e-3:
+                break
+    service, busy, idle, rec = pass_(walk)
     return [max(s, 1e-3) for s in service], walk, rec
 
 
