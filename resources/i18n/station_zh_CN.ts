@@ -527,7 +527,7 @@
         <translation>异常反应：{n}号  {name}</translation>
     </message>
     <message>
-        <source>Handed over to hospital: recording it ends this person's observation</source>
+        <source>Handed over to hospital: recording it ends this person&apos;s observation</source>
         <translation>转送医院：记录后此人的留观即结束</translation>
     </message>
     <message>
@@ -917,7 +917,7 @@
         <translation>请填写接种点名称</translation>
     </message>
     <message>
-        <source>Enter this laptop's station id</source>
+        <source>Enter this laptop&apos;s station id</source>
         <translation>请填写本机的站点编号</translation>
     </message>
     <message>
@@ -987,11 +987,11 @@
         <translation>此疫苗的可用批号，先到期的在前</translation>
     </message>
     <message>
-        <source>Scan the vial's code or type the lot number (F6), Enter</source>
+        <source>Scan the vial&apos;s code or type the lot number (F6), Enter</source>
         <translation>扫疫苗追溯码或输入批号 (F6)，回车</translation>
     </message>
     <message>
-        <source>A vial's pack code (GS1 or 20-digit traceability code) opens that vial at this desk; a lot number selects the lot</source>
+        <source>A vial&apos;s pack code (GS1 or 20-digit traceability code) opens that vial at this desk; a lot number selects the lot</source>
         <translation>扫疫苗瓶上的码（GS1 码或20位追溯码）即在本台开启该瓶；输入批号则选择该批号</translation>
     </message>
     <message>
@@ -1019,7 +1019,7 @@
         <translation>开启新瓶 (F7)</translation>
     </message>
     <message>
-        <source>Open a vial of the lot picked (or scan the vial's code: F6)</source>
+        <source>Open a vial of the lot picked (or scan the vial&apos;s code: F6)</source>
         <translation>开启所选批号的一瓶（或扫疫苗瓶上的码：F6）</translation>
     </message>
     <message>
@@ -1236,7 +1236,7 @@
         <translation>已锁定：请登录后继续</translation>
     </message>
     <message>
-        <source>You have no desk role: the desk tabs are for their own staff. Here: the site admin's work.</source>
+        <source>You have no desk role: the desk tabs are for their own staff. Here: the site admin&apos;s work.</source>
         <translation>您没有工作台岗位：各工作台页面供相应岗位人员使用。此处为站点管理工作。</translation>
     </message>
 </context>
@@ -1494,6 +1494,81 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
     </message>
 </context>
 <context>
+    <name>PlannerPanel</name>
+    <message>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <source>Simulate again</source>
+        <translation>重新模拟</translation>
+    </message>
+    <message>
+        <source>Slot</source>
+        <translation>时段</translation>
+    </message>
+    <message>
+        <source>Bookings to release</source>
+        <translation>放号数</translation>
+    </message>
+    <message>
+        <source>Keep 95% of waits under</source>
+        <translation>95% 的人等候不超过</translation>
+    </message>
+    <message>
+        <source>Simulating the site...</source>
+        <translation>正在模拟现场……</translation>
+    </message>
+    <message>
+        <source>Advice for tomorrow ({tomorrow}), from the records of {day}</source>
+        <translation>明天（{tomorrow}）的安排建议，依据 {day} 的记录</translation>
+    </message>
+    <message>
+        <source>Tomorrow&apos;s {n} bookings simulated with that day&apos;s desks and seats.</source>
+        <translation>按该日的台数和座位模拟明天的 {n} 个预约。</translation>
+    </message>
+    <message>
+        <source>Nobody booked for tomorrow yet: that day&apos;s own bookings simulated.</source>
+        <translation>明天还没有预约：按该日自己的预约模拟。</translation>
+    </message>
+    <message>
+        <source>Sign-in</source>
+        <translation>签到</translation>
+    </message>
+    <message>
+        <source>Pre-screen</source>
+        <translation>预检</translation>
+    </message>
+    <message>
+        <source>Injection</source>
+        <translation>接种</translation>
+    </message>
+    <message>
+        <source>simulated</source>
+        <translation>模拟</translation>
+    </message>
+    <message>
+        <source>recorded</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Nothing to show</source>
+        <translation>暂无数据</translation>
+    </message>
+    <message>
+        <source>Desks: sign-in {signin}, pre-screen {prescreen}, injection {inject}</source>
+        <translation>建议台数：签到 {signin} 个，预检 {prescreen} 个，接种 {inject} 个</translation>
+    </message>
+    <message>
+        <source>The target was not reached: the closest plan is shown.</source>
+        <translation>未能达到目标，下面是最接近的方案。</translation>
+    </message>
+    <message>
+        <source>Bottleneck: {step}. Slot plan for {people} people, p95 wait under {target} min.</source>
+        <translation>瓶颈环节：{step}。{people} 人的放号方案，95% 的人等候不超过 {target} 分钟。</translation>
+    </message>
+</context>
+<context>
     <name>PreScreenPage</name>
     <message>
         <source>Waiting for pre-screen</source>
@@ -1738,11 +1813,11 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
 <context>
     <name>RecoveryCodeBox</name>
     <message>
-        <source>Recovery code of this site's administrators</source>
+        <source>Recovery code of this site&apos;s administrators</source>
         <translation>本接种点管理员恢复码</translation>
     </message>
     <message>
-        <source>Write it down or print it now and keep it locked away from this laptop: it is shown only this once. When an administrator forgets the PIN, "Forgot PIN?" in the login box takes this code and sets a new PIN; the code is then used up and a new one is shown.</source>
+        <source>Write it down or print it now and keep it locked away from this laptop: it is shown only this once. When an administrator forgets the PIN, &quot;Forgot PIN?&quot; in the login box takes this code and sets a new PIN; the code is then used up and a new one is shown.</source>
         <translation>请现在抄下或打印，并与本电脑分开妥善保管：恢复码只显示这一次。管理员忘记密码时，在登录框点“忘记密码？”输入此恢复码即可设置新密码；恢复码用过即作废，并显示新的恢复码。</translation>
     </message>
     <message>
@@ -1757,7 +1832,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>忘记密码：使用恢复码</translation>
     </message>
     <message>
-        <source>Administrator's staff id</source>
+        <source>Administrator&apos;s staff id</source>
         <translation>管理员工号</translation>
     </message>
     <message>
@@ -1814,6 +1889,14 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
     <message>
         <source>Print...</source>
         <translation>打印……</translation>
+    </message>
+    <message>
+        <source>Today and reports</source>
+        <translation>今日与报表</translation>
+    </message>
+    <message>
+        <source>Planner: advice for tomorrow</source>
+        <translation>现场模拟：明天的安排建议</translation>
     </message>
     <message>
         <source>Today, {day}</source>
@@ -1942,7 +2025,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>库存预警余量（剂次）</translation>
     </message>
     <message>
-        <source>empty: the site's rule</source>
+        <source>empty: the site&apos;s rule</source>
         <translation>留空：按本点规则</translation>
     </message>
     <message>
@@ -1986,7 +2069,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>撤销修改</translation>
     </message>
     <message>
-        <source>The system's default printer</source>
+        <source>The system&apos;s default printer</source>
         <translation>系统默认打印机</translation>
     </message>
     <message>
@@ -2081,7 +2164,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>台湾居民来往大陆通行证</translation>
     </message>
     <message>
-        <source>Foreigner's permanent residence ID</source>
+        <source>Foreigner&apos;s permanent residence ID</source>
         <translation>外国人永久居留身份证</translation>
     </message>
     <message>
@@ -2137,7 +2220,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>（加强针）</translation>
     </message>
     <message>
-        <source>Booking {no} is not in this station's list: register as a walk-in</source>
+        <source>Booking {no} is not in this station&apos;s list: register as a walk-in</source>
         <translation>本接种点名单中没有预约 {no}：请现场登记</translation>
     </message>
     <message>
@@ -2208,7 +2291,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>本机没有设置打印机</translation>
     </message>
     <message>
-        <source>No. {n}: the slip's copy was not saved: {why}</source>
+        <source>No. {n}: the slip&apos;s copy was not saved: {why}</source>
         <translation>{n}号：留观单副本未保存：{why}</translation>
     </message>
     <message>
@@ -2267,7 +2350,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>盘点 (F9)</translation>
     </message>
     <message>
-        <source>Scan the carton's code (GS1 DataMatrix or 20-digit traceability code), then Enter</source>
+        <source>Scan the carton&apos;s code (GS1 DataMatrix or 20-digit traceability code), then Enter</source>
         <translation>扫描包装上的码（GS1 数据矩阵码或20位药品追溯码），然后回车</translation>
     </message>
     <message>
@@ -2547,7 +2630,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>{reading}，超出 {range} °C：{held}</translation>
     </message>
     <message>
-        <source>The temperature logger's CSV export</source>
+        <source>The temperature logger&apos;s CSV export</source>
         <translation>温度记录仪导出的 CSV 文件</translation>
     </message>
     <message>
@@ -2714,7 +2797,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>立即同步</translation>
     </message>
     <message>
-        <source>Join the site's hub</source>
+        <source>Join the site&apos;s hub</source>
         <translation>加入现场主机</translation>
     </message>
     <message>
@@ -2726,7 +2809,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>查找网络中的主机</translation>
     </message>
     <message>
-        <source>ABCD-EFGH-JKLM, or scan the code's QR</source>
+        <source>ABCD-EFGH-JKLM, or scan the code&apos;s QR</source>
         <translation>ABCD-EFGH-JKLM，或扫描加入码二维码</translation>
     </message>
     <message>
@@ -2798,7 +2881,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>日终关账</translation>
     </message>
     <message>
-        <source>The day's export file (station export --day D --out FILE)</source>
+        <source>The day&apos;s export file (station export --day D --out FILE)</source>
         <translation>当天的导出文件（station export --day D --out FILE）</translation>
     </message>
     <message>
@@ -2866,7 +2949,7 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>电脑 {origin}：序号 {ranges}（{n} 条记录）</translation>
     </message>
     <message>
-        <source>Laptop {origin}: seq {ranges} differ from the server's copy</source>
+        <source>Laptop {origin}: seq {ranges} differ from the server&apos;s copy</source>
         <translation>电脑 {origin}：序号 {ranges} 与服务器副本不一致</translation>
     </message>
     <message>

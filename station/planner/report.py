@@ -156,8 +156,9 @@ def _n(x: float) -> str:
     return f"{x:.1f}"
 
 
-def lines(result: dict[str, Any], lang: str) -> list[str]:
-    """The answer of ``plan_day`` as lines of text in ``lang``."""
+def lines(result: dict[str, Any], lang: str, *, half_hours: bool = True) -> list[str]:
+    """The answer of ``plan_day`` as lines of text in ``lang`` (without the half-hour table when
+    ``half_hours`` is false; the admin page draws it as a chart)."""
     sim, rec, setup = result["simulated"], result["recorded"], result["setup"]
     step = {s: render(f"planner_step_{s}", lang) for s in STEPS}
     out = [
@@ -198,9 +199,10 @@ def lines(result: dict[str, Any], lang: str) -> list[str]:
     if sim["standing_peak"] > 0:
         out.append(render("planner_standing", lang, standing=_n(sim["standing_peak"])))
     out.append(render("planner_queued_close", lang, close=sim["close"], queued=_n(sim["queued_at_close"])))
-    out.append(render("planner_half_header", lang))
+    if half_hours:
+        out.append(render("planner_half_header", lang))
     recorded = {h["start"]: h for h in rec["half_hours"]}
-    for h in sim["half_hours"]:
+    for h in sim["half_hours"] if half_hours else []:
         r = recorded.get(h["start"], {"queue": dict.fromkeys(STEPS, 0.0), "seats_peak": 0})
         out.append(
             render(
@@ -240,3 +242,75 @@ def lines(result: dict[str, Any], lang: str) -> list[str]:
         for slot in plan["slots"]:
             out.append(render("planner_plan_slot", lang, **slot))
     return out
+
+
+def latest_day_with_records(store: Store, on_or_before: date) -> date | None:
+    """The latest day up to ``on_or_before`` with a sign-in recorded."""
+    row = store.scalar(
+        """SELECT max(v.day) FROM visits v WHERE v.day <= ? AND v.signed_in_at IS NOT NULL""",
+        [on_or_before.isoformat()],
+    )
+    return date.fromisoformat(row) if row else None
+
+
+def booked_slots(store: Store, day: date) -> list[tuple[float, float, int]]:
+    """The bookings per slot of ``day`` (walk-ins and cancelled visits left out)."""
+    from station.planner.fit import slot_bounds
+
+    rows = store.all(
+        """SELECT slot, count(*) AS n FROM visits WHERE day = ? AND source != 'walk_in'
+           AND state != 'cancelled' GROUP BY slot""",
+        [day.isoformat()],
+    )
+    out = [(*b, r["n"]) for r in rows if (b := slot_bounds(r["slot"]))]
+    return sorted(out)
+
+
+def advice(
+    store: Store, today: date, *, seats: int = 100, target_wait: float = 10.0, runs: int = 5, seed: int = 1
+) -> dict[str, Any]:
+    """The admin page's advice for tomorrow: fit the latest day with records (today, or before),
+    simulate tomorrow's booked slots with that day's set-up (the fitted day's own slots when
+    nobody is booked yet), set it beside the recorded day, and search a plan for tomorrow's number
+    of people (the fitted day's when none) under ``target_wait``."""
+    from datetime import timedelta
+
+    fitted = latest_day_with_records(store, today)
+    if fitted is None:
+        raise DomainError("planner_no_records", day=today.isoformat())
+    tomorrow = today + timedelta(days=1)
+    fit = fit_day(store, fitted, seats=seats)
+    setup = setup_of(fit)
+    slots = booked_slots(store, tomorrow)
+    if slots:
+        setup.slots = slots
+        setup.close_at = max(fit.close_at, max(b for _, b, _ in slots))
+    runs_ = simulate(fit, setup, runs=runs, seed=seed)
+    people = sum(n for _, _, n in setup.slots)
+    plan = search_plan(
+        fit,
+        people=people,
+        target=target_wait,
+        grid=[(a, b) for a, b, _ in setup.slots],
+        seats=seats,
+        seed=seed,
+    )
+    return {
+        "day": fit.day,
+        "tomorrow": tomorrow.isoformat(),
+        "tomorrow_booked": sum(n for _, _, n in slots),
+        "setup": {
+            "desks": dict(setup.desks),
+            "seats": setup.seats,
+            "booked": people,
+            "slots": [{"start": clock(a), "end": clock(b), "bookings": n} for a, b, n in setup.slots],
+            "breaks": [],
+            "own": not slots,
+        },
+        "runs": runs,
+        "seed": seed,
+        "fit": fit.to_json(),
+        "simulated": figures(runs_),
+        "recorded": figures([recorded_run(fit)]),
+        "plan": plan.to_json(),
+    }
