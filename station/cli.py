@@ -801,6 +801,10 @@ from station.reports.cli import outlook_command, report_command  # noqa: E402
 cli.add_command(report_command)
 cli.add_command(outlook_command)
 
+from station.planner.cli import plan_command  # noqa: E402  (the site planner, #16)
+
+cli.add_command(plan_command)
+
 from station.registers_cli import COMMANDS as REGISTER_COMMANDS  # noqa: E402  (ledger, aefi, reminders...)
 
 for _command in REGISTER_COMMANDS:

@@ -1805,6 +1805,81 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</t
     </message>
 </context>
 <context>
+    <name>PlannerPanel</name>
+    <message>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>Simulate again</source>
+        <translation>Simulate again</translation>
+    </message>
+    <message>
+        <source>Slot</source>
+        <translation>Slot</translation>
+    </message>
+    <message>
+        <source>Bookings to release</source>
+        <translation>Bookings to release</translation>
+    </message>
+    <message>
+        <source>Keep 95% of waits under</source>
+        <translation>Keep 95% of waits under</translation>
+    </message>
+    <message>
+        <source>Simulating the site...</source>
+        <translation>Simulating the site...</translation>
+    </message>
+    <message>
+        <source>Advice for tomorrow ({tomorrow}), from the records of {day}</source>
+        <translation>Advice for tomorrow ({tomorrow}), from the records of {day}</translation>
+    </message>
+    <message>
+        <source>Tomorrow's {n} bookings simulated with that day's desks and seats.</source>
+        <translation>Tomorrow's {n} bookings simulated with that day's desks and seats.</translation>
+    </message>
+    <message>
+        <source>Nobody booked for tomorrow yet: that day's own bookings simulated.</source>
+        <translation>Nobody booked for tomorrow yet: that day's own bookings simulated.</translation>
+    </message>
+    <message>
+        <source>Sign-in</source>
+        <translation>Sign-in</translation>
+    </message>
+    <message>
+        <source>Pre-screen</source>
+        <translation>Pre-screen</translation>
+    </message>
+    <message>
+        <source>Injection</source>
+        <translation>Injection</translation>
+    </message>
+    <message>
+        <source>simulated</source>
+        <translation>simulated</translation>
+    </message>
+    <message>
+        <source>recorded</source>
+        <translation>recorded</translation>
+    </message>
+    <message>
+        <source>Nothing to show</source>
+        <translation>Nothing to show</translation>
+    </message>
+    <message>
+        <source>Desks: sign-in {signin}, pre-screen {prescreen}, injection {inject}</source>
+        <translation>Desks: sign-in {signin}, pre-screen {prescreen}, injection {inject}</translation>
+    </message>
+    <message>
+        <source>The target was not reached: the closest plan is shown.</source>
+        <translation>The target was not reached: the closest plan is shown.</translation>
+    </message>
+    <message>
+        <source>Bottleneck: {step}. Slot plan for {people} people, p95 wait under {target} min.</source>
+        <translation>Bottleneck: {step}. Slot plan for {people} people, p95 wait under {target} min.</translation>
+    </message>
+</context>
+<context>
     <name>PreScreenPage</name>
     <message>
         <source>Waiting for pre-screen</source>
@@ -2133,6 +2208,14 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</t
     <message>
         <source>Print...</source>
         <translation>Print...</translation>
+    </message>
+    <message>
+        <source>Today and reports</source>
+        <translation>Today and reports</translation>
+    </message>
+    <message>
+        <source>Planner: advice for tomorrow</source>
+        <translation>Planner: advice for tomorrow</translation>
     </message>
     <message>
         <source>Today, {day}</source>

@@ -1805,6 +1805,81 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
     </message>
 </context>
 <context>
+    <name>PlannerPanel</name>
+    <message>
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <source>Simulate again</source>
+        <translation>重新模拟</translation>
+    </message>
+    <message>
+        <source>Slot</source>
+        <translation>时段</translation>
+    </message>
+    <message>
+        <source>Bookings to release</source>
+        <translation>放号数</translation>
+    </message>
+    <message>
+        <source>Keep 95% of waits under</source>
+        <translation>95% 的人等候不超过</translation>
+    </message>
+    <message>
+        <source>Simulating the site...</source>
+        <translation>正在模拟现场……</translation>
+    </message>
+    <message>
+        <source>Advice for tomorrow ({tomorrow}), from the records of {day}</source>
+        <translation>明天（{tomorrow}）的安排建议，依据 {day} 的记录</translation>
+    </message>
+    <message>
+        <source>Tomorrow's {n} bookings simulated with that day's desks and seats.</source>
+        <translation>按该日的台数和座位模拟明天的 {n} 个预约。</translation>
+    </message>
+    <message>
+        <source>Nobody booked for tomorrow yet: that day's own bookings simulated.</source>
+        <translation>明天还没有预约：按该日自己的预约模拟。</translation>
+    </message>
+    <message>
+        <source>Sign-in</source>
+        <translation>签到</translation>
+    </message>
+    <message>
+        <source>Pre-screen</source>
+        <translation>预检</translation>
+    </message>
+    <message>
+        <source>Injection</source>
+        <translation>接种</translation>
+    </message>
+    <message>
+        <source>simulated</source>
+        <translation>模拟</translation>
+    </message>
+    <message>
+        <source>recorded</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <source>Nothing to show</source>
+        <translation>暂无数据</translation>
+    </message>
+    <message>
+        <source>Desks: sign-in {signin}, pre-screen {prescreen}, injection {inject}</source>
+        <translation>建议台数：签到 {signin} 个，预检 {prescreen} 个，接种 {inject} 个</translation>
+    </message>
+    <message>
+        <source>The target was not reached: the closest plan is shown.</source>
+        <translation>未能达到目标，下面是最接近的方案。</translation>
+    </message>
+    <message>
+        <source>Bottleneck: {step}. Slot plan for {people} people, p95 wait under {target} min.</source>
+        <translation>瓶颈环节：{step}。{people} 人的放号方案，95% 的人等候不超过 {target} 分钟。</translation>
+    </message>
+</context>
+<context>
     <name>PreScreenPage</name>
     <message>
         <source>Waiting for pre-screen</source>
@@ -2133,6 +2208,14 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
     <message>
         <source>Print...</source>
         <translation>打印……</translation>
+    </message>
+    <message>
+        <source>Today and reports</source>
+        <translation>今日与报表</translation>
+    </message>
+    <message>
+        <source>Planner: advice for tomorrow</source>
+        <translation>现场模拟：明天的安排建议</translation>
     </message>
     <message>
         <source>Today, {day}</source>

@@ -34,6 +34,7 @@ from ui.qt import (
     QScrollArea,
     QSizePolicy,
     Qt,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -159,15 +160,35 @@ class ReportsPanel(QWidget):
         body = QHBoxLayout()
         body.addLayout(left, 3)
         body.addLayout(right, 2)
+        # Two sections: today's figures and the PDFs, and the site planner (#16: the admin page's
+        # ten tabs already fill 1366 px, so the planner lives here)
+        today = QWidget()
+        today_layout = QVBoxLayout(today)
+        today_layout.setContentsMargins(0, 0, 0, 0)
+        today_layout.addLayout(body, 1)
+        today_layout.addWidget(self.banner)
+        from ui.pages.planner_panel import PlannerPanel
+
+        self.planner = PlannerPanel(hub)
+        self.sections = QTabWidget()
+        self.sections.addTab(today, self.tr("Today and reports"))
+        self.sections.addTab(self.planner, self.tr("Planner: advice for tomorrow"))
+        self.sections.currentChanged.connect(lambda _i: self._refresh_planner())
         outer = QVBoxLayout(self)
-        outer.addLayout(body, 1)
-        outer.addWidget(self.banner)
+        outer.addWidget(self.sections, 1)
         self._enable()
+
+    def _refresh_planner(self) -> None:
+        if self.sections.currentWidget() is self.planner:
+            self.planner.refresh()
 
     # --- live figures ------------------------------------------------------------------------------
     def refresh(self) -> None:
+        self._refresh_planner()
         day = self.hub.today()
-        self.figures = day_figures(self.hub.store, day, site=self.hub.settings.site_name, rules=self.hub.rules)
+        self.figures = day_figures(
+            self.hub.store, day, site=self.hub.settings.site_name, rules=self.hub.rules
+        )
         t = self.figures["totals"]
         self.title.setText(self.tr("Today, {day}").format(day=day.isoformat()))
         self.totals.setText(
@@ -200,7 +221,9 @@ class ReportsPanel(QWidget):
         day, store = self.hub.today(), self._reader()
         site, lang, rules = self.hub.settings.site_name, self.hub.lang, self.hub.rules
         self._build(
-            lambda: outlook.build_outlook(outlook_figures(store, day, 3, site=site, rules=rules), lang, rules),
+            lambda: outlook.build_outlook(
+                outlook_figures(store, day, 3, site=site, rules=rules), lang, rules
+            ),
             self.tr("outlook-{day}.pdf").format(day=(day + timedelta(days=0)).isoformat()),
         )
 
