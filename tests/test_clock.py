@@ -215,3 +215,47 @@ def test_the_sync_tab_shows_the_laptop_held_back(make_hub, store, wrong_laptop, 
     qtbot.wait(100)  # the wrapped line takes its height at the next layout pass
     panel.grab().save(str(tmp_path / "sync-held.png"))
     print("screenshot", tmp_path / "sync-held.png")
+
+
+def test_a_hub_refuses_the_pushes_of_a_laptop_ten_years_ahead(tmp_path, clock):
+    """Through a real hub (uvicorn on loopback): the laptop with the wrong date is told
+    ``event_future`` by the hub itself, its records stay on it (nothing lost, nothing acknowledged),
+    and the other desks never pull a stamp from 2036."""
+    import time
+
+    from sync.client import engine
+    from sync.client.remote import SyncError
+    from tests.syncbed import Site
+
+    site = Site(tmp_path, clock)
+    try:
+        good = site.station("desk-a")
+        add_staff(good)
+        signin.walk_in(good, new_person(), staff_id="sign1")
+        ten_years_s = 10 * 365 * 24 * 3600
+        wrong = Store.open(tmp_path / "desk-z" / "station.sqlite3", origin="desk-z", now=clock,
+                           wall=lambda: time.time() + ten_years_s)
+        site.stations["desk-z"] = wrong
+        site.join(wrong)
+        add_staff(wrong)
+        signin.walk_in(wrong, new_person(), staff_id="sign1")
+        site.sync(good)
+
+        syncer = engine.Syncer(wrong)
+        with pytest.raises(SyncError) as info:
+            syncer.push()
+        syncer.remote.close()
+        assert info.value.code == "event_future" and "87600 hours ahead" in info.value.reason
+        syncer.failed(info.value)  # what the window's sync worker does: the header and Sync tab show it
+        st = engine.status(wrong)
+        assert st["last_error"].startswith("event_future")
+        assert [r["error"] for r in st["rejected"]][:1] == ["event_future"]
+        recorded = wrong.scalar("SELECT count(*) FROM events WHERE origin = 'desk-z'")
+        assert st["acked"] == 0 and st["waiting"] == recorded > 0  # kept on the laptop, not acknowledged
+        site.sync(good)
+        held = site.hub_store.read(0, 1000, site=None).events
+        assert {e.origin for _pos, e in held} == {"desk-a"}
+        assert good.scalar("SELECT count(*) FROM events WHERE origin = 'desk-z'") == 0
+        assert max(year_of(h) for (h,) in good.conn.execute("SELECT hlc FROM events")) < 2030
+    finally:
+        site.close()

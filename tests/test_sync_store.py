@@ -511,3 +511,30 @@ def test_plain_sql_reads_and_writes_in_one_transaction(server_store):
         )
     assert server_store.query("SELECT disabled_at FROM viewers WHERE name = ?", ("街道办",)) == [(None,)]
     assert server_store.execute([("DELETE FROM viewers WHERE site = ?", ("s1",))]) == [1]
+
+
+def test_an_event_stamped_far_ahead_of_the_servers_clock_is_refused(server_store):
+    """A laptop with its date ten years ahead (#13): the hub refuses its events (``event_future``),
+    those after it wait (``event_gap``), and nothing of it reaches the other desks' pulls."""
+    now_ms = 1764115200000  # the server's clock: the stamps of ``ev`` (2025-11-26)
+    server_store.wall_ms = lambda: now_ms
+    ten_years = 10 * 365 * 24 * 3_600_000
+
+    def ahead(seq: int, by_ms: int) -> Event:
+        e = ev("z", seq)
+        return replace(e, hlc=f"{now_ms + by_ms:013d}.00000.z")
+
+    result = server_store.push([ev("a", 1), ahead(1, ten_years), ahead(2, ten_years)], site="s1",
+                               allowed_origins=None)
+    assert errors(result) == [(1, "event_future"), (2, "event_gap")]
+    assert "87600 hours ahead" in result.rejected[0].reason
+    assert result.hwm == {"a": 1, "z": 0}
+    assert [e.origin for _pos, e in everything(server_store)] == ["a"]
+
+    # within the margin (23 hours ahead: a time zone set wrong, a slow BIOS clock): taken
+    soon = server_store.push([ahead(1, 23 * 3_600_000)], site="s1", allowed_origins=None)
+    assert (soon.accepted, soon.rejected) == (1, [])
+    # the margin is the server's setting; None turns the check off (a hub whose own clock is wrong)
+    server_store.clock_margin_hours = None
+    late = server_store.push([ahead(2, ten_years)], site="s1", allowed_origins=None)
+    assert (late.accepted, late.rejected) == (1, [])

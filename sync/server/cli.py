@@ -66,6 +66,14 @@ main.add_command(conflicts_command)
 )
 @click.option("--site", help="广播中的现场名称 / Site name in the announcement")
 @click.option("--views", "views_dir", metavar="DIR", help=VIEWS_HELP)
+@click.option(
+    "--clock-margin-hours",
+    type=click.FloatRange(0, 24 * 366, min_open=True),
+    default=24,
+    show_default=True,
+    help="拒收时间比本机时钟快超过此小时数的记录（该电脑日期有误） / Refuse events stamped more than this "
+    "many hours ahead of this computer's clock (a laptop with a wrong date)",
+)
 def serve(
     db: str,
     host: str,
@@ -75,6 +83,7 @@ def serve(
     advertise: bool,
     site: str | None,
     views_dir: str | None,
+    clock_margin_hours: float,
 ) -> None:
     """运行同步服务器。 / Run the sync server."""
     from sync.client.remote import normalize_url
@@ -82,6 +91,7 @@ def serve(
     from sync.server.serve import Server
 
     store = _open(db)
+    store.clock_margin_hours = clock_margin_hours
     if upstream:
         link = upstream_link(store)
         if link is None or normalize_url(link["url"] or "") != normalize_url(upstream):

@@ -255,7 +255,8 @@ class PostgresStore(SqlStore):
                 )
                 held.update(((origin, seq), digest) for seq, digest in cur.fetchall())
             plan = plan_push(
-                events, prepared, site=site, allowed_origins=allowed_origins, bound=bound, held=held
+                events, prepared, site=site, allowed_origins=allowed_origins, bound=bound, held=held,
+                future=self.future_check(),
             )
             if plan.rows:
                 with cur.copy(_COPY_EVENTS) as copy:

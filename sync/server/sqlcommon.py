@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from station.hlc import Stamp
 from station.store import Event
 from sync import protocol
 from sync.protocol import WIRE_FIELDS, Rejected, Wire, _event_text_and_payload, canonical, row_text
@@ -199,6 +200,19 @@ def text_sql_matches(rows: list[Any]) -> bool:
     return got == [row_text(row) for row in SAMPLE_ROWS]
 
 
+def _ahead_hours(hlc: str, check: tuple[int, int] | None) -> int | None:
+    """How many hours ahead of the server's clock the stamp ``hlc`` is, when more than the margin
+    (``check``: the server's wall time and the margin, in ms); None: within it, or not checked."""
+    if check is None:
+        return None
+    now, margin = check
+    try:
+        wall = Stamp.parse(hlc).wall_ms
+    except (ValueError, AttributeError, TypeError):
+        return None  # a malformed stamp is the wire check's to refuse
+    return round((wall - now) / 3_600_000) if wall > now + margin else None
+
+
 def plan_push(
     events: list[Event],
     prepared: list[tuple[str, str]],
@@ -207,8 +221,12 @@ def plan_push(
     allowed_origins: set[str] | None,
     bound: dict[str, tuple[str, int]],
     held: dict[tuple[str, int], str],
+    future: tuple[int, int] | None = None,
 ) -> PushPlan:
     """Check each event on its own (see ``ServerStore.push``).
+
+    ``future``: (the server's wall time, the margin) in ms; an event stamped further ahead is refused
+    ``event_future``.
 
     ``prepared``: ``prepare(events)``; ``bound``: for the batch's origins that the store knows,
     (site, highest seq held); ``held``: the digests of the held events that the batch sends again
@@ -245,6 +263,11 @@ def plan_push(
             continue
         if seq != top + 1:
             reject(i, e, "event_gap", f"{origin}/{seq} does not follow {top}: the next is {top + 1}")
+            continue
+        ahead = _ahead_hours(e.hlc, future)
+        if ahead is not None:
+            reject(i, e, "event_future", f"{origin}/{seq} is stamped {ahead} hours ahead of the server's clock "
+                   "(that laptop's date is probably wrong); its later events wait behind it")
             continue
         tops[origin] = seq
         added[(origin, seq)] = digest

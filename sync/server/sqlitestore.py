@@ -191,7 +191,8 @@ class SqliteStore(SqlStore):
                 )
                 held.update(((origin, seq), digest) for seq, digest in rows)
             plan = plan_push(
-                events, prepared, site=site, allowed_origins=allowed_origins, bound=bound, held=held
+                events, prepared, site=site, allowed_origins=allowed_origins, bound=bound, held=held,
+                future=self.future_check(),
             )
             if plan.rows:
                 db.executemany(_INSERT_EVENT, plan.rows)

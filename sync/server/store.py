@@ -6,8 +6,9 @@ from several threads at once (the app runs them in a thread pool).
 
 from __future__ import annotations
 
+import time
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,8 +47,19 @@ class ServerStore(ABC):
     """The server's log (events by server position) plus enrollment codes, credentials, small state."""
 
     server_id: str  # a UUID made when the store is created; pinned by the stations that join
+    # an event stamped further ahead of this server's clock is refused (``event_future``): a laptop
+    # with a wrong date must not put its years-ahead stamps into every desk's log (#13). None: no
+    # check (a server whose own clock cannot be trusted); ``station-server serve --clock-margin-hours``
+    clock_margin_hours: float | None = 24
+    wall_ms: Callable[[], int] = staticmethod(lambda: time.time_ns() // 1_000_000)
 
     # --- the log ------------------------------------------------------------------------------
+    def future_check(self) -> tuple[int, int] | None:
+        """(this server's wall time, the margin), both in ms, for ``plan_push``; None: not checked."""
+        if self.clock_margin_hours is None:
+            return None
+        return self.wall_ms(), int(self.clock_margin_hours * 3_600_000)
+
     @abstractmethod
     def push(self, events: list[Event], *, site: str, allowed_origins: set[str] | None) -> PushResult:
         """Store a batch in ONE transaction, each event checked on its own.
@@ -56,7 +68,9 @@ class ServerStore(ABC):
         duplicate; held with another digest is rejected ``event_mismatch``; a seq that is not the
         origin's next (after what is held and what this batch added) is rejected ``event_gap``; an
         origin bound to another site is rejected ``origin_other_site``; an origin not in
-        ``allowed_origins`` (when given) is rejected ``origin_not_allowed``. Rejected events are
+        ``allowed_origins`` (when given) is rejected ``origin_not_allowed``; one stamped more than
+        ``clock_margin_hours`` ahead of this server's clock is rejected ``event_future`` (and the
+        origin's later events of the batch ``event_gap``, until its clock is put right). Rejected events are
         never stored and never roll back the good ones. New origins are bound to ``site``.
         ``hwm`` gives, for every origin in the batch, the highest seq now held (0 when none).
         """
