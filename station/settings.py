@@ -33,6 +33,7 @@ MARGIN_MAX = 100_000
 CLOCK_MARGIN_DEFAULT = 24
 CLOCK_MARGIN_RANGE = (1, 24 * 366)
 _HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+_URL = re.compile(r"https?://[^\s/]+\.[^\s/]+(/\S*)?", re.IGNORECASE)  # what a phone's camera opens
 _PHONE = re.compile(r"[0-9+\-() ]{3,24}")
 MAX_FILE_BYTES = 1024 * 1024  # a settings file is a few hundred bytes
 log = logging.getLogger(__name__)
@@ -223,6 +224,20 @@ def check_setting(name: str, text: str) -> object:
         return _whole(text, "setting_call_volume", *CALL_VOLUME_RANGE)
     if name == "call_repeat":
         return _whole(text, "setting_call_repeat", *CALL_REPEAT_RANGE)
+    if name == "correction_window_minutes":
+        return _whole(text, "setting_correction_window", 0, 24 * 60)
+    if name == "clock_margin_hours":
+        return _whole(text, "setting_clock_margin", *CLOCK_MARGIN_RANGE)
+    if name == "opening_time":  # empty: the site's day_start rule (site.toml)
+        opening = text.strip()
+        if opening and not _HHMM.fullmatch(opening):
+            raise DomainError("setting_opening_time")
+        return opening
+    if name == "booking_url":  # empty: the booking sign has no QR
+        url = text.strip()
+        if url and (not _URL.fullmatch(url) or len(url) > 300):
+            raise DomainError("setting_booking_url")
+        return url
     if name == "stock_margin_doses":  # empty: the site's rule in stock.toml
         return None if not text.strip() else _whole(text, "setting_stock_margin", 0, MARGIN_MAX)
     if name == "queue_prefix":

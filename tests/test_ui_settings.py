@@ -64,6 +64,11 @@ def test_the_settings_tab_shows_this_laptops_settings(admin, qtbot):
         ("queue_prefix", "1", "C"),
         ("emergency_phone", "call me", "010-6512 0120"),
         ("stock_margin_doses", "-5", ""),
+        ("opening_time", "7.30", "07:30"),
+        ("opening_time", "25:00", ""),
+        ("booking_url", "yuyue.example.cn", "https://yuyue.example.cn/site1"),
+        ("correction_window_minutes", "1441", "0"),
+        ("clock_margin_hours", "0", "48"),
     ],
 )
 def test_a_bad_value_is_marked_as_typed_and_save_waits_with_the_reason(admin, qtbot, field, bad, good):
@@ -115,6 +120,27 @@ def test_save_writes_the_file_and_applies_at_once(admin, qtbot):
     assert page.banner.kind == "ok"
     assert not panel.save_button.isEnabled()  # saved: nothing left to save
     assert panel.fields["queue_prefix"].text() == "B"
+
+
+def test_the_sites_day_settings_are_typed_here_and_reach_the_checklist_signs_and_sync(admin, qtbot):
+    """Opening time (the checklist's reminder), the booking page (the sign's QR), the correction
+    window and the clock margin: set on the tab, not by editing settings.json."""
+    from station import checklist
+
+    page, hub, folder = admin
+    panel = open_settings(qtbot, page)
+    retype(qtbot, panel.fields["opening_time"], "08:15")
+    retype(qtbot, panel.fields["booking_url"], "https://yuyue.example.cn/site1")
+    retype(qtbot, panel.fields["correction_window_minutes"], "10")
+    retype(qtbot, panel.fields["clock_margin_hours"], "48")
+    qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
+    s = hub.settings
+    assert (s.opening_time, s.booking_url, s.correction_window_minutes, s.clock_margin_hours) == (
+        "08:15", "https://yuyue.example.cn/site1", 10, 48
+    )
+    assert Settings.load(folder) == s
+    assert hub.store.clock_margin_hours == 48  # the next ingest uses it
+    assert checklist.opening_time(s.opening_time, hub.rules.site).strftime("%H:%M") == "08:15"
 
 
 def test_a_printer_not_found_any_more_stays_chosen_and_says_so(make_hub, qtbot):

@@ -2392,6 +2392,38 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</t
         <translation>Times each call is spoken</translation>
     </message>
     <message>
+        <source>The site's day</source>
+        <translation>The site's day</translation>
+    </message>
+    <message>
+        <source>Opening time (daily checklist due)</source>
+        <translation>Opening time (daily checklist due)</translation>
+    </message>
+    <message>
+        <source>HH:MM; empty: the site's rule</source>
+        <translation>HH:MM; empty: the site's rule</translation>
+    </message>
+    <message>
+        <source>On-line booking page (QR on the signs)</source>
+        <translation>On-line booking page (QR on the signs)</translation>
+    </message>
+    <message>
+        <source>https://...; empty: no QR</source>
+        <translation>https://...; empty: no QR</translation>
+    </message>
+    <message>
+        <source>Staff may correct their own records for (minutes)</source>
+        <translation>Staff may correct their own records for (minutes)</translation>
+    </message>
+    <message>
+        <source>0-1440; after it only the admin</source>
+        <translation>0-1440; after it only the admin</translation>
+    </message>
+    <message>
+        <source>Refuse records stamped ahead of this clock by (hours)</source>
+        <translation>Refuse records stamped ahead of this clock by (hours)</translation>
+    </message>
+    <message>
         <source>Hub or server</source>
         <translation>Hub or server</translation>
     </message>

@@ -2392,6 +2392,38 @@ Lock the window (F12) and let {roles} staff log in here, or use your own tab.</s
         <translation>每次叫号播报次数</translation>
     </message>
     <message>
+        <source>The site's day</source>
+        <translation>现场日常</translation>
+    </message>
+    <message>
+        <source>Opening time (daily checklist due)</source>
+        <translation>开门时间（每日检查须在此前完成）</translation>
+    </message>
+    <message>
+        <source>HH:MM; empty: the site's rule</source>
+        <translation>时:分；留空：按现场规则</translation>
+    </message>
+    <message>
+        <source>On-line booking page (QR on the signs)</source>
+        <translation>网上预约网址（印在标识的二维码上）</translation>
+    </message>
+    <message>
+        <source>https://...; empty: no QR</source>
+        <translation>https://...；留空：不印二维码</translation>
+    </message>
+    <message>
+        <source>Staff may correct their own records for (minutes)</source>
+        <translation>工作人员可更正自己记录的时限（分钟）</translation>
+    </message>
+    <message>
+        <source>0-1440; after it only the admin</source>
+        <translation>0-1440；超过后只有管理员可更正</translation>
+    </message>
+    <message>
+        <source>Refuse records stamped ahead of this clock by (hours)</source>
+        <translation>拒收时间比本机时钟快超过（小时）的记录</translation>
+    </message>
+    <message>
         <source>Hub or server</source>
         <translation>同步主机或服务器</translation>
     </message>

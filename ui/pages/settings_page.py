@@ -37,6 +37,10 @@ TYPED = (
     "stock_margin_doses",
     "call_volume",
     "call_repeat",
+    "opening_time",
+    "booking_url",
+    "correction_window_minutes",
+    "clock_margin_hours",
 )
 CHOSEN = ("printer", "slip_size", "health_code_rule")
 FIELD_STYLE = 'QLineEdit[invalid="true"] { border: 2px solid #cf222e; background: #ffebe9; }'
@@ -90,6 +94,25 @@ class SettingsPanel(QWidget):
         self.voice_line = label(wrap=True)  # whether this laptop has a voice for the calling screen
         call_form.addRow(self.voice_line)
 
+        day = QGroupBox(self.tr("The site's day"))
+        day_form = QFormLayout(day)
+        self._typed(
+            day_form, "opening_time", self.tr("Opening time (daily checklist due)"),
+            self.tr("HH:MM; empty: the site's rule"),
+        )
+        self._typed(
+            day_form, "booking_url", self.tr("On-line booking page (QR on the signs)"),
+            self.tr("https://...; empty: no QR"),
+        )
+        self._typed(
+            day_form, "correction_window_minutes", self.tr("Staff may correct their own records for (minutes)"),
+            self.tr("0-1440; after it only the admin"),
+        )
+        self._typed(
+            day_form, "clock_margin_hours", self.tr("Refuse records stamped ahead of this clock by (hours)"),
+            "1-8784",
+        )
+
         link = QGroupBox(self.tr("Hub or server"))
         link_row = QHBoxLayout(link)
         self.hub_line = label(wrap=True)
@@ -110,7 +133,11 @@ class SettingsPanel(QWidget):
         actions.addWidget(self.save_reason, 1)
 
         columns = QHBoxLayout()
-        columns.addWidget(desk, 1)
+        left = QVBoxLayout()
+        left.addWidget(desk)
+        left.addWidget(day)
+        left.addStretch(1)
+        columns.addLayout(left, 1)
         right = QVBoxLayout()
         right.addWidget(slips)
         right.addWidget(calling)
@@ -162,6 +189,10 @@ class SettingsPanel(QWidget):
             "stock_margin_doses": "" if s.stock_margin_doses is None else str(s.stock_margin_doses),
             "call_volume": str(s.call_volume),
             "call_repeat": str(s.call_repeat),
+            "opening_time": s.opening_time,
+            "booking_url": s.booking_url,
+            "correction_window_minutes": str(s.correction_window_minutes),
+            "clock_margin_hours": str(s.clock_margin_hours),
         }
         for name, edit in self.fields.items():
             edit.blockSignals(True)
@@ -265,6 +296,7 @@ class SettingsPanel(QWidget):
             setattr(s, key, value)
         saved = self.hub.save_settings()  # atomically: a temp file renamed over settings.json
         self.hub.set_idle_minutes(s.idle_lock_minutes)
+        self.hub.store.clock_margin_hours = s.clock_margin_hours  # the next ingest (sync) uses it
         self.hub.refresh()  # the header, the pages: they read the settings when they refresh
         self.load()
         self.banner.show_message(
