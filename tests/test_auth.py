@@ -14,7 +14,7 @@ import pytest
 from station import flow, prescreen, rebuild
 from station import staff as staffmod
 from station.store import Store
-from tests.conftest import DAY, PIN, new_person, proven
+from tests.conftest import DAY, PIN, STAFF, new_person, proven
 from tests.domainkit import refused, snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -242,10 +242,9 @@ def test_every_permission_needs_a_session(store):
     """As the programs run (no trust): a bare id, even the right person's, does nothing (#13)."""
     assert Store.trusts_named_staff is False and store.trusts_named_staff is False
     checked = 0
+    holder = {roles[0]: staff_id for staff_id, roles in STAFF.items()}  # the test bed's one member per role
     for role, permissions in staffmod.PERMISSIONS.items():
-        staff_id = {"signin": "sign1", "prescreen": "pre1", "vaccinator": "vac1", "observer": "obs1"}.get(
-            role, "admin1"
-        )
+        staff_id = holder[role]
         session = proven(store, staff_id)
         for permission in sorted(permissions):
             with refused("session_required", staff=staff_id, action=permission):
