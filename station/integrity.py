@@ -262,6 +262,21 @@ def lost_events(store: object) -> dict[str, int] | None:
     return {"held": held, "mark": mark[1], "missing": mark[1] - held}
 
 
+def hub_holds(store: object, seq: int) -> bool:
+    """The hub holds this station's events up to ``seq``: when that is past what the database holds
+    (a WAL lost with its mark file, an older backup restored), raise the mark to it, so that no new
+    event takes a seq the hub already holds for another (refused there for ever); the next pull
+    brings them back and recording resumes. True when events were found missing."""
+    path = getattr(store, "path", None)
+    if path is None:
+        return False
+    held = own_seq(store.conn, store.origin)  # type: ignore[attr-defined]
+    if seq <= held:
+        return False
+    write_mark(Path(path), store.origin, seq)  # type: ignore[attr-defined]
+    return True
+
+
 def watch(store: object) -> None:
     """Keep the mark after each commit of this station's own events, and refuse appends while its own
     events end before the mark (``db_events_lost``). Events are lost only before an open (a WAL cut
@@ -284,7 +299,11 @@ def watch(store: object) -> None:
             state["written"] = seq
 
     def before_append() -> None:
-        if not state["lost"]:
+        # the mark may have been raised since the open by another connection on this file (the sync
+        # thread learning from the hub that it holds more of this station's events): read each time,
+        # one 64-byte file and one indexed max(seq), a few tens of microseconds beside an append's fsync
+        mark = read_mark(path)
+        if not state["lost"] and (mark is None or mark[0] != origin or mark[1] <= state["written"]):
             return
         lost = lost_events(store)
         state["lost"] = lost is not None

@@ -232,3 +232,52 @@ def test_the_mark_is_private_to_the_owner(tmp_path: Path) -> None:
     store.append("Note", {})
     store.close()
     assert os.stat(integrity.mark_path(tmp_path / "s" / "station.sqlite3")).st_mode & 0o077 == 0
+
+
+def test_the_hub_holding_more_of_this_stations_events_stops_appends_until_the_pull(tmp_path: Path, clock) -> None:
+    """An older backup restored (or a WAL lost with its mark file): the database ends before what the
+    hub holds of this station. The first push asks the hub its mark, sees it, and raises the station's
+    own mark: appends wait (``db_events_lost``) rather than give seqs the hub holds for other events;
+    the pull brings them back, recording resumes, and hub and station agree event for event."""
+    from station import signin
+    from sync.client import engine
+    from tests.conftest import add_staff, new_person, proven
+    from tests.syncbed import Site
+
+    site = Site(tmp_path, clock)
+    try:
+        desk = site.station("desk-r")
+        add_staff(desk)
+        data = desk.path.parent
+        desk.close()
+        [older] = backup.backup_station(data)
+        desk = Store.open(data / "station.sqlite3", now=clock)
+        site.stations["desk-r"] = desk
+        signin.walk_in(desk, new_person(), staff_id=proven(desk, "sign1"))
+        site.sync(desk)
+        hub_mark = desk.scalar("SELECT max(seq) FROM events WHERE origin = 'desk-r'")
+        desk.close()
+
+        backup.restore(data, Path(older.file))  # the laptop put back to this morning's backup
+        desk = Store.open(data / "station.sqlite3", now=clock)
+        site.stations["desk-r"] = desk
+        assert desk.scalar("SELECT max(seq) FROM events WHERE origin = 'desk-r'") < hub_mark
+
+        worker = Store.open(data / "station.sqlite3", now=clock)  # the window's sync thread: its own connection
+        syncer = engine.Syncer(worker)
+        assert syncer.push() == 0
+        with pytest.raises(DomainError) as info:
+            signin.walk_in(desk, new_person(), staff_id=proven(desk, "sign1"))
+        assert info.value.code == "db_events_lost"
+        syncer.pull()  # its own events come back from the hub
+        syncer.remote.close()
+        worker.close()
+        assert desk.scalar("SELECT max(seq) FROM events WHERE origin = 'desk-r'") == hub_mark
+        signin.walk_in(desk, new_person(), staff_id=proven(desk, "sign1"))
+        site.sync(desk)
+        assert engine.status(desk)["rejected"] == []
+        ours = [(e.seq, e.id) for e in desk.events() if e.origin == "desk-r"]
+        held = [(e.seq, e.id) for _pos, e in site.hub_store.read(0, 10_000, site=None).events if e.origin == "desk-r"]
+        assert ours == held and ours[-1][0] > hub_mark
+    finally:
+        site.close()

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from station import keys
+from station import integrity, keys
 from station.store import EVENT_COLUMNS, Event, Store
 from sync import protocol, tls
 from sync.client.remote import Remote, SyncError, normalize_url
@@ -185,6 +185,11 @@ class Syncer:
         origin = self.store.origin
         if self._acked is None:
             self._acked = int(self.remote.hwm()["hwm"].get(origin, 0))
+            if integrity.hub_holds(self.store, self._acked):
+                # the hub holds more of this station's events than its database does (lost with a
+                # WAL and its mark, an older backup restored): appends wait for the pull to bring
+                # them back (db_events_lost), nothing is pushed over them
+                return 0
         sent = 0
         try:
             while True:
