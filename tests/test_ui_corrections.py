@@ -88,6 +88,9 @@ def test_the_admin_voids_a_duplicate_walk_in_from_the_audit_view(make_hub, qtbot
         if panel.table.item(i, 0).data(Qt.ItemDataRole.UserRole) == booking
     )
     assert "已作废" in panel.table.item(row, 3).text() or "voided" in panel.table.item(row, 3).text()
+    void_row = next(i for i, e in enumerate(panel.entries) if e.get("target", {}).get("event_id") == booking)
+    detail = panel.table.item(void_row, 6).text()  # a void changes no field: no empty "：" before the reason
+    assert detail.endswith("原因：重复登记") and "sign1" in detail and "： —" not in detail, detail
 
 
 def test_the_pre_screen_desk_corrects_its_last_temperature_and_says_when_there_is_none(

@@ -694,6 +694,10 @@
         <translation>{action} at {time} by {staff}: {summary} — reason: {reason}</translation>
     </message>
     <message>
+        <source>{action} at {time} by {staff} — reason: {reason}</source>
+        <translation>{action} at {time} by {staff} — reason: {reason}</translation>
+    </message>
+    <message>
         <source>Choose a record in the table first</source>
         <translation>Choose a record in the table first</translation>
     </message>

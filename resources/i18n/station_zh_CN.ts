@@ -694,6 +694,10 @@
         <translation>{time} {staff} 的{action}：{summary} — 原因：{reason}</translation>
     </message>
     <message>
+        <source>{action} at {time} by {staff} — reason: {reason}</source>
+        <translation>{time} {staff} 的{action} — 原因：{reason}</translation>
+    </message>
+    <message>
         <source>Choose a record in the table first</source>
         <translation>请先在表中选择一条记录</translation>
     </message>

@@ -270,10 +270,13 @@ class AuditPanel(QDialog):
             details = e["summary"]
             if "target" in e:
                 t = e["target"]
-                details = self.tr("{action} at {time} by {staff}: {summary} — reason: {reason}").format(
-                    action=t["action"], time=t["time"], staff=t["staff_id"] or "-", summary=e["summary"],
-                    reason=e["reason"],
-                )  # fmt: skip
+                facts = {"action": t["action"], "time": t["time"], "staff": t["staff_id"] or "-",
+                         "summary": e["summary"], "reason": e["reason"]}
+                details = (  # a void changes no field: nothing between the target and the reason
+                    self.tr("{action} at {time} by {staff}: {summary} — reason: {reason}")
+                    if e["summary"]
+                    else self.tr("{action} at {time} by {staff} — reason: {reason}")
+                ).format(**facts)  # fmt: skip
             cells = [
                 e["time"],
                 e["origin"],
