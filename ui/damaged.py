@@ -53,11 +53,24 @@ class DamagedDialog(QDialog):
         self.backup_label.setWordWrap(True)
         layout.addWidget(self.backup_label)
 
-        self.hub_label = QLabel(self.tr(
-            "From the site hub: on a station that had joined a hub, its records are on the hub too. Set this "
-            "laptop up as a new station (a new station id) and join the hub with a new code: it pulls the "
-            "whole site's records, this station's included (install guide, section 7). Records not yet "
-            "synced are only in the damaged file and its backups: keep them."))
+        from sync.client.repull import rescue
+
+        self.rescued = rescue(self.data / "station.sqlite3")  # its station id and hub link, read only
+        self.repulled: dict[str, Any] | None = None
+        if self.rescued:
+            hub_text = self.tr(
+                "From the site hub (%1): this station had joined it, so its records that reached the hub are "
+                "there. Bringing them back makes a new database with the same station id from the hub's "
+                "records (the whole site's, this station's included) and keeps the damaged file in "
+                "replaced/. Records made here after the last sync are only in the damaged file and its "
+                "backups: keep them.").replace("%1", str(self.rescued["link"]["url"]))
+        else:
+            hub_text = self.tr(
+                "From the site hub: on a station that had joined a hub, its records are on the hub too. Set this "
+                "laptop up as a new station (a new station id) and join the hub with a new code: it pulls the "
+                "whole site's records, this station's included (install guide, section 7). Records not yet "
+                "synced are only in the damaged file and its backups: keep them.")
+        self.hub_label = QLabel(hub_text)
         self.hub_label.setWordWrap(True)
         layout.addWidget(self.hub_label)
 
@@ -65,9 +78,13 @@ class DamagedDialog(QDialog):
         self.restore_button = QPushButton(self.tr("Restore the latest backup"))
         self.restore_button.setEnabled(self.latest is not None)
         self.restore_button.clicked.connect(self.restore_latest)
+        self.repull_button = QPushButton(self.tr("Bring the records back from the hub"))
+        self.repull_button.setVisible(self.rescued is not None)
+        self.repull_button.clicked.connect(self.repull_from_hub)
         self.quit_button = QPushButton(self.tr("Close the program"))
         self.quit_button.clicked.connect(self.reject)
         buttons.addWidget(self.restore_button)
+        buttons.addWidget(self.repull_button)
         buttons.addStretch(1)
         buttons.addWidget(self.quit_button)
         layout.addLayout(buttons)
@@ -83,5 +100,30 @@ class DamagedDialog(QDialog):
             self.restored = backup.restore(self.data, self.latest[0])
         except (DomainError, OSError) as exc:
             self.status.setText(exc.message(self.lang) if isinstance(exc, DomainError) else str(exc))
+            return
+        self.accept()
+
+    def repull_from_hub(self) -> None:
+        """Pull this station's site from its hub into a new file (sync/client/repull.py); nothing changes
+        when the hub cannot be reached."""
+        from sync.client.remote import SyncError
+        from sync.client.repull import repull
+        from ui.qt import QApplication
+
+        if not self.rescued:
+            return
+        self.status.setText(self.tr("Bringing the records back from the hub…"))
+        self.repull_button.setEnabled(False)
+        QApplication.processEvents()
+        try:
+            self.repulled = repull(self.data, self.rescued)
+        except SyncError as exc:
+            self.status.setText(self.tr("The hub could not be reached or refused (%1). Nothing was changed; "
+                                        "try again when the hub is on the network.").replace("%1", exc.code))
+            self.repull_button.setEnabled(True)
+            return
+        except (DomainError, OSError) as exc:
+            self.status.setText(exc.message(self.lang) if isinstance(exc, DomainError) else str(exc))
+            self.repull_button.setEnabled(True)
             return
         self.accept()

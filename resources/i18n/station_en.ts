@@ -1048,6 +1048,10 @@
         <translation>No sound backup was found in the backups folder or on the USB stick.</translation>
     </message>
     <message>
+        <source>From the site hub (%1): this station had joined it, so its records that reached the hub are there. Bringing them back makes a new database with the same station id from the hub's records (the whole site's, this station's included) and keeps the damaged file in replaced/. Records made here after the last sync are only in the damaged file and its backups: keep them.</source>
+        <translation>From the site hub (%1): this station had joined it, so its records that reached the hub are there. Bringing them back makes a new database with the same station id from the hub's records (the whole site's, this station's included) and keeps the damaged file in replaced/. Records made here after the last sync are only in the damaged file and its backups: keep them.</translation>
+    </message>
+    <message>
         <source>From the site hub: on a station that had joined a hub, its records are on the hub too. Set this laptop up as a new station (a new station id) and join the hub with a new code: it pulls the whole site's records, this station's included (install guide, section 7). Records not yet synced are only in the damaged file and its backups: keep them.</source>
         <translation>From the site hub: on a station that had joined a hub, its records are on the hub too. Set this laptop up as a new station (a new station id) and join the hub with a new code: it pulls the whole site's records, this station's included (install guide, section 7). Records not yet synced are only in the damaged file and its backups: keep them.</translation>
     </message>
@@ -1056,8 +1060,20 @@
         <translation>Restore the latest backup</translation>
     </message>
     <message>
+        <source>Bring the records back from the hub</source>
+        <translation>Bring the records back from the hub</translation>
+    </message>
+    <message>
         <source>Close the program</source>
         <translation>Close the program</translation>
+    </message>
+    <message>
+        <source>Bringing the records back from the hub…</source>
+        <translation>Bringing the records back from the hub…</translation>
+    </message>
+    <message>
+        <source>The hub could not be reached or refused (%1). Nothing was changed; try again when the hub is on the network.</source>
+        <translation>The hub could not be reached or refused (%1). Nothing was changed; try again when the hub is on the network.</translation>
     </message>
 </context>
 <context>

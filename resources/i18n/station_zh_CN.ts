@@ -1048,6 +1048,10 @@
         <translation>在备份文件夹和 U 盘中都没有找到完好的备份。</translation>
     </message>
     <message>
+        <source>From the site hub (%1): this station had joined it, so its records that reached the hub are there. Bringing them back makes a new database with the same station id from the hub's records (the whole site's, this station's included) and keeps the damaged file in replaced/. Records made here after the last sync are only in the damaged file and its backups: keep them.</source>
+        <translation>从现场主机（%1）取回：本机曾加入该主机，已同步到主机的记录都在那里。取回会用主机上的记录（整个现场的，包括本机的）建立一个站点编号相同的新数据库，损坏的文件保留在 replaced/ 文件夹中。最后一次同步之后在本机录入的记录只在损坏的文件及其备份中：请保留它们。</translation>
+    </message>
+    <message>
         <source>From the site hub: on a station that had joined a hub, its records are on the hub too. Set this laptop up as a new station (a new station id) and join the hub with a new code: it pulls the whole site's records, this station's included (install guide, section 7). Records not yet synced are only in the damaged file and its backups: keep them.</source>
         <translation>从现场主机取回：已加入现场主机的工作站，其记录在主机上也有一份。把这台电脑设置为一个新的工作站（新的站号），用新的加入码加入主机：它会取回整个现场的记录，包括本机的记录（见安装说明第 7 节）。尚未同步的记录只在损坏的文件及其备份中：请保留它们。</translation>
     </message>
@@ -1056,8 +1060,20 @@
         <translation>恢复最近的备份</translation>
     </message>
     <message>
+        <source>Bring the records back from the hub</source>
+        <translation>从主机取回记录</translation>
+    </message>
+    <message>
         <source>Close the program</source>
         <translation>关闭程序</translation>
+    </message>
+    <message>
+        <source>Bringing the records back from the hub…</source>
+        <translation>正在从主机取回记录……</translation>
+    </message>
+    <message>
+        <source>The hub could not be reached or refused (%1). Nothing was changed; try again when the hub is on the network.</source>
+        <translation>无法连接主机或主机拒绝（%1）。未做任何改动；请在主机联网后重试。</translation>
     </message>
 </context>
 <context>
