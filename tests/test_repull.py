@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from station import demo, signin
+from station import cipher, demo, signin
 from station.errors import DomainError
 from station.store import Store
 from sync.client import engine
@@ -25,11 +25,17 @@ def own_top(store: Store) -> int:
     return store.scalar("SELECT coalesce(max(seq), 0) FROM events WHERE origin = ?", [store.origin])
 
 
-@pytest.fixture
-def damaged_site(tmp_path, clock):
+PASS = "correct horse battery"
+
+
+@pytest.fixture(params=["plaintext", "encrypted"])
+def damaged_site(request, tmp_path, clock):
     """A hub; desk-d (a demo day, thousands of events) synced, then one walk-in more not synced, then
-    its file damaged (4 KB of random bytes in the middle); desk-e, another desk of the site, synced."""
+    its file damaged (4 KB of random bytes in the middle); desk-e, another desk of the site, synced.
+    Once with desk-d's file plaintext, once encrypted (its passphrase held, as after the window's prompt)."""
     site = Site(tmp_path, clock)
+    if request.param == "encrypted":
+        cipher.unlock(tmp_path / "desk-d" / "station.sqlite3", PASS)
     desk = site.station("desk-d")
     demo.load(desk, DAY, seed=11, bookings_total=300)
     other = site.station("desk-e")
@@ -50,6 +56,7 @@ def damaged_site(tmp_path, clock):
     assert info.value.code == "db_damaged"
     yield site, data, synced
     site.close()
+    cipher._keys.clear()
 
 
 def test_a_damaged_station_comes_back_from_its_hub_and_records_on(damaged_site):
@@ -66,9 +73,14 @@ def test_a_damaged_station_comes_back_from_its_hub_and_records_on(damaged_site):
     assert sha(aside) == before and aside.parent.name == "replaced"  # the damaged file kept, byte for byte
     assert not list(data.glob("*.repull*"))
 
+    # an encrypted station's new file is encrypted with the same passphrase: no name in clear
+    assert cipher.is_encrypted(path) is (cipher.key_for(path) is not None)
     store = Store.open(path)
     try:
         assert store.origin == "desk-d" and own_top(store) == synced
+        if cipher.key_for(path) is not None:
+            name = store.scalar("SELECT name FROM people LIMIT 1")
+            assert name and name.encode() not in path.read_bytes()
         assert store.scalar("SELECT count(*) FROM events WHERE origin = 'desk-e'") > 0  # the site's too
         assert store.scalar("SELECT count(*) FROM visits") > 0
         # what was recorded after the last sync is only in the damaged file: not invented back
