@@ -3,6 +3,8 @@ other shows by itself, and each header tells the truth about sync."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from station.settings import Settings
@@ -128,3 +130,37 @@ def engine_link(store):
     from sync.client import engine
 
     return engine.load_link(store)
+
+
+def test_a_laptop_ahead_of_the_hubs_clock_is_told_in_its_header_without_widening_the_window(
+    site, station_qapp, qtbot, tmp_path, clock
+):
+    """The hub refuses a laptop whose date is ten years ahead (event_future): its header says why in
+    Chinese (the server's own words on hover), and the long refusal does not push the window past a
+    1366 px screen."""
+    import time
+
+    from station.store import Store
+    from tests.conftest import add_staff
+
+    ahead = 10 * 365 * 24 * 3600
+    store = Store.open(tmp_path / "desk-z" / "station.sqlite3", origin="desk-z", now=clock,
+                       wall=lambda: time.time() + ahead)
+    site.stations["desk-z"] = store
+    site.join(store)
+    add_staff(store)
+    hub, win = window(station_qapp, qtbot, store, "admin1", ("signin", "admin"))
+    try:
+        win.resize(1366, 700)
+        hub.start_sync()
+        qtbot.waitUntil(lambda: "event_future" in (win.header.sync_state.get("last_error") or ""), timeout=15_000)
+        win.header.refresh_sync()
+        station_qapp.processEvents()
+        assert "主机拒收本机的记录" in win.header.sync.text() and "日期" in win.header.sync.text()
+        assert "ahead of the server's clock" in win.header.sync.toolTip()  # the server's words, on hover
+        assert win.width() <= 1366, win.minimumSizeHint()
+        win.grab().save(str(tmp_path / "ahead.png"))
+        if os.environ.get("STATION_SHOTS"):
+            win.grab().save("/tmp/ahead.png")
+    finally:
+        hub.close()

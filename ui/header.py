@@ -70,7 +70,7 @@ class Header(QFrame):
         )
         self.checklist_reminder.hide()
         self.checklist_missing: list[str] = []
-        self.sync = QLabel()
+        self.sync = ElidedLabel()  # a long refusal must not push the window past the screen
         self.top = top = QHBoxLayout()
         top.addWidget(self.site, 1)
         # in the top row, short (the whole sentence on hover): a line of its own cost the desks 34 px
@@ -198,6 +198,7 @@ class Header(QFrame):
         self.sync_state = st = self.hub.sync_status()
         text, colour = sync_text(st, self.hub.lang)
         self.sync.setText(text)
+        self.sync.setToolTip(text + (f"\n{st['last_error']}" if st.get("last_error") else ""))
         self.sync.setStyleSheet(f"color: {colour};")
 
 
@@ -233,9 +234,9 @@ def sync_text(st: dict, lang: str = "zh") -> tuple[str, str]:
     waiting = st.get("waiting", 0)
     error = st.get("last_error") or ""
     code = error.split(":", 1)[0]
-    if error and code not in RETRYING:
+    if error and code not in RETRYING:  # in the reader's language (the server's own words on hover)
         return QCoreApplication.translate("SyncState", "Sync stopped: {reason} · {n} waiting").format(
-            reason=error, n=waiting
+            reason=error_text(error, lang), n=waiting
         ), "#ff8182"
     if st.get("offline_since"):
         text = QCoreApplication.translate("SyncState", "Offline since {time} · {n} waiting")
