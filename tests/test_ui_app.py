@@ -132,13 +132,37 @@ def test_bare_station_command_finds_the_window():
     assert _gui_command() is not None and _gui_command().name == "gui"
 
 
-def test_run_first_run_login_window_then_closes_the_station(station_qapp, tmp_path, monkeypatch):
-    """`station` from nothing: the set-up dialog, the login, the window; settings saved, data kept."""
+@pytest.mark.parametrize("protect", ["not_encrypted", "encrypted"])
+def test_run_first_run_login_window_then_closes_the_station(station_qapp, tmp_path, monkeypatch, protect):
+    """`station` from nothing: whether to encrypt, the set-up dialog, the login, the window; settings
+    saved, data kept. Encrypted: the file is encrypted from its first page, no name in clear."""
+    from station import cipher
     from ui import app as appmod
     from ui.dialogs import FirstRunDialog, LoginDialog
     from ui.mainwindow import MainWindow
+    from ui.passphrase import NewStationPassphraseDialog
 
     shown: list[str] = []
+    monkeypatch.setattr(cipher, "_keys", {})  # no passphrase held by this process from other tests
+    monkeypatch.setattr(cipher, "keyring_get", lambda path: None)  # nor by this machine's keyring
+
+    def protect_(dialog: NewStationPassphraseDialog) -> int:
+        shown.append("encrypt?")
+        if protect == "encrypted":
+            dialog.passphrase.setText("short")
+            dialog.again.setText("short")
+            dialog.accept()  # too short: refused, said, still open
+            assert dialog.result() != dialog.DialogCode.Accepted and "8" in dialog.banner.text()
+            dialog.passphrase.setText("安静的春天早上")
+            dialog.again.setText("安静的春天早上!")
+            dialog.accept()  # typed differently: refused
+            assert dialog.result() != dialog.DialogCode.Accepted
+            dialog.passphrase.setText("quiet spring morning")
+            dialog.again.setText("quiet spring morning")
+            dialog.encrypt_button.click()
+        else:
+            dialog.plain_button.click()
+        return dialog.result()
 
     def first_run(dialog: FirstRunDialog) -> int:
         dialog.site.insert("商场临时接种点")
@@ -161,12 +185,16 @@ def test_run_first_run_login_window_then_closes_the_station(station_qapp, tmp_pa
         return dialog.result()
 
     windows: list[MainWindow] = []
+    monkeypatch.setattr(NewStationPassphraseDialog, "exec", protect_)
     monkeypatch.setattr(FirstRunDialog, "exec", first_run)
     monkeypatch.setattr(LoginDialog, "exec", login)
     monkeypatch.setattr(MainWindow, "show", lambda w: windows.append(w))
     monkeypatch.setattr(type(station_qapp), "exec", lambda app: 0)
     assert appmod.run(tmp_path / "data", "zh", config=tmp_path / "config") == 0
-    assert shown == ["first_run", "login"]
+    assert shown == ["encrypt?", "first_run", "login"]
+    path = tmp_path / "data" / "station.sqlite3"
+    assert cipher.is_encrypted(path) is (protect == "encrypted")
+    assert ("王站长".encode() in path.read_bytes()) is (protect != "encrypted")
     assert list(windows[0].pages) == ["signin", "prescreen", "inject", "observe", "admin"]
     saved = Settings.load(tmp_path / "config")
     assert saved.site_name == "商场临时接种点" and saved.station_id == "mall-1" and saved.configured

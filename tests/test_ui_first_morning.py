@@ -137,6 +137,16 @@ def test_a_fresh_site_from_nothing_to_the_first_injection(station_qapp, tmp_path
         assert dialog.result() == LoginDialog.DialogCode.Accepted, dialog.banner.text()
         return dialog.result()
 
+    def protect(dialog) -> int:  # a fresh laptop is first asked whether to encrypt: this site does not
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        shot(dialog, "encrypt-offer")
+        dialog.plain_button.click()
+        return dialog.result()
+
+    from ui.passphrase import NewStationPassphraseDialog
+
+    monkeypatch.setattr(NewStationPassphraseDialog, "exec", protect)
     monkeypatch.setattr(FirstRunDialog, "exec", first_run)
     monkeypatch.setattr(LoginDialog, "exec", login)
     windows: list[MainWindow] = []

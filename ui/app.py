@@ -67,11 +67,13 @@ def run(data: Path, lang: str, *, config: Path | None = None, camera: str | None
     from ui.errors import install_error_handling
     from ui.hub import StationHub
     from ui.mainwindow import MainWindow
+    from ui.passphrase import offer_encryption
     from ui.passphrase import unlock as unlock_station
 
     app = make_app(lang)
     config = config or data
     settings = Settings.load(config)
+    offer_encryption(data / "station.sqlite3", lang)  # a fresh laptop: encrypted from its first record?
     if not unlock_station(data / "station.sqlite3", lang):  # an encrypted station: its passphrase first
         return 1
     store = open_station(data, settings, lang)

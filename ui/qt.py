@@ -66,6 +66,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -100,7 +101,7 @@ __all__ = [
     "QPrintDialog", "QPrinter", "QPrinterInfo", "QPrintPreviewDialog",
     "QAbstractItemView", "QApplication", "QButtonGroup", "QCheckBox", "QComboBox", "QDateEdit", "QDialog", "QDialogButtonBox",
     "QDoubleSpinBox", "QFileDialog", "QFormLayout", "QFrame", "QGridLayout", "QGroupBox", "QHBoxLayout", "QHeaderView",
-    "QInputDialog", "QLabel", "QLineEdit", "QListWidget", "QListWidgetItem", "QMainWindow", "QMessageBox",
+    "QInputDialog", "QLabel", "QLayout", "QLineEdit", "QListWidget", "QListWidgetItem", "QMainWindow", "QMessageBox",
     "QPushButton", "QRadioButton", "QScrollArea", "QSizePolicy", "QSpinBox", "QStackedWidget", "QTableWidget",
     "QTableWidgetItem", "QTabWidget", "QTextEdit", "QTimeEdit", "QVBoxLayout", "QWidget",
 ]  # fmt: skip

@@ -1545,6 +1545,41 @@
     </message>
 </context>
 <context>
+    <name>NewStationPassphraseDialog</name>
+    <message>
+        <source>Protect this laptop's records</source>
+        <translation>Protect this laptop's records</translation>
+    </message>
+    <message>
+        <source>Database passphrase (at least 8 characters)</source>
+        <translation>Database passphrase (at least 8 characters)</translation>
+    </message>
+    <message>
+        <source>The passphrase again</source>
+        <translation>The passphrase again</translation>
+    </message>
+    <message>
+        <source>Remember on this computer (the system keyring of this account)</source>
+        <translation>Remember on this computer (the system keyring of this account)</translation>
+    </message>
+    <message>
+        <source>Encrypt</source>
+        <translation>Encrypt</translation>
+    </message>
+    <message>
+        <source>Not encrypted</source>
+        <translation>Not encrypted</translation>
+    </message>
+    <message>
+        <source>Encrypt this laptop's records?</source>
+        <translation>Encrypt this laptop's records?</translation>
+    </message>
+    <message>
+        <source>Names, ID numbers and phone numbers are kept on this laptop. Encrypted, a lost or stolen laptop or a copied file shows nothing without the passphrase, which is asked at every start (or kept in this account's keyring). Write it down where the site keeps its secrets: a forgotten passphrase cannot be recovered. Not encrypted: anyone who can read the disk can read them.</source>
+        <translation>Names, ID numbers and phone numbers are kept on this laptop. Encrypted, a lost or stolen laptop or a copied file shows nothing without the passphrase, which is asked at every start (or kept in this account's keyring). Write it down where the site keeps its secrets: a forgotten passphrase cannot be recovered. Not encrypted: anyone who can read the disk can read them.</translation>
+    </message>
+</context>
+<context>
     <name>ObservePage</name>
     <message>
         <source>Seat (F2)</source>

@@ -1545,6 +1545,41 @@
     </message>
 </context>
 <context>
+    <name>NewStationPassphraseDialog</name>
+    <message>
+        <source>Protect this laptop's records</source>
+        <translation>保护本机的记录</translation>
+    </message>
+    <message>
+        <source>Database passphrase (at least 8 characters)</source>
+        <translation>数据库密码（至少 8 个字符）</translation>
+    </message>
+    <message>
+        <source>The passphrase again</source>
+        <translation>再输入一次密码</translation>
+    </message>
+    <message>
+        <source>Remember on this computer (the system keyring of this account)</source>
+        <translation>在本机记住（存入此账户的系统钥匙串）</translation>
+    </message>
+    <message>
+        <source>Encrypt</source>
+        <translation>加密</translation>
+    </message>
+    <message>
+        <source>Not encrypted</source>
+        <translation>不加密</translation>
+    </message>
+    <message>
+        <source>Encrypt this laptop's records?</source>
+        <translation>是否加密本机的记录？</translation>
+    </message>
+    <message>
+        <source>Names, ID numbers and phone numbers are kept on this laptop. Encrypted, a lost or stolen laptop or a copied file shows nothing without the passphrase, which is asked at every start (or kept in this account's keyring). Write it down where the site keeps its secrets: a forgotten passphrase cannot be recovered. Not encrypted: anyone who can read the disk can read them.</source>
+        <translation>本机保存着姓名、身份证号和电话。加密后，笔记本丢失、被盗或文件被拷走，没有密码都看不到任何内容；每次启动时输入密码（或保存在本账户的系统钥匙串中）。请把密码记在现场保管重要信息的地方：忘记的密码无法找回。不加密：能读取硬盘的人都能看到这些信息。</translation>
+    </message>
+</context>
+<context>
     <name>ObservePage</name>
     <message>
         <source>Seat (F2)</source>
