@@ -275,6 +275,10 @@ class Store:
             newest = Stamp.parse(last).wall_ms
             if newest - wall > self.clock_margin_hours * 3_600_000:
                 return "clock_behind_log", {"clock": _utc(wall), "newest": _utc(newest)}
+        # measured by the sync client against the hub's answers (sync/client/engine.py _note_clock)
+        ahead = self.scalar("SELECT value FROM meta WHERE key = 'sync.clock_ahead_ms'") if deep else None
+        if ahead:
+            return "clock_ahead_of_hub", {"clock": _utc(wall), "hours": round(int(ahead) / 3_600_000)}
         return None
 
     def held_back(self) -> dict[str, dict[str, Any]]:

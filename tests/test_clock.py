@@ -259,3 +259,38 @@ def test_a_hub_refuses_the_pushes_of_a_laptop_ten_years_ahead(tmp_path, clock):
         assert max(year_of(h) for (h,) in good.conn.execute("SELECT hlc FROM events")) < 2030
     finally:
         site.close()
+
+
+def test_a_laptop_ahead_of_the_hub_is_warned_before_it_records(tmp_path, clock):
+    """A joined laptop three days ahead learns it from the hub's answers (their Date header) at its
+    first sync, before it records anything the hub would refuse; the warning goes once the clocks agree."""
+    import time
+
+    from tests.syncbed import Site
+
+    site = Site(tmp_path, clock)
+    offset = {"s": 3 * 24 * 3600}
+    try:
+        laptop = Store.open(tmp_path / "desk-y" / "station.sqlite3", origin="desk-y", now=clock,
+                            wall=lambda: time.time() + offset["s"])
+        site.stations["desk-y"] = laptop
+        site.join(laptop)
+        right = site.station("desk-r")
+        site.sync(laptop, right)  # nothing recorded yet on either
+        problem = laptop.clock_check()
+        assert problem is not None and problem[0] == "clock_ahead_of_hub", problem
+        assert 71 <= problem[1]["hours"] <= 73
+        said = status_message(problem)
+        assert "现场主机" in said and f"{problem[1]['hours']} 小时" in said, said
+        assert right.clock_check() is None
+        offset["s"] = 0  # the date set right: the next sync clears the warning
+        site.sync(laptop)
+        assert laptop.clock_check() is None
+    finally:
+        site.close()
+
+
+def status_message(problem) -> str:
+    from station.errors import DomainError
+
+    return DomainError(problem[0], **problem[1]).message("zh")

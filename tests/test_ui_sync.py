@@ -159,6 +159,16 @@ def test_a_laptop_ahead_of_the_hubs_clock_is_told_in_its_header_without_widening
         assert "主机拒收本机的记录" in win.header.sync.text() and "日期" in win.header.sync.text()
         assert "ahead of the server's clock" in win.header.sync.toolTip()  # the server's words, on hover
         assert win.width() <= 1366, win.minimumSizeHint()
+        # the clock banner too, from the hub's answers (a pull on this laptop's clock: the test's fake
+        # wall is this connection's only, the window's sync thread runs on the machine's clock)
+        from sync.client import engine
+
+        syncer = engine.Syncer(store)
+        syncer.pull()
+        syncer.remote.close()
+        win.header.refresh()
+        assert win.header.clock_warning.isVisible() and "现场主机" in win.header.clock_warning.toolTip()
+        assert win.width() <= 1366, win.minimumSizeHint()
         win.grab().save(str(tmp_path / "ahead.png"))
         if os.environ.get("STATION_SHOTS"):
             win.grab().save("/tmp/ahead.png")

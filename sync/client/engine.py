@@ -19,6 +19,7 @@ from sync import protocol, tls
 from sync.client.remote import Remote, SyncError, normalize_url
 
 LINK_KEYS = ("url", "token", "cert", "server_id", "site", "role", "token_id")
+CLOCK_AHEAD_KEY = "sync.clock_ahead_ms"  # read by Store.clock_check (station/store.py)
 
 
 def utcnow() -> str:
@@ -185,6 +186,7 @@ class Syncer:
         origin = self.store.origin
         if self._acked is None:
             self._acked = int(self.remote.hwm()["hwm"].get(origin, 0))
+            self._note_clock()
             if integrity.hub_holds(self.store, self._acked):
                 # the hub holds more of this station's events than its database does (lost with a
                 # WAL and its mark, an older backup restored): appends wait for the pull to bring
@@ -249,8 +251,24 @@ class Syncer:
             cursor = page.next
             if not page.more:
                 break
+        self._note_clock()
         self._ok(quiet=not new)
         return new
+
+    def _note_clock(self) -> None:
+        """Keep how far this laptop's clock runs ahead of the hub's (its answers' Date header) when more
+        than the station's margin: the header warns before records the hub would refuse pile up
+        (``Store.clock_check``: ``clock_ahead_of_hub``). Cleared once the clocks agree again."""
+        server = self.remote.server_date_ms
+        if server is None:
+            return
+        ahead = self.store.clock.wall_ms() - server
+        over = ahead > self.store.clock_margin_hours * 3_600_000
+        held = meta(self.store, CLOCK_AHEAD_KEY)
+        if over and (held is None or abs(int(held) - ahead) > 60_000):  # written again only as it moves
+            set_meta(self.store, {CLOCK_AHEAD_KEY: str(ahead)})
+        elif not over and held is not None:
+            set_meta(self.store, {CLOCK_AHEAD_KEY: None})
 
     def _ok(self, extra: dict[str, Any] | None = None, quiet: bool = False) -> None:
         """Record a server acknowledgement. An empty pull (every long-poll that times out) writes

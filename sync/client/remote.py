@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ssl
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -37,6 +38,16 @@ class PulledPage:
     next: int
     head: int
     more: bool
+
+
+def _date_ms(header: str | None) -> int | None:
+    """An HTTP Date header (RFC 9110, whole seconds) in ms since the epoch; None when absent or malformed."""
+    if not header:
+        return None
+    try:
+        return int(parsedate_to_datetime(header).timestamp() * 1000)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
 
 
 def normalize_url(url: str) -> str:
@@ -69,6 +80,7 @@ class Remote:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.timeout = timeout
         self.http = httpx.Client(base_url=self.url, verify=verify, headers=headers, timeout=timeout)
+        self.server_date_ms: int | None = None  # the server's clock (its answers' Date header), last seen
 
     def close(self) -> None:
         self.http.close()
@@ -143,6 +155,7 @@ class Remote:
             raise SyncError("offline", f"{self.url}: {exc}") from None
         except httpx.HTTPError as exc:
             raise SyncError("offline", f"{self.url}: {type(exc).__name__}: {exc}") from None
+        self.server_date_ms = _date_ms(response.headers.get("date")) or self.server_date_ms
         try:
             body = response.json()
         except ValueError:
