@@ -231,3 +231,31 @@ def test_call_screen_help_is_bilingual(tmp_path):
     out = run("call-screen", "--help", env_data=tmp_path)
     assert out.returncode == 0, out.stderr
     assert "叫号屏" in out.stdout and "calling screen" in out.stdout and "在窗口中显示" in out.stdout
+
+
+def test_the_call_screen_opens_an_encrypted_station_with_its_passphrase(station_qapp, tmp_path, monkeypatch):
+    """An encrypted station (#13): the calling screen takes its passphrase like the board does (here
+    from STATION_PASSPHRASE), instead of stopping at "the database is encrypted"."""
+    import ui.app
+    from station import cipher
+    from station.store import Store
+    from tests.conftest import add_staff
+    from ui import callscreen_cli
+
+    monkeypatch.setattr(cipher, "_keys", {})
+    path = tmp_path / "station.sqlite3"
+    cipher.unlock(path, "correct horse battery")
+    made = Store.open(path, origin="enc-call")
+    add_staff(made)
+    made.close()
+    cipher.lock(path)
+    assert cipher.is_encrypted(path)
+    opened: list = []
+    monkeypatch.setenv("STATION_VOICE", "off")
+    monkeypatch.setenv("STATION_PASSPHRASE", "correct horse battery")
+    monkeypatch.setattr(cipher, "keyring_get", lambda p: None)
+    monkeypatch.setattr(ui.app, "make_app", lambda lang: station_qapp)
+    monkeypatch.setattr(QApplication, "exec", lambda self: opened.append(self) or 0)
+    monkeypatch.setattr(Settings, "load", classmethod(lambda cls, folder=None: cls(site_name="测试接种点")))
+    assert callscreen_cli.run_call_screen(tmp_path, "zh", windowed=True) == 0
+    assert opened == [station_qapp]

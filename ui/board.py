@@ -8,6 +8,7 @@ commands must run without Qt (tests/test_layers.py).
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +27,23 @@ def __getattr__(name: str) -> Any:  # ui.board.BoardWindow: the window, loaded (
 
 def run_board(data: Path, lang: str, *, windowed: bool = False, config: Path | None = None) -> int:
     """Open the board alone on the station's database in ``data`` (no login: it only reads)."""
+    from ui.boardwindow import BoardWindow
+
+    return run_screen(data, lang, BoardWindow, lambda w: w.show_on_board_screen(), windowed=windowed,
+                      config=config)
+
+
+def run_screen(data: Path, lang: str, window: Callable[[Any], Any], full_screen: Callable[[Any], Any], *,
+               windowed: bool = False, config: Path | None = None) -> int:
+    """A read-only screen (the board, the calling screen) alone on the station in ``data``: an
+    encrypted station's passphrase first, then ``window(hub)``, full screen on a second screen
+    (``full_screen(w)``) unless ``windowed`` or there is none."""
     from station import cipher
     from station.errors import DomainError
     from station.settings import Settings
     from station.store import Store
     from ui.app import make_app
-    from ui.boardwindow import BoardWindow, board_screen
+    from ui.boardwindow import board_screen
     from ui.hub import StationHub
     from ui.passphrase import unlock as unlock_station
 
@@ -48,15 +60,15 @@ def run_board(data: Path, lang: str, *, windowed: bool = False, config: Path | N
         return 2
     app = make_app(lang)
     hub = StationHub(store, settings, lang=lang)
-    board = BoardWindow(hub)
+    screen = window(hub)
     if windowed or board_screen() is None:
-        board.show()
+        screen.show()
     else:
-        board.show_on_board_screen()
+        full_screen(screen)
     try:
         return app.exec()
     finally:
-        board.close()
+        screen.close()
         hub.close()
         store.close()
 

@@ -14,34 +14,13 @@ import click
 
 
 def run_call_screen(data: Path, lang: str, *, windowed: bool = False, config: Path | None = None) -> int:
-    """Open the calling screen alone on the station's database in ``data`` (no login: it only reads)."""
-    from station.errors import DomainError
-    from station.settings import Settings
-    from station.store import Store
-    from ui.app import make_app
-    from ui.boardwindow import board_screen
+    """Open the calling screen alone on the station's database in ``data`` (no login: it only reads;
+    an encrypted station's passphrase first, as for the board)."""
+    from ui.board import run_screen
     from ui.callscreen import CallScreen
-    from ui.hub import StationHub
 
-    settings = Settings.load(config or data)
-    try:
-        store = Store.open(data / "station.sqlite3", create=False)
-    except DomainError as exc:  # no station database in that folder
-        click.echo(exc.message(lang), err=True)
-        return 2
-    app = make_app(lang)
-    hub = StationHub(store, settings, lang=lang)
-    screen = CallScreen(hub)
-    if windowed or board_screen() is None:
-        screen.show()
-    else:
-        screen.show_on_call_screen()
-    try:
-        return app.exec()
-    finally:
-        screen.close()
-        hub.close()
-        store.close()
+    return run_screen(data, lang, CallScreen, lambda w: w.show_on_call_screen(), windowed=windowed,
+                      config=config)
 
 
 @click.command("call-screen")
