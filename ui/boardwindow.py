@@ -184,20 +184,7 @@ class BoardWindow(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
 
         # --- header: site, title, clock -------------------------------------------------------------
-        self.site = QLabel(hub.settings.site_name)
-        self.site.setProperty("part", "site")
-        self.title = QLabel(self.tr("Observation area"))
-        self.title.setProperty("part", "title")
-        self.clock = QLabel()
-        self.clock.setProperty("part", "clock")
-        self.clock.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        names = QVBoxLayout()
-        names.setSpacing(0)
-        names.addWidget(self.title)
-        names.addWidget(self.site)
-        header = QHBoxLayout()
-        header.addLayout(names, 1)
-        header.addWidget(self.clock)
+        header, self.title, self.site, self.clock = title_bar(self.tr("Observation area"), hub.settings.site_name)
 
         # --- may leave --------------------------------------------------------------------------------
         self.up_panel = QFrame()
@@ -502,6 +489,26 @@ class BoardWindow(QWidget):
 
 def _same_screen(a: QScreen | None, b: QScreen | None) -> bool:
     return a is not None and b is not None and (a.name(), a.geometry()) == (b.name(), b.geometry())
+
+
+def title_bar(title: str, site: str) -> tuple[QHBoxLayout, QLabel, QLabel, QLabel]:
+    """The read-only screens' top row (the board, the calling screen): the title over the site's name
+    on the left, the clock on the right; the labels carry ``part`` properties for the screens' styles."""
+    labels = []
+    for text, part in ((title, "title"), (site, "site"), ("", "clock")):
+        lab = QLabel(text)
+        lab.setProperty("part", part)
+        labels.append(lab)
+    title_label, site_label, clock = labels
+    clock.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    names = QVBoxLayout()
+    names.setSpacing(0)
+    names.addWidget(title_label)
+    names.addWidget(site_label)
+    header = QHBoxLayout()
+    header.addLayout(names, 1)
+    header.addWidget(clock)
+    return header, title_label, site_label, clock
 
 
 def board_screen(avoid: QScreen | None = None) -> QScreen | None:

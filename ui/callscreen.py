@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from station import calls as callsmod
 from station.calls import Call
-from ui.boardwindow import DIGITS, board_screen
+from ui.boardwindow import DIGITS, board_screen, title_bar
 from ui.qt import QFrame, QHBoxLayout, QLabel, QScreen, Qt, QTimer, QVBoxLayout, QWidget, Signal
 from ui.speech import Speaker, make_speaker
 from ui.widgets import shortcut
@@ -62,20 +62,7 @@ class CallScreen(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
 
         # --- header --------------------------------------------------------------------------------
-        self.title = QLabel(self.tr("Calling"))
-        self.title.setProperty("part", "title")
-        self.site = QLabel(hub.settings.site_name)
-        self.site.setProperty("part", "site")
-        self.clock = QLabel()
-        self.clock.setProperty("part", "clock")
-        self.clock.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        names = QVBoxLayout()
-        names.setSpacing(0)
-        names.addWidget(self.title)
-        names.addWidget(self.site)
-        header = QHBoxLayout()
-        header.addLayout(names, 1)
-        header.addWidget(self.clock)
+        header, self.title, self.site, self.clock = title_bar(self.tr("Calling"), hub.settings.site_name)
 
         # --- the latest call -----------------------------------------------------------------------
         self.now_panel = QFrame()
