@@ -403,6 +403,22 @@ def verify(path: Path, key: str | None = None) -> Verdict:
     return Verdict(True, None, {"path": str(path), "events": events}, events, key)
 
 
+def set_aside(target: Path, prefix: str, sides: tuple[str, ...] = ("-wal", "-shm")) -> Path | None:
+    """Move the database ``target`` (with its side files ``sides``) into ``replaced/`` beside it, byte
+    for byte, never deleting it; where it went, or None when there was none."""
+    if not target.exists():
+        return None
+    aside = target.parent / REPLACED
+    aside.mkdir(parents=True, exist_ok=True)
+    moved = _name(aside, datetime.now().astimezone(), prefix)
+    for suffix in sides:
+        side = target.with_name(target.name + suffix)
+        if side.exists():
+            shutil.move(str(side), str(moved) + suffix)
+    shutil.move(str(target), str(moved))
+    return moved
+
+
 def restore(data_dir: Path, file: Path, key: str | None = None) -> dict[str, Any]:
     """Put the backup ``file`` in place of the station's database (the window must be closed).
 
@@ -420,14 +436,7 @@ def restore(data_dir: Path, file: Path, key: str | None = None) -> dict[str, Any
             conn.close()
         except (*cipher.Error, DomainError):
             pass  # a damaged database: set aside as it is, with its -wal and -shm
-        aside = data_dir / REPLACED
-        aside.mkdir(parents=True, exist_ok=True)
-        moved = _name(aside, datetime.now().astimezone(), "station-replaced")
-        for suffix in ("-wal", "-shm"):
-            side = target.with_name(target.name + suffix)
-            if side.exists():
-                shutil.move(str(side), str(moved) + suffix)
-        shutil.move(str(target), str(moved))
+        moved = set_aside(target, "station-replaced")
     part = target.with_name(target.name + ".restoring")
     src = cipher.raw_connect(f"file:{Path(file).resolve()}?mode=ro", verdict.key, uri=True)
     dst = cipher.raw_connect(part, verdict.key, isolation_level=None)

@@ -13,7 +13,6 @@ After the swap the station records on: its next own event follows the hub's mark
 from __future__ import annotations
 
 import shutil
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -76,34 +75,17 @@ def repull(data: Path, rescued: dict[str, Any]) -> dict[str, Any]:
         _remove(work)
         raise
     store.close()
-    moved = _set_aside(target)
-    _remove(work.with_name(work.name + "-shm"))
+    moved = backup.set_aside(target, "station-damaged", ("-wal", "-shm", integrity.MARK_SUFFIX))
     wal = work.with_name(work.name + "-wal")
-    if wal.exists() and wal.stat().st_size:
+    if wal.exists() and wal.stat().st_size:  # not folded in by the checkpoint: it goes with the file
         shutil.move(str(wal), str(target) + "-wal")
-    _remove(wal)
     work.replace(target)
-    integrity.mark_path(work).unlink(missing_ok=True)
+    _remove(work)  # what is left of the work file: an empty -wal, its -shm, its mark
     integrity.reset_mark(target)  # the new file's own events are the hub's: its mark starts from them
     if key is not None:
         cipher.lock(work)
     return {"origin": rescued["origin"], "events": events, "own": own, "pulled": pulled,
             "replaced": str(moved) if moved else None, "path": str(target)}
-
-
-def _set_aside(target: Path) -> Path | None:
-    """Move the damaged file (with its -wal, -shm and mark) into ``replaced/``, never deleting it."""
-    if not target.exists():
-        return None
-    aside = target.parent / backup.REPLACED
-    aside.mkdir(parents=True, exist_ok=True)
-    moved = aside / f"station-damaged-{datetime.now().astimezone():%Y%m%d-%H%M%S}.sqlite3"
-    for suffix in ("-wal", "-shm", integrity.MARK_SUFFIX):
-        side = target.with_name(target.name + suffix)
-        if side.exists():
-            shutil.move(str(side), str(moved) + suffix)
-    shutil.move(str(target), str(moved))
-    return moved
 
 
 def _remove(path: Path) -> None:
