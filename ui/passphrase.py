@@ -59,13 +59,19 @@ class PassphraseDialog(FormDialog):
             self.passphrase.clear()
             self.passphrase.setFocus()
             return
-        cipher.unlock(self.path, text)
-        if self.remember.isChecked():
-            try:
-                cipher.keyring_set(self.path, text)
-            except DomainError as exc:  # no keyring here: the station opens all the same
-                self.banner.show_message(exc.message(self.lang), "info")
+        _hold(self, text)
         super().accept()
+
+
+def _hold(dialog: PassphraseDialog | NewStationPassphraseDialog, text: str) -> None:
+    """The passphrase held for the dialog's file in this process, and in the OS keyring when
+    "Remember" is ticked (no keyring here: said, and the station opens all the same)."""
+    cipher.unlock(dialog.path, text)
+    if dialog.remember.isChecked():
+        try:
+            cipher.keyring_set(dialog.path, text)
+        except DomainError as exc:
+            dialog.banner.show_message(exc.message(dialog.lang), "info")
 
 
 def unlock(path: Path, lang: str) -> bool:
@@ -135,12 +141,7 @@ class NewStationPassphraseDialog(FormDialog):
             self.again.clear()
             self.passphrase.setFocus()
             return
-        cipher.unlock(self.path, text)  # the station's file is made encrypted with it
-        if self.remember.isChecked():
-            try:
-                cipher.keyring_set(self.path, text)
-            except DomainError as exc:  # no keyring here: typed at each start instead
-                self.banner.show_message(exc.message(self.lang), "info")
+        _hold(self, text)  # the station's file is made encrypted with it
         super().accept()
 
 
