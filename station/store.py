@@ -84,6 +84,9 @@ _INSERT = f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('
 # One encoder for every payload (json.dumps with options builds a new one per call): sorted keys,
 # no spaces, UTF-8 as is, the same text on every node.
 _canonical = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+# how far this laptop's clock ran ahead of the hub's at the last sync round, in ms, when more than the
+# margin (written by sync/client/engine.py, read by Store.clock_check)
+CLOCK_AHEAD_KEY = "sync.clock_ahead_ms"
 _RESERVED_META = frozenset({"origin", "created_at"})
 _INGEST_CACHE_KIB = 65536  # the page cache of a store that ingests (sync): 64 MB at most
 _INGEST_CHECKPOINT_PAGES = 10_000  # its automatic WAL checkpoint (SQLite's default is 1,000 pages)
@@ -276,7 +279,7 @@ class Store:
             if newest - wall > self.clock_margin_hours * 3_600_000:
                 return "clock_behind_log", {"clock": _utc(wall), "newest": _utc(newest)}
         # measured by the sync client against the hub's answers (sync/client/engine.py _note_clock)
-        ahead = self.scalar("SELECT value FROM meta WHERE key = 'sync.clock_ahead_ms'") if deep else None
+        ahead = self.scalar("SELECT value FROM meta WHERE key = ?", [CLOCK_AHEAD_KEY]) if deep else None
         if ahead:
             return "clock_ahead_of_hub", {"clock": _utc(wall), "hours": round(int(ahead) / 3_600_000)}
         return None

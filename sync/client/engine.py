@@ -14,12 +14,11 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from station import integrity, keys
-from station.store import EVENT_COLUMNS, Event, Store
+from station.store import CLOCK_AHEAD_KEY, EVENT_COLUMNS, Event, Store
 from sync import protocol, tls
 from sync.client.remote import Remote, SyncError, normalize_url
 
 LINK_KEYS = ("url", "token", "cert", "server_id", "site", "role", "token_id")
-CLOCK_AHEAD_KEY = "sync.clock_ahead_ms"  # read by Store.clock_check (station/store.py)
 
 
 def utcnow() -> str:
