@@ -32,6 +32,7 @@ CALL_REPEAT_RANGE = (1, 5)  # times each call is spoken
 MARGIN_MAX = 100_000
 CLOCK_MARGIN_DEFAULT = 24
 CLOCK_MARGIN_RANGE = (1, 24 * 366)
+CORRECTION_WINDOW_RANGE = (0, 24 * 60)  # minutes; 0: only the admin corrects
 _HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 _URL = re.compile(r"https?://[^\s/]+\.[^\s/]+(/\S*)?", re.IGNORECASE)  # what a phone's camera opens
 _PHONE = re.compile(r"[0-9+\-() ]{3,24}")
@@ -166,7 +167,8 @@ class Settings:
         settings.backup_keep = keep if ok else 10
         settings.backup_dir = str(settings.backup_dir or "").strip()
         window = settings.correction_window_minutes
-        ok = isinstance(window, int) and not isinstance(window, bool) and 0 <= window <= 24 * 60
+        low, high = CORRECTION_WINDOW_RANGE
+        ok = isinstance(window, int) and not isinstance(window, bool) and low <= window <= high
         settings.correction_window_minutes = window if ok else 30
         opening = str(settings.opening_time or "").strip()
         if opening and not _HHMM.fullmatch(opening):
@@ -225,7 +227,7 @@ def check_setting(name: str, text: str) -> object:
     if name == "call_repeat":
         return _whole(text, "setting_call_repeat", *CALL_REPEAT_RANGE)
     if name == "correction_window_minutes":
-        return _whole(text, "setting_correction_window", 0, 24 * 60)
+        return _whole(text, "setting_correction_window", *CORRECTION_WINDOW_RANGE)
     if name == "clock_margin_hours":
         return _whole(text, "setting_clock_margin", *CLOCK_MARGIN_RANGE)
     if name == "opening_time":  # empty: the site's day_start rule (site.toml)
